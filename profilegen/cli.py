@@ -1,0 +1,50 @@
+"""The command line: thin. Each command lives in profilegen/commands/ and imports its work lazily,
+so that `profilegen --help` and `profilegen build` load neither questionary, lxml, cryptography nor httpx.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from profilegen import __version__
+from profilegen.commands import register_all
+from profilegen.errors import ProfilegenError
+
+app = typer.Typer(
+    name="profilegen",
+    help="Turn a Mac admin's decisions into configuration profiles, defaults scripts and MDM uploads.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"profilegen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Turn a Mac admin's decisions into configuration profiles, defaults scripts and MDM uploads."""
+
+
+register_all(app)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and a documented exit code."""
+    try:
+        app()
+    except ProfilegenError as error:
+        print(f"profilegen: error: {error.render()}", file=sys.stderr)
+        sys.exit(error.exit_code)
