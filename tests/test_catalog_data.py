@@ -462,6 +462,15 @@ def test_choices_toml_satisfies_its_meta_schema() -> None:
     assert errors == []
 
 
+def test_choice_sources_exist_and_urls_are_https() -> None:
+    for name, choice in CHOICES_DATA.items():
+        for source in choice["sources"]:
+            if source.startswith(("fixtures/", "reference/")):
+                assert (SHARED / source).is_file(), f"{name} cites {source}, which is not in shared/"
+            else:
+                assert source.startswith("https://"), source
+
+
 def test_choice_and_option_names_as_in_core_api() -> None:
     assert list(CHOICES_DATA) == list(CHOICES)
     for name, options in CHOICES.items():
