@@ -6,7 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from profilegen.commands import build
+    from profilegen.commands import build, endpoints
 
-    for module in (build,):
+    for module in (build, endpoints):
         module.register(app)

@@ -183,6 +183,11 @@ def _acl_lines(name: str, patterns: Iterable[str]) -> tuple[list[str], list[str]
     return lines, names
 
 
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent="# ", subsequent_indent="#   ",
+                         break_on_hyphens=False)
+
+
 def render_squid(report: Report) -> str:
     """An ACL snippet for squid.conf that answers requests to the silenced hosts with 403 Forbidden.
 
@@ -203,15 +208,15 @@ def render_squid(report: Report) -> str:
     ]
     unknown = sorted(item.host for item in others if item.status == "unknown")
     if unknown:
-        lines.append("# Not denied, status unknown (no source says whether they are still contacted): "
-                     + " ".join(unknown))
+        lines += _comment("Not denied, status unknown (no source says whether they are still contacted): "
+                          + " ".join(unknown))
     deny_lines, deny_names = _acl_lines(SQUID_ACL, silenced)
     if not deny_names:
         lines.append("# Nothing to deny.")
         return "\n".join(lines) + "\n"
     keep_lines, keep_names = _acl_lines(SQUID_KEEP, keep)
     if keep:
-        lines.append("# Still contacted, although a denied wildcard covers them: " + " ".join(keep))
+        lines += _comment("Still contacted, although a denied wildcard covers them: " + " ".join(keep))
     lines += deny_lines + keep_lines
     exempt = "".join(f"!{name} " for name in keep_names)
     lines += [f"http_access deny {exempt}{name}" for name in deny_names]
