@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "build": "profilegen.commands.build",
     "presets": "profilegen.commands.build",
     "catalog": "profilegen.commands.build",
+    "endpoints": "profilegen.commands.endpoints",
 }
 
 
