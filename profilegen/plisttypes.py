@@ -4,5 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-PlistValue = bool | int | float | str | bytes | datetime.datetime | list["PlistValue"] | dict[str, "PlistValue"]
+PlistValue = (
+    bool | int | float | str | bytes | datetime.datetime | list["PlistValue"] | dict[str, "PlistValue"]
+)
 Settings = dict[str, dict[str, PlistValue]]  # domain -> key -> value

@@ -25,8 +25,8 @@ def parse(fragment: bytes) -> Any:
 # Text XML can carry (no C0 controls but tab/newline/CR, no surrogates, no U+FFFE/FFFF).
 xml_text = st.text(
     alphabet=st.characters(
-        blacklist_categories=("Cs",),
-        blacklist_characters=[chr(c) for c in range(0x20) if c not in (9, 10, 13)] + ["\ufffe", "\uffff"],
+        exclude_categories=["Cs"],
+        exclude_characters=[chr(c) for c in range(0x20) if c not in (9, 10, 13)] + ["\ufffe", "\uffff"],
     ),
     max_size=20,
 )
