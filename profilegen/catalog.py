@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -217,42 +217,56 @@ def _parse_choices(path: Path) -> dict[str, Choice]:
 
 
 class Catalog:
-    """Domains found in the catalogue folders (first folder wins) and the choices built on them."""
+    """Domains found in the catalogue folders (first folder wins) and the choices built on them.
 
-    def __init__(self, domain_dirs: Sequence[Path], choices_path: Path | None) -> None:
+    The user catalogue folders come from a callable, consulted only when a domain is not shipped: a build
+    that uses shipped domains alone never looks for (or imports what finds) the user catalogue.
+    """
+
+    def __init__(self, domain_dirs: Sequence[Path], choices_path: Path | None,
+                 extra_dirs: Callable[[], Sequence[Path]] | None = None) -> None:
         self._domain_dirs = list(domain_dirs)
+        self._extra_dirs = extra_dirs
         self._choices_path = choices_path
         self._loaded: dict[str, DomainSchema | None] = {}
 
-    @cached_property
-    def _index(self) -> dict[str, Path]:
-        """Domain name -> file, from directory listings alone (no file is parsed)."""
-        index: dict[str, Path] = {}
-        for directory in self._domain_dirs:
-            if not directory.is_dir():
-                continue
-            for path in directory.glob("*.json"):
-                index.setdefault(path.stem, path)
-        return index
+    @staticmethod
+    def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
+        """Domain name -> files defining it, in folder order, from directory listings alone."""
+        found: dict[str, list[Path]] = {}
+        for directory in directories:
+            if directory.is_dir():
+                for path in sorted(directory.glob("*.json")):
+                    found.setdefault(path.stem, []).append(path)
+        return found
 
-    def domains(self) -> list[str]:
-        return sorted(self._index, key=str.lower)
+    @cached_property
+    def _own(self) -> dict[str, list[Path]]:
+        return self._listing(self._domain_dirs)
+
+    @cached_property
+    def _user(self) -> dict[str, list[Path]]:
+        return self._listing(self._extra_dirs() if self._extra_dirs is not None else [])
 
     def path_of(self, domain: str) -> Path | None:
-        return self._index.get(domain)
+        paths = self._own.get(domain) or self._user.get(domain)
+        return paths[0] if paths else None
+
+    def domains(self) -> list[str]:
+        return sorted({*self._own, *self._user}, key=str.lower)
 
     def shadowed(self) -> dict[str, list[Path]]:
-        """Domains defined in more than one folder: the files that lose."""
-        seen: dict[str, list[Path]] = {}
-        for directory in self._domain_dirs:
-            if directory.is_dir():
-                for path in directory.glob("*.json"):
-                    seen.setdefault(path.stem, []).append(path)
-        return {name: paths[1:] for name, paths in seen.items() if len(paths) > 1}
+        """Domains defined more than once: the files that lose (shipped schemas win)."""
+        losing: dict[str, list[Path]] = {}
+        for name in self.domains():
+            paths = [*self._own.get(name, []), *self._user.get(name, [])]
+            if len(paths) > 1:
+                losing[name] = paths[1:]
+        return losing
 
     def domain(self, name: str) -> DomainSchema | None:
         if name not in self._loaded:
-            path = self._index.get(name)
+            path = self.path_of(name)
             self._loaded[name] = load_domain_file(path) if path is not None else None
         return self._loaded[name]
 
@@ -276,8 +290,10 @@ def _domain_dir(directory: Path) -> Path:
     return nested if nested.is_dir() else directory
 
 
-def load_catalog(extra_dirs: Sequence[Path] = (), *, root: Path | None = None) -> Catalog:
-    """The shipped catalogue (or ``root``) followed by user catalogue folders, which it shadows."""
+def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (), *,
+                 root: Path | None = None) -> Catalog:
+    """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
     base = root if root is not None else schemas_dir()
-    dirs = [base / "domains", *(_domain_dir(Path(d)) for d in extra_dirs)]
-    return Catalog(dirs, base / "choices.toml")
+    provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))  # type: ignore[arg-type]
+    return Catalog([base / "domains"], base / "choices.toml",
+                   lambda: [_domain_dir(Path(d)) for d in provider()])

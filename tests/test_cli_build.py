@@ -91,7 +91,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize(("body", "code", "message"), [
     ('format = 1\n[profile\nidentifier = "x"', 3, "not valid TOML"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[settings."com.microsoft.autoupdate2"]\n'
-     'HowToCheck = "Sometimes"\n', 4, "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
+     'HowToCheck = "Sometimes"\n', 4,
+     "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
     ('format = 1\n[profile]\nidentifier = "com example"\n', 4, "profile.identifier 'com example' is not a reverse-DNS"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[fleet]\nlicense = "subscription"\n'
      '[choices]\ncloud-sign-in = "disabled"\n', 4, "needs a volume license"),
@@ -142,7 +143,8 @@ def test_bad_set_is_a_usage_error(tmp_path: Path) -> None:
     done = run_cli("build", LOCKDOWN, "--set", "HowToCheck=Manual", "--out", str(tmp_path / "d"))
     assert done.returncode == 2
     assert "is not DOMAIN:KEY=VALUE" in done.stderr
-    done = run_cli("build", LOCKDOWN, "--set", "com.microsoft.Word:UseOnlineContent=off", "--out", str(tmp_path / "d"))
+    done = run_cli("build", LOCKDOWN, "--set", "com.microsoft.Word:UseOnlineContent=off",
+                   "--out", str(tmp_path / "d"))
     assert done.returncode == 2 and "'off' is not an integer" in done.stderr
     assert not (tmp_path / "d").exists()
 

@@ -129,7 +129,7 @@ def test_agreeing_sources_are_not_a_conflict(tmp_path: Path, catalog: Catalog) -
 
 def test_failed_precondition_is_an_error(tmp_path: Path, catalog: Catalog) -> None:
     path = preset(tmp_path, '[fleet]\nlicense = "subscription"\n[choices]\nonline = "off"\n')
-    with pytest.raises(ValidationError, match="needs a volume license, but fleet.license = 'subscription'"):
+    with pytest.raises(ValidationError, match=r"needs a volume license, but fleet.license = 'subscription'"):
         resolve(load_preset(str(path)), catalog)
 
 

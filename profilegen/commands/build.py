@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     mcx = "mcx"
     custom = "custom"
 
 
-class ScriptTarget(str, Enum):
+class ScriptTarget(StrEnum):
     console_user = "console-user"
     current_user = "current-user"
     system = "system"
@@ -36,7 +36,7 @@ def open_catalog(user_dir: Path | None) -> Catalog:
     from profilegen.catalog import load_catalog
     from profilegen.user_catalog import user_catalog_dirs
 
-    return load_catalog(user_catalog_dirs(user_dir))
+    return load_catalog(lambda: user_catalog_dirs(user_dir))
 
 
 def build_command(
