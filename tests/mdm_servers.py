@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 JAMF_CLIENT_ID = "jamf-client-7c1e"
-JAMF_CLIENT_SECRET = "jamf-SECRET-4f9b2d81c6"  # noqa: S105 (test secrets, grepped for in all output)
+JAMF_CLIENT_SECRET = "jamf-SECRET-4f9b2d81c6"  # test secrets, grepped for in all output
 JAMF_USER = "api-uploader"
-JAMF_PASSWORD = "jamf-PASSWORD-e5a7c3"  # noqa: S105
+JAMF_PASSWORD = "jamf-PASSWORD-e5a7c3"
 INTUNE_CLIENT_ID = "0f6b3c2e-intune-client"
-INTUNE_CLIENT_SECRET = "intune-SECRET~9d8c7b6a"  # noqa: S105
+INTUNE_CLIENT_SECRET = "intune-SECRET~9d8c7b6a"
 TENANT = "contoso.onmicrosoft.com"
 SECRETS = (JAMF_CLIENT_SECRET, JAMF_PASSWORD, INTUNE_CLIENT_SECRET)
 

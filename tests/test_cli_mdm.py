@@ -41,7 +41,7 @@ CREDENTIALS = {
 def profilegen(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEGEN_") or k == "PROFILEGEN_SHARED"}
     result = subprocess.run(
-        [sys.executable, "-m", "profilegen", *args], capture_output=True, text=True, cwd=REPO,
+        [sys.executable, "-m", "profilegen", *args], capture_output=True, text=True, cwd=REPO, check=False,
         env={**clean, **(env if env is not None else CREDENTIALS)}, timeout=60,
     )
     assert_no_secret(result.stdout, result.stderr)  # every upload test's whole output
@@ -155,15 +155,29 @@ def test_export_intune_plist_from_a_profile(tmp_path: Path, profile_file: Path) 
 def test_export_jamf_schema_from_a_catalogue(tmp_path: Path) -> None:
     catalogue = tmp_path / "catalog" / "domains"
     catalogue.mkdir(parents=True)
-    (catalogue / "com.microsoft.Word.json").write_text(json.dumps(WORD), encoding="utf-8")
+    # A domain the shipped catalogue does not have (shipped domains win over user folders).
+    document = {**WORD, "x-domain": "com.example.word", "$id": "urn:profilegen:domain:com.example.word"}
+    (catalogue / "com.example.word.json").write_text(json.dumps(document), encoding="utf-8")
     out = tmp_path / "word.json"
-    result = profilegen("export", "jamf-schema", "com.microsoft.Word", "-o", str(out),
+    result = profilegen("export", "jamf-schema", "com.example.word", "-o", str(out),
                         "--catalog", str(tmp_path / "catalog"))
     assert result.returncode == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     check_manifest(document)
     assert document["properties"]["UseOnlineContent"]["options"]["enum_titles"] == ["Off", "On"]
+    assert document["title"] == "Microsoft Word (com.example.word)"
     assert "Token, Blobs" in result.stderr  # the data keys it left out
+
+
+def test_export_jamf_schema_of_a_shipped_domain(tmp_path: Path) -> None:
+    out = tmp_path / "autoupdate2.json"
+    result = profilegen("export", "jamf-schema", "com.microsoft.autoupdate2", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    check_manifest(document)
+    how = document["properties"]["HowToCheck"]
+    assert how["type"] == "string" and "Manual" in how["enum"]
+    assert len(how["options"]["enum_titles"]) == len(how["enum"])
 
 
 def test_export_jamf_schema_unknown_domain(tmp_path: Path) -> None:
@@ -172,3 +186,27 @@ def test_export_jamf_schema_unknown_domain(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.INPUT
     assert "unknown domain 'com.example.nothing'" in result.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_upload_jamf_a_shipped_preset(jamf: FakeJamf) -> None:
+    result = profilegen("upload", "jamf", "office-telemetry-off", "--url", jamf.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("created Jamf Pro configuration profile 'Office for Mac: usage telemetry off'")
+    stored = jamf.stored_plist(1)
+    assert {p["PayloadType"] for p in stored["PayloadContent"]} == {"com.apple.ManagedClient.preferences"}
+    word = next(p for p in stored["PayloadContent"] if "com.microsoft.Word" in p["PayloadContent"])
+    settings = word["PayloadContent"]["com.microsoft.Word"]["Forced"][0]["mcx_preference_settings"]
+    assert settings["SendAllTelemetryEnabled"] is False
+
+
+def test_preset_to_intune_preference_files_and_export_agree(graph: FakeGraph, tmp_path: Path) -> None:
+    out = tmp_path / "prefs"
+    exported = profilegen("export", "intune-plist", "office-telemetry-off", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    uploaded = profilegen("upload", "intune", "office-telemetry-off", "--preference-file", "--name", "Office",
+                          "--tenant", TENANT, "--authority-url", graph.url, "--graph-url", graph.url)
+    assert uploaded.returncode == 0, uploaded.stderr
+    sent = {c["fileName"]: base64.b64decode(c["configurationXml"]) for c in graph.configurations.values()}
+    assert sent == {p.name: p.read_bytes() for p in out.iterdir()}
+    word = parse_preference_file(sent["com.microsoft.Word.plist"])
+    assert word["SendAllTelemetryEnabled"] is False

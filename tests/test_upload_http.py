@@ -12,7 +12,7 @@ import pytest
 
 from profilegen.errors import UsageError
 from profilegen.upload.credentials import ClientCredentials, UserCredentials, intune_credentials, jamf_credentials
-from profilegen.upload.http import _parse_retry_after, check_url, server_message, Response
+from profilegen.upload.http import Request, Response, _parse_retry_after, check_url, server_message
 from profilegen.upload.secret import Redactor, Secret
 
 
@@ -42,6 +42,13 @@ def test_secret_never_shows_itself() -> None:
     assert secret.reveal() == "s3cr3t-value"
     with pytest.raises(TypeError):
         pickle.dumps(secret)
+
+
+def test_requests_and_answers_do_not_show_their_bodies() -> None:
+    request = Request("POST", "https://h/api/oauth/token", {"X": "1"}, b"client_secret=hunter22",
+                      auth=Secret("Bearer tok-hunter22"))
+    answer = Response(200, {}, b'{"access_token": "tok-hunter22"}', "https://h/api/oauth/token")
+    assert "hunter22" not in repr(request) + str(request) + repr(answer)
 
 
 def test_redactor_catches_encoded_forms() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from profilegen.errors import InputError, RemoteError, UsageError
 from profilegen.upload.checks import settings_from_profile
-from profilegen.upload.intune import custom_configuration, preference_files
+from profilegen.upload.intune import Configuration, custom_configuration, preference_files
 from tests.conftest import MICROSOFT_PROFILES
 from tests.mdm_servers import INTUNE_CLIENT_SECRET, FakeGraph, running
 from tests.test_intune_plist import parse as parse_preference_file
@@ -37,7 +37,7 @@ def no_secret_in_output(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCa
     assert_no_secret(out, err, caplog.text)
 
 
-def custom(data: bytes, name: str = "Office: telemetry off", channel: str = "device") -> object:
+def custom(data: bytes, name: str = "Office: telemetry off", channel: str = "device") -> Configuration:
     return custom_configuration(data, name=name, file_stem="office-telemetry-off", channel=channel, source="p")
 
 
@@ -170,7 +170,7 @@ def test_dropped_connection_on_create_does_not_duplicate(graph: FakeGraph) -> No
 
 def test_slow_token_endpoint_past_the_timeout(graph: FakeGraph) -> None:
     graph.fail("POST", "/oauth2/v2.0/token", delay=0.8)
-    client, tokens = intune_client(graph, transport(timeout=0.2))
+    client, _ = intune_client(graph, transport(timeout=0.2))
     assert client.upload(custom(mcx_profile())).action == "created"
     assert len(graph.requests("POST", "/oauth2/v2.0/token")) == 2
 

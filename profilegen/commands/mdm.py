@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +14,22 @@ upload_app = typer.Typer(no_args_is_help=True, add_completion=False,
                          help="Upload a profile to Jamf Pro or Intune (credentials from the environment).")
 
 
-class Distribution(str, Enum):
+class Distribution(StrEnum):
     auto = "auto"
     self_service = "self-service"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     computer = "computer"
     user = "user"
 
 
-class Redeploy(str, Enum):
+class Redeploy(StrEnum):
     all = "all"
     newly_assigned = "newly-assigned"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     device = "device"
     user = "user"
 

@@ -46,7 +46,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Request:
     method: str
     url: str
@@ -56,14 +56,20 @@ class Request:
     auth: Secret | None = None  # the whole Authorization header value, kept out of ``headers``
     shown_body: str | None = None  # what --dry-run prints when the body holds a secret
 
+    def __repr__(self) -> str:  # the body and headers may hold credentials: never in a traceback
+        return f"Request({self.method} {urlsplit(self.url).path})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Response:
     status: int
     headers: Mapping[str, str]  # lower-case names
     body: bytes
     url: str
     dry_run: bool = False
+
+    def __repr__(self) -> str:  # a token answer's body is a credential
+        return f"Response({self.status} {urlsplit(self.url).path})"
 
     def json(self) -> object:
         try:

@@ -53,7 +53,8 @@ def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None)
             raise InputError(f"cannot read the profile: {exc.strerror}", path=path) from None
         return Source(ref, path.stem, _display_name(data, path.stem), data, None)
     from profilegen.catalog import load_catalog
-    from profilegen.pipeline import PROFILE_SUFFIX as BUILT, build
+    from profilegen.pipeline import PROFILE_SUFFIX as BUILT
+    from profilegen.pipeline import build
 
     catalog = None
     if catalog_dir is not None:
