@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from profilegen.errors import RemoteError, UsageError
+from profilegen.errors import InputError, RemoteError, UsageError
 from profilegen.plisttypes import Settings
 from profilegen.render import intune_plist
 from profilegen.upload.auth import AuthorizedSession
@@ -66,8 +66,8 @@ def preference_files(settings: Settings, *, name: str, source: str) -> list[Conf
     for domain in sorted(settings):
         xml = intune_plist.render(settings[domain], domain=domain)
         if len(xml) > INTUNE_MAX_BYTES:
-            raise RemoteError(f"{source}: the preference file of {domain} is {len(xml):,} bytes; "
-                              f"Intune takes at most {INTUNE_MAX_BYTES:,}")
+            raise InputError(f"the preference file of {domain} is {len(xml):,} bytes; "
+                             f"Intune takes at most {INTUNE_MAX_BYTES:,}", path=source)
         configurations.append(
             Configuration(
                 display_name=f"{name} - {domain}",
