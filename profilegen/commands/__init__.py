@@ -16,6 +16,8 @@ COMMANDS: dict[str, str] = {
     "presets": "profilegen.commands.build",
     "catalog": "profilegen.commands.build",
     "endpoints": "profilegen.commands.endpoints",
+    "export": "profilegen.commands.mdm",
+    "upload": "profilegen.commands.mdm",
 }
 
 
