@@ -15,6 +15,9 @@ COMMANDS: dict[str, str] = {
     "build": "profilegen.commands.build",
     "presets": "profilegen.commands.build",
     "catalog": "profilegen.commands.build",
+    "sign": "profilegen.commands.signing",
+    "verify": "profilegen.commands.signing",
+    "unsign": "profilegen.commands.signing",
 }
 
 

@@ -1,0 +1,115 @@
+"""`profilegen sign`, `verify` and `unsign`. Only typer here; the work is imported inside each command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+MAX_PROFILE_BYTES = 16 * 1024 * 1024
+
+_CERT = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
+_KEY = typer.Option(None, "--key", help="Its private key, PEM (asks for a passphrase if encrypted).")
+_CHAIN = typer.Option(
+    [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
+)
+_P12 = typer.Option(
+    None, "--p12", help="Identity exported from Keychain (.p12), instead of --cert/--key.", metavar="FILE"
+)
+_PASSWORD_ENV = typer.Option(
+    None,
+    "--password-env",
+    help="Name of the environment variable holding the p12 password or key passphrase "
+    "(else asked without echo on a terminal).",
+    metavar="VAR",
+)
+
+
+def sign(
+    profile: Path = typer.Argument(..., help="The profile to sign (.mobileconfig, XML or binary plist)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the signed profile (DER)."),
+    cert: Path | None = _CERT,
+    key: Path | None = _KEY,
+    chain: list[Path] = _CHAIN,
+    p12: Path | None = _P12,
+    password_env: str | None = _PASSWORD_ENV,
+    allow_expired: bool = typer.Option(
+        False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
+    ),
+    resign: bool = typer.Option(False, "--resign", help="Replace the signature of a signed profile."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+) -> None:
+    """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
+    from profilegen import atomic
+    from profilegen.signing.identity import display_name, load_identity, read_limited, terminal_prompt
+    from profilegen.signing.sign import sign as sign_profile
+
+    atomic.check_writable([out], force=force)
+    content = read_limited(profile, "profile", MAX_PROFILE_BYTES)
+    identity = load_identity(
+        cert=cert, key=key, chain=chain, p12=p12, password_env=password_env, prompt=terminal_prompt()
+    )
+    signed = sign_profile(content, identity, allow_expired=allow_expired, resign=resign, source=profile)
+    atomic.write_bytes(out, signed)
+    typer.echo(
+        f"Signed {profile} -> {out} as {display_name(identity.certificate.subject)} "
+        f"(SHA-256, {1 + len(identity.chain)} certificate(s) included)"
+    )
+
+
+def verify(
+    signed: Path = typer.Argument(..., help="The signed profile to check."),
+    ca: Path | None = typer.Option(
+        None, "--ca", help="Trust anchor(s), PEM: check that the chain reaches them.", metavar="CA.pem"
+    ),
+    extract: Path | None = typer.Option(
+        None, "--extract", help="Write the signed plist here when verification passes.", metavar="OUT"
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the --extract file if it exists."),
+) -> None:
+    """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
+    from profilegen import atomic
+    from profilegen.errors import SigningError
+    from profilegen.signing.identity import read_limited
+    from profilegen.signing.verify import load_ca, verify as verify_profile
+
+    if extract is not None:
+        atomic.check_writable([extract], force=force)
+    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    anchors = load_ca(ca) if ca is not None else None
+    report = verify_profile(data, anchors, source=signed)
+    typer.echo(f"File:       {signed}")
+    for line in report.lines():
+        typer.echo(line)
+    if not report.ok:
+        raise SigningError(
+            f"verification failed: {report.status}",
+            path=signed,
+            hint="nothing extracted" if extract is not None else None,
+        )
+    if extract is not None:
+        atomic.write_bytes(extract, report.content)
+        typer.echo(f"Extracted the signed profile to {extract}")
+
+
+def unsign(
+    signed: Path = typer.Argument(..., help="The signed profile."),
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the plain profile."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+) -> None:
+    """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
+    from profilegen import atomic
+    from profilegen.signing.identity import read_limited
+    from profilegen.signing.sign import unsign as unsign_profile
+
+    atomic.check_writable([out], force=force)
+    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    content = unsign_profile(data, source=signed)
+    atomic.write_bytes(out, content)
+    typer.echo(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sign")(sign)
+    app.command("verify")(verify)
+    app.command("unsign")(unsign)
