@@ -9,7 +9,7 @@ import typer
 MAX_PROFILE_BYTES = 16 * 1024 * 1024
 
 _CERT = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
-_KEY = typer.Option(None, "--key", help="Its private key, PEM (asks for a passphrase if encrypted).")
+_KEY = typer.Option(None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted).")
 _CHAIN = typer.Option(
     [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
 )
@@ -25,19 +25,27 @@ _PASSWORD_ENV = typer.Option(
 )
 
 
+_SIGN_IN = typer.Argument(..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist).")
+_SIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the signed profile (DER).")
+_ALLOW_EXPIRED = typer.Option(
+    False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
+)
+_RESIGN = typer.Option(False, "--resign", help="Replace the signature of a signed profile.")
+_FORCE = typer.Option(False, "--force", help="Overwrite the output if it exists.")
+
+
 def sign(
-    profile: Path = typer.Argument(..., help="The profile to sign (.mobileconfig, XML or binary plist)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Where to write the signed profile (DER)."),
+    profile: Path = _SIGN_IN,
+    *,
+    out: Path = _SIGN_OUT,
     cert: Path | None = _CERT,
     key: Path | None = _KEY,
     chain: list[Path] = _CHAIN,
     p12: Path | None = _P12,
     password_env: str | None = _PASSWORD_ENV,
-    allow_expired: bool = typer.Option(
-        False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
-    ),
-    resign: bool = typer.Option(False, "--resign", help="Replace the signature of a signed profile."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+    allow_expired: bool = _ALLOW_EXPIRED,
+    resign: bool = _RESIGN,
+    force: bool = _FORCE,
 ) -> None:
     """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
     from profilegen import atomic
@@ -57,21 +65,28 @@ def sign(
     )
 
 
+_VERIFY_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile to check.")
+_CA = typer.Option(
+    None, "--ca", help="Trust anchor(s), PEM: check that the chain reaches them.", metavar="CA.pem"
+)
+_EXTRACT = typer.Option(
+    None, "--extract", help="Write the signed plist here when verification passes.", metavar="OUT"
+)
+
+
 def verify(
-    signed: Path = typer.Argument(..., help="The signed profile to check."),
-    ca: Path | None = typer.Option(
-        None, "--ca", help="Trust anchor(s), PEM: check that the chain reaches them.", metavar="CA.pem"
-    ),
-    extract: Path | None = typer.Option(
-        None, "--extract", help="Write the signed plist here when verification passes.", metavar="OUT"
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite the --extract file if it exists."),
+    signed: Path = _VERIFY_IN,
+    *,
+    ca: Path | None = _CA,
+    extract: Path | None = _EXTRACT,
+    force: bool = _FORCE,
 ) -> None:
     """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
     from profilegen import atomic
     from profilegen.errors import SigningError
     from profilegen.signing.identity import read_limited
-    from profilegen.signing.verify import load_ca, verify as verify_profile
+    from profilegen.signing.verify import load_ca
+    from profilegen.signing.verify import verify as verify_profile
 
     if extract is not None:
         atomic.check_writable([extract], force=force)
@@ -92,11 +107,11 @@ def verify(
         typer.echo(f"Extracted the signed profile to {extract}")
 
 
-def unsign(
-    signed: Path = typer.Argument(..., help="The signed profile."),
-    out: Path = typer.Option(..., "--out", "-o", help="Where to write the plain profile."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
-) -> None:
+_UNSIGN_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile.")
+_UNSIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the plain profile.")
+
+
+def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = _FORCE) -> None:
     """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
     from profilegen import atomic
     from profilegen.signing.identity import read_limited

@@ -31,9 +31,7 @@ def is_signed(data: bytes) -> bool:
     if len(data) < 2 + len(_SIGNED_DATA_OID) or data[0] != 0x30:
         return False
     first = data[1]
-    if first < 0x80:
-        offset = 2
-    elif first == 0x80:  # BER indefinite length
+    if first <= 0x80:  # short form, or 0x80: BER indefinite length
         offset = 2
     else:
         count = first & 0x7F

@@ -100,7 +100,7 @@ def load_certificates(path: Path, what: str = "certificate file") -> list[x509.C
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
         raise InputError(
-            f"not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or DER", path=path
+            "not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or DER", path=path
         ) from None
 
 

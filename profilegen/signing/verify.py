@@ -138,12 +138,16 @@ def verify(
         report.problems.append(f"unsupported digest algorithm {report.digest_algorithm}")
         return report
     if report.digest_algorithm == "sha1":
-        report.notes.append("signed with SHA-1, which is weak: re-sign with SHA-256 (profilegen sign --resign)")
+        report.notes.append(
+            "signed with SHA-1, which is weak: re-sign with SHA-256 (profilegen sign --resign)"
+        )
 
     signed_bytes = _check_signed_attributes(signer_info, parsed.content, report)
     signer = _find_signer(signer_info, parsed.certificates)
     if signer is None:
-        report.problems.append("the signer's certificate is not in the file, so the signature cannot be checked")
+        report.problems.append(
+            "the signer's certificate is not in the file, so the signature cannot be checked"
+        )
         return report
     certificate = to_cryptography(signer)
     report.signer_subject = display_name(certificate.subject)
@@ -250,7 +254,8 @@ def _check_dates(
     if now > certificate.not_valid_after_utc:
         report.problems.append(f"{role} ({name}) expired on {_when(certificate.not_valid_after_utc)}")
     elif now < certificate.not_valid_before_utc:
-        report.problems.append(f"{role} ({name}) is not valid until {_when(certificate.not_valid_before_utc)}")
+        since = _when(certificate.not_valid_before_utc)
+        report.problems.append(f"{role} ({name}) is not valid until {since}")
 
 
 def _check_key_usage(certificate: x509.Certificate, report: VerifyReport) -> None:
