@@ -268,9 +268,28 @@ def _check_key_usage(certificate: x509.Certificate, report: VerifyReport) -> Non
 
 
 def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
+    """Names chain and ``parent``'s key verifies ``child``'s signature.
+
+    Done by hand because ``Certificate.verify_directly_issued_by`` refuses SHA-1 signatures, which
+    older Apple intermediates (and the certificates they issued) still carry.
+    """
+    if child.issuer != parent.subject:
+        return False
+    public_key = parent.public_key()
+    hash_algorithm = child.signature_hash_algorithm
+    parameters = child.signature_algorithm_parameters
     try:
-        child.verify_directly_issued_by(parent)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        if isinstance(public_key, rsa.RSAPublicKey) and isinstance(
+            parameters, padding.PKCS1v15 | padding.PSS
+        ):
+            if hash_algorithm is None:
+                return False
+            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters, hash_algorithm)
+        elif isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(parameters, ec.ECDSA):
+            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters)
+        else:
+            return False
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError):
         return False
     return True
 
