@@ -16,7 +16,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.conftest import REPO
 
@@ -79,7 +79,7 @@ def make_cert(
     )
     if not ca:
         builder = builder.add_extension(
-            x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
         )
     return builder.sign(signing_key, hashes.SHA256())
 
@@ -124,8 +124,8 @@ class Pki:
     p12: Path
     p12_legacy: Path
 
-    def pem_args(self) -> list[str]:
-        return ["--cert", str(self.leaf), "--key", str(self.leaf_key), "--chain", str(self.inter)]
+    def pem_args(self) -> list[str | Path]:
+        return ["--cert", self.leaf, "--key", self.leaf_key, "--chain", self.inter]
 
 
 def make_pki(root: Path) -> Pki:
@@ -199,7 +199,7 @@ SAMPLE_PROFILE = (
     '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\r\n'
     '<plist version="1.0">\r\n<dict>\r\n'
     "\t<key>PayloadContent</key>\r\n\t<array/>\r\n"
-    "\t<key>PayloadDisplayName</key>\r\n\t<string>Café Réglages – Office</string>\r\n"
+    "\t<key>PayloadDisplayName</key>\r\n\t<string>Café Réglages — Office</string>\r\n"
     "\t<key>PayloadIdentifier</key>\r\n\t<string>org.example.signing-test</string>\r\n"
     "\t<key>PayloadType</key>\r\n\t<string>Configuration</string>\r\n"
     "\t<key>PayloadUUID</key>\r\n\t<string>6B1E7B8A-3F0D-4C47-9A55-0D4B1E0C2A11</string>\r\n"
@@ -216,6 +216,7 @@ def run_profilegen(
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "profilegen", *map(str, args)],
+        check=False,
         capture_output=True,
         text=True,
         env=full_env,

@@ -1,4 +1,7 @@
-"""`profilegen sign`, `verify` and `unsign`. Only typer here; the work is imported inside each command."""
+"""`profilegen sign`, `verify` and `unsign`. Only typer here; the work is imported inside each command.
+
+The identity options (CERT_OPTION ... ALLOW_EXPIRED_OPTION) are public so `build --sign` can reuse them.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,17 @@ import typer
 
 MAX_PROFILE_BYTES = 16 * 1024 * 1024
 
-_CERT = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
-_KEY = typer.Option(None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted).")
-_CHAIN = typer.Option(
+CERT_OPTION = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
+KEY_OPTION = typer.Option(
+    None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted)."
+)
+CHAIN_OPTION = typer.Option(
     [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
 )
-_P12 = typer.Option(
+P12_OPTION = typer.Option(
     None, "--p12", help="Identity exported from Keychain (.p12), instead of --cert/--key.", metavar="FILE"
 )
-_PASSWORD_ENV = typer.Option(
+PASSWORD_ENV_OPTION = typer.Option(
     None,
     "--password-env",
     help="Name of the environment variable holding the p12 password or key passphrase "
@@ -25,9 +30,11 @@ _PASSWORD_ENV = typer.Option(
 )
 
 
-_SIGN_IN = typer.Argument(..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist).")
+_SIGN_IN = typer.Argument(
+    ..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist)."
+)
 _SIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the signed profile (DER).")
-_ALLOW_EXPIRED = typer.Option(
+ALLOW_EXPIRED_OPTION = typer.Option(
     False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
 )
 _RESIGN = typer.Option(False, "--resign", help="Replace the signature of a signed profile.")
@@ -38,12 +45,12 @@ def sign(
     profile: Path = _SIGN_IN,
     *,
     out: Path = _SIGN_OUT,
-    cert: Path | None = _CERT,
-    key: Path | None = _KEY,
-    chain: list[Path] = _CHAIN,
-    p12: Path | None = _P12,
-    password_env: str | None = _PASSWORD_ENV,
-    allow_expired: bool = _ALLOW_EXPIRED,
+    cert: Path | None = CERT_OPTION,
+    key: Path | None = KEY_OPTION,
+    chain: list[Path] = CHAIN_OPTION,
+    p12: Path | None = P12_OPTION,
+    password_env: str | None = PASSWORD_ENV_OPTION,
+    allow_expired: bool = ALLOW_EXPIRED_OPTION,
     resign: bool = _RESIGN,
     force: bool = _FORCE,
 ) -> None:
