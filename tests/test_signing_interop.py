@@ -140,6 +140,21 @@ def test_profilegen_verifies_what_openssl_smime_signs(
     assert report.digest_algorithm == ("sha384" if "sha384" in extra else "sha256")
 
 
+def test_profilegen_verifies_a_streamed_ber_signature(pki: Pki, profile: Path, tmp_path: Path) -> None:
+    """`openssl cms -sign -stream` writes BER with indefinite lengths and a chunked content string."""
+    signed = tmp_path / "streamed.mobileconfig"
+    subprocess.run(
+        ["openssl", "cms", "-sign", "-signer", str(pki.leaf), "-inkey", str(pki.leaf_key), "-certfile",
+         str(pki.inter), "-nodetach", "-binary", "-stream", "-outform", "DER", "-in", str(profile),
+         "-out", str(signed)],
+        check=True, capture_output=True,
+    )
+    assert signed.read_bytes()[:2] == b"\x30\x80" and is_signed(signed.read_bytes())
+    report = verify(signed.read_bytes(), load_ca(pki.ca))
+    assert report.ok, report.problems
+    assert report.content == SAMPLE_PROFILE
+
+
 def test_unsign_gives_back_what_openssl_extracts(pki: Pki, profile: Path, tmp_path: Path) -> None:
     signed = tmp_path / "openssl.mobileconfig"
     subprocess.run(
@@ -237,3 +252,32 @@ def test_microsoft_signed_fixture_through_the_cli(pki: Pki, tmp_path: Path) -> N
     assert result.returncode == 3
     assert "top-level PayloadType is 'com.apple.TCC.configuration-profile-policy'" in result.stderr
     assert not resigned.exists()
+
+
+def test_damaged_signatures_give_a_report_or_one_clear_error(pki: Pki, profile: Path, tmp_path: Path) -> None:
+    """Flip bytes all over a signed file: verify reports a failure or raises a ProfilegenError, never more."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from profilegen.errors import ProfilegenError
+
+    signed = tmp_path / "signed.mobileconfig"
+    assert run_profilegen("sign", profile, "-o", signed, *pki.pem_args()).returncode == 0
+    original = signed.read_bytes()
+    anchors = load_ca(pki.ca)
+
+    flip = st.tuples(st.integers(0, len(original) - 1), st.integers(1, 255))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(flip, min_size=1, max_size=3))
+    def check(flips: list[tuple[int, int]]) -> None:
+        data = bytearray(original)
+        for index, mask in flips:
+            data[index] ^= mask
+        try:
+            report = verify(bytes(data), anchors)
+        except ProfilegenError:
+            return
+        assert not report.ok or report.content == SAMPLE_PROFILE
+
+    check()

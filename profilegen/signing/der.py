@@ -41,8 +41,8 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
         signed_data = info["content"]
         encap = signed_data["encap_content_info"]
         content_type = encap["content_type"].dotted
-        raw = encap["content"]
-        content = None if raw.native is None else bytes(raw.__bytes__())
+        raw = encap["content"].native  # bytes; constructed (BER, streamed) strings are joined
+        content = raw if isinstance(raw, bytes) else None
         certificates = tuple(
             choice.chosen for choice in signed_data["certificates"] if choice.name == "certificate"
         )

@@ -96,11 +96,16 @@ def load_certificates(path: Path, what: str = "certificate file") -> list[x509.C
     data = read_limited(path, what)
     try:
         if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificates(data)
-        return [x509.load_der_x509_certificate(data)]
-    except ValueError:
+            certificates = x509.load_pem_x509_certificates(data)
+        else:
+            certificates = [x509.load_der_x509_certificate(data)]
+        for certificate in certificates:  # cryptography parses fields lazily: fail here, not later
+            _ = (certificate.subject, certificate.issuer, certificate.extensions, certificate.public_key())
+        return certificates
+    except (ValueError, UnsupportedAlgorithm):
         raise InputError(
-            "not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or DER", path=path
+            "not a certificate, or a damaged one: expected PEM (-----BEGIN CERTIFICATE-----) or DER",
+            path=path,
         ) from None
 
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
-from profilegen.signing.der import parse_signed_data, to_cryptography
+from profilegen.signing.der import SignedProfile, parse_signed_data, to_cryptography
 from profilegen.signing.identity import display_name, load_certificates
 
 REACHES_CA = "reaches CA"
@@ -118,16 +118,33 @@ def verify(
     source: Path | str | None = None,
     now: datetime.datetime | None = None,
 ) -> VerifyReport:
-    """Check a signed profile. Raises InputError only when ``data`` is not a signed profile at all."""
-    now = now or datetime.datetime.now(datetime.UTC)
+    """Check a signed profile. Raises InputError only when ``data`` is not a signed profile at all
+    (or is too damaged to read); every other failure is in the report's ``problems``.
+    """
     parsed = parse_signed_data(data, source)
     report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
+    try:
+        _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC))
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, UnsupportedAlgorithm):
+        # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
+        raise InputError(
+            "damaged signed profile: a certificate or signer field cannot be parsed", path=source
+        ) from None
+    return report
+
+
+def _verify_parsed(
+    parsed: SignedProfile,
+    report: VerifyReport,
+    ca: Sequence[x509.Certificate] | None,
+    now: datetime.datetime,
+) -> None:
     if parsed.content_type != _DATA_OID:
         report.problems.append(f"the signed content type is {parsed.content_type}, not data (a plist)")
     signer_infos = list(parsed.signed_data["signer_infos"])
     if not signer_infos:
         report.problems.append("the file has no signer")
-        return report
+        return
     if len(signer_infos) > 1:
         report.notes.append(f"{len(signer_infos)} signers; only the first was checked")
     signer_info = signer_infos[0]
@@ -136,7 +153,7 @@ def verify(
     hash_class = _HASHES.get(report.digest_algorithm)
     if hash_class is None:
         report.problems.append(f"unsupported digest algorithm {report.digest_algorithm}")
-        return report
+        return
     if report.digest_algorithm == "sha1":
         report.notes.append(
             "signed with SHA-1, which is weak: re-sign with SHA-256 (profilegen sign --resign)"
@@ -148,7 +165,7 @@ def verify(
         report.problems.append(
             "the signer's certificate is not in the file, so the signature cannot be checked"
         )
-        return report
+        return
     certificate = to_cryptography(signer)
     report.signer_subject = display_name(certificate.subject)
     report.signer_issuer = display_name(certificate.issuer)
@@ -161,7 +178,6 @@ def verify(
     if ca is not None:
         pool = [to_cryptography(c) for c in parsed.certificates]
         _check_chain(certificate, pool, list(ca), now, report)
-    return report
 
 
 def _check_signed_attributes(signer_info: Any, content: bytes, report: VerifyReport) -> bytes:
