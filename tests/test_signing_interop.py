@@ -93,21 +93,16 @@ def test_binary_plist_profile_signs_and_round_trips(pki: Pki, tmp_path: Path) ->
     assert extracted.read_bytes() == binary
 
 
-def test_profile_built_by_the_core_signs_and_verifies(pki: Pki, tmp_path: Path) -> None:
+def test_profile_built_from_a_shipped_preset_signs_and_verifies(pki: Pki, tmp_path: Path) -> None:
     from profilegen.pipeline import profile_bytes
 
-    preset = tmp_path / "signing-test.toml"
-    preset.write_text(
-        'format = 1\n\n[profile]\ndisplay_name = "Signing test"\nidentifier = "org.example.signing-test"\n'
-        'organization = "Example"\ndescription = "Built, then signed."\nscope = "System"\n'
-        'removal_disallowed = false\npayload_style = "mcx"\n'
-    )
-    _name, built = profile_bytes(str(preset))
+    _name, built = profile_bytes("office-telemetry-off")
     source, signed, extracted = tmp_path / "p.mobileconfig", tmp_path / "p.signed", tmp_path / "p.out"
     source.write_bytes(built)
     assert run_profilegen("sign", source, "-o", signed, *pki.pem_args()).returncode == 0
     assert openssl_verify(signed, pki.ca, extracted).returncode == 0
     assert extracted.read_bytes() == built
+    assert plistlib.loads(extracted.read_bytes())["PayloadContent"]  # a real profile, with payloads
 
 
 @pytest.mark.parametrize(
