@@ -18,6 +18,9 @@ COMMANDS: dict[str, str] = {
     "endpoints": "profilegen.commands.endpoints",
     "export": "profilegen.commands.mdm",
     "upload": "profilegen.commands.mdm",
+    "sign": "profilegen.commands.signing",
+    "verify": "profilegen.commands.signing",
+    "unsign": "profilegen.commands.signing",
 }
 
 

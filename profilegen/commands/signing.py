@@ -1,0 +1,137 @@
+"""`profilegen sign`, `verify` and `unsign`. Only typer here; the work is imported inside each command.
+
+The identity options (CERT_OPTION ... ALLOW_EXPIRED_OPTION) are public so `build --sign` can reuse them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+MAX_PROFILE_BYTES = 16 * 1024 * 1024
+
+CERT_OPTION = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
+KEY_OPTION = typer.Option(
+    None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted)."
+)
+CHAIN_OPTION = typer.Option(
+    [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
+)
+P12_OPTION = typer.Option(
+    None, "--p12", help="Identity exported from Keychain (.p12), instead of --cert/--key.", metavar="FILE"
+)
+PASSWORD_ENV_OPTION = typer.Option(
+    None,
+    "--password-env",
+    help="Name of the environment variable holding the p12 password or key passphrase "
+    "(else asked without echo on a terminal).",
+    metavar="VAR",
+)
+
+
+_SIGN_IN = typer.Argument(
+    ..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist)."
+)
+_SIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the signed profile (DER).")
+ALLOW_EXPIRED_OPTION = typer.Option(
+    False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
+)
+_RESIGN = typer.Option(False, "--resign", help="Replace the signature of a signed profile.")
+_FORCE = typer.Option(False, "--force", help="Overwrite the output if it exists.")
+
+
+def sign(
+    profile: Path = _SIGN_IN,
+    *,
+    out: Path = _SIGN_OUT,
+    cert: Path | None = CERT_OPTION,
+    key: Path | None = KEY_OPTION,
+    chain: list[Path] = CHAIN_OPTION,
+    p12: Path | None = P12_OPTION,
+    password_env: str | None = PASSWORD_ENV_OPTION,
+    allow_expired: bool = ALLOW_EXPIRED_OPTION,
+    resign: bool = _RESIGN,
+    force: bool = _FORCE,
+) -> None:
+    """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
+    from profilegen import atomic
+    from profilegen.signing.identity import display_name, load_identity, read_limited, terminal_prompt
+    from profilegen.signing.sign import sign as sign_profile
+
+    atomic.check_writable([out], force=force)
+    content = read_limited(profile, "profile", MAX_PROFILE_BYTES)
+    identity = load_identity(
+        cert=cert, key=key, chain=chain, p12=p12, password_env=password_env, prompt=terminal_prompt()
+    )
+    signed = sign_profile(content, identity, allow_expired=allow_expired, resign=resign, source=profile)
+    atomic.write_bytes(out, signed)
+    typer.echo(
+        f"Signed {profile} -> {out} as {display_name(identity.certificate.subject)} "
+        f"(SHA-256, {1 + len(identity.chain)} certificate(s) included)"
+    )
+
+
+_VERIFY_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile to check.")
+_CA = typer.Option(
+    None, "--ca", help="Trust anchor(s), PEM: check that the chain reaches them.", metavar="CA.pem"
+)
+_EXTRACT = typer.Option(
+    None, "--extract", help="Write the signed plist here when verification passes.", metavar="OUT"
+)
+
+
+def verify(
+    signed: Path = _VERIFY_IN,
+    *,
+    ca: Path | None = _CA,
+    extract: Path | None = _EXTRACT,
+    force: bool = _FORCE,
+) -> None:
+    """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
+    from profilegen import atomic
+    from profilegen.errors import SigningError
+    from profilegen.signing.identity import read_limited
+    from profilegen.signing.verify import load_ca
+    from profilegen.signing.verify import verify as verify_profile
+
+    if extract is not None:
+        atomic.check_writable([extract], force=force)
+    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    anchors = load_ca(ca) if ca is not None else None
+    report = verify_profile(data, anchors, source=signed)
+    typer.echo(f"File:       {signed}")
+    for line in report.lines():
+        typer.echo(line)
+    if not report.ok:
+        raise SigningError(
+            f"verification failed: {report.status}",
+            path=signed,
+            hint="nothing extracted" if extract is not None else None,
+        )
+    if extract is not None:
+        atomic.write_bytes(extract, report.content)
+        typer.echo(f"Extracted the signed profile to {extract}")
+
+
+_UNSIGN_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile.")
+_UNSIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the plain profile.")
+
+
+def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = _FORCE) -> None:
+    """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
+    from profilegen import atomic
+    from profilegen.signing.identity import read_limited
+    from profilegen.signing.sign import unsign as unsign_profile
+
+    atomic.check_writable([out], force=force)
+    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    content = unsign_profile(data, source=signed)
+    atomic.write_bytes(out, content)
+    typer.echo(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sign")(sign)
+    app.command("verify")(verify)
+    app.command("unsign")(unsign)

@@ -1,0 +1,59 @@
+"""Signing and verifying configuration profiles (DER CMS SignedData with the plist attached).
+
+The package is split by job, and this module stays free of heavy imports so that ``show`` and ``diff``
+can sniff a file cheaply:
+
+- ``identity``: the signer's certificate, key and chain, from PEM files or a PKCS#12 (``load_identity``).
+- ``sign``: ``sign(content, signer)`` -> DER bytes, ``unsign(data)`` -> the plist, ``require_profile``.
+- ``verify``: ``verify(data, ca)`` -> ``VerifyReport``; ``load_ca(path)``.
+
+``cryptography`` and ``asn1crypto`` are imported by those submodules only, never at CLI start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# DER of the OBJECT IDENTIFIER 1.2.840.113549.1.7.2 (pkcs7-signedData), tag and length included.
+_SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
+
+
+def is_signed(data: bytes) -> bool:
+    """Cheap sniff: does ``data`` start like a CMS ContentInfo of type signedData?
+
+    Looks at the outer SEQUENCE header (DER or BER indefinite length) and the content type that follows.
+    It parses nothing else; ``verify`` and ``unsign`` do the real work.
+    """
+    if len(data) < 2 + len(_SIGNED_DATA_OID) or data[0] != 0x30:
+        return False
+    first = data[1]
+    if first <= 0x80:  # short form, or 0x80: BER indefinite length
+        offset = 2
+    else:
+        count = first & 0x7F
+        if count > 4:
+            return False
+        offset = 2 + count
+    return data[offset : offset + len(_SIGNED_DATA_OID)] == _SIGNED_DATA_OID
+
+
+def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) -> str:
+    """One line for ``show`` and ``diff``: "not signed", "verified", or "signature invalid: why".
+
+    A valid signature whose certificate has expired (or whose chain misses ``ca``) is reported as
+    "signature valid, but ..." so an admin can tell tampering from an old identity.
+    """
+    if not is_signed(data):
+        return "not signed"
+    from profilegen.errors import ProfilegenError
+    from profilegen.signing.verify import verify
+
+    try:
+        report = verify(data, ca)
+    except ProfilegenError as error:
+        return f"signature invalid: {error.message}"
+    return report.status

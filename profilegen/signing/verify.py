@@ -1,0 +1,351 @@
+"""Verify a signed profile: content digest, signature over the signed attributes, dates, chain to a CA.
+
+cryptography has no CMS verify API, so the steps of RFC 5652 section 5.4 are done here: asn1crypto
+parses the structure, the messageDigest attribute is compared with a digest of the content, and the
+signature is checked over the DER of the signed attributes re-tagged as a SET OF. ``openssl cms
+-verify`` is the independent check in the tests. Revocation (CRL, OCSP) is not checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from profilegen.errors import InputError
+from profilegen.signing.der import SignedProfile, parse_signed_data, to_cryptography
+from profilegen.signing.identity import display_name, load_certificates
+
+REACHES_CA = "reaches CA"
+DOES_NOT_REACH_CA = "does not reach CA"
+NOT_CHECKED = "not checked"
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1,
+    "sha224": hashes.SHA224,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+_MAX_CHAIN = 8
+_DATA_OID = "1.2.840.113549.1.7.1"
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found. ``problems`` are failures (exit non-zero); ``notes`` are not."""
+
+    content: bytes
+    signer_subject: str = "(signer certificate not found)"
+    signer_issuer: str = ""
+    not_before: datetime.datetime | None = None
+    not_after: datetime.datetime | None = None
+    digest_algorithm: str = ""
+    signature_algorithm: str = ""
+    signing_time: datetime.datetime | None = None
+    content_intact: bool = False
+    signature_valid: bool = False
+    chain: str = NOT_CHECKED
+    chain_subjects: list[str] = field(default_factory=list)
+    certificate_count: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.signature_valid and not self.problems
+
+    @property
+    def status(self) -> str:
+        """One line for ``show`` and ``diff``."""
+        if not self.content_intact and self.problems:
+            return f"signature invalid: {self.problems[0]}"
+        if not self.signature_valid:
+            return "signature invalid" + (f": {self.problems[0]}" if self.problems else "")
+        if self.problems:
+            return "signature valid, but " + "; ".join(self.problems)
+        return "verified"
+
+    def lines(self) -> list[str]:
+        """The human report printed by ``profilegen verify``."""
+        out = [
+            f"Signer:     {self.signer_subject}",
+            f"Issuer:     {self.signer_issuer or '-'}",
+            f"Valid from: {_when(self.not_before)}",
+            f"Valid to:   {_when(self.not_after)}",
+        ]
+        if self.signing_time is not None:
+            out.append(f"Signed at:  {_when(self.signing_time)}")
+        out += [
+            f"Digest:     {self.digest_algorithm or '-'}, signature {self.signature_algorithm or '-'}",
+            f"Content:    {len(self.content)} bytes, "
+            + ("matches the signed digest" if self.content_intact else "DOES NOT match the signed digest"),
+            f"Signature:  {'valid' if self.signature_valid else 'INVALID'}",
+            f"Chain:      {self.chain}"
+            + (" (" + " <- ".join(self.chain_subjects) + ")" if self.chain == REACHES_CA else "")
+            + (" (no --ca given)" if self.chain == NOT_CHECKED else ""),
+        ]
+        out += [f"Problem:    {problem}" for problem in self.problems]
+        out += [f"Note:       {note}" for note in self.notes]
+        out.append(f"Result:     {self.status}")
+        return out
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def load_ca(path: Path) -> list[x509.Certificate]:
+    """Trust anchors for ``verify --ca``: every certificate in a PEM file (or one DER certificate)."""
+    certificates = load_certificates(path, "CA file")
+    if not certificates:
+        raise InputError("no certificate in the CA file", path=path)
+    return certificates
+
+
+def verify(
+    data: bytes,
+    ca: Sequence[x509.Certificate] | None = None,
+    *,
+    source: Path | str | None = None,
+    now: datetime.datetime | None = None,
+) -> VerifyReport:
+    """Check a signed profile. Raises InputError only when ``data`` is not a signed profile at all
+    (or is too damaged to read); every other failure is in the report's ``problems``.
+    """
+    parsed = parse_signed_data(data, source)
+    report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
+    try:
+        _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC))
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, UnsupportedAlgorithm):
+        # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
+        raise InputError(
+            "damaged signed profile: a certificate or signer field cannot be parsed", path=source
+        ) from None
+    return report
+
+
+def _verify_parsed(
+    parsed: SignedProfile,
+    report: VerifyReport,
+    ca: Sequence[x509.Certificate] | None,
+    now: datetime.datetime,
+) -> None:
+    if parsed.content_type != _DATA_OID:
+        report.problems.append(f"the signed content type is {parsed.content_type}, not data (a plist)")
+    signer_infos = list(parsed.signed_data["signer_infos"])
+    if not signer_infos:
+        report.problems.append("the file has no signer")
+        return
+    if len(signer_infos) > 1:
+        report.notes.append(f"{len(signer_infos)} signers; only the first was checked")
+    signer_info = signer_infos[0]
+    report.digest_algorithm = signer_info["digest_algorithm"]["algorithm"].native
+    report.signature_algorithm = signer_info["signature_algorithm"].signature_algo
+    hash_class = _HASHES.get(report.digest_algorithm)
+    if hash_class is None:
+        report.problems.append(f"unsupported digest algorithm {report.digest_algorithm}")
+        return
+    if report.digest_algorithm == "sha1":
+        report.notes.append(
+            "signed with SHA-1, which is weak: re-sign with SHA-256 (profilegen sign --resign)"
+        )
+
+    signed_bytes = _check_signed_attributes(signer_info, parsed.content, report)
+    signer = _find_signer(signer_info, parsed.certificates)
+    if signer is None:
+        report.problems.append(
+            "the signer's certificate is not in the file, so the signature cannot be checked"
+        )
+        return
+    certificate = to_cryptography(signer)
+    report.signer_subject = display_name(certificate.subject)
+    report.signer_issuer = display_name(certificate.issuer)
+    report.not_before = certificate.not_valid_before_utc
+    report.not_after = certificate.not_valid_after_utc
+    signature_ok = _check_signature(certificate, signer_info, signed_bytes, hash_class(), report)
+    report.signature_valid = report.content_intact and signature_ok
+    _check_dates(certificate, "the signer's certificate", now, report)
+    _check_key_usage(certificate, report)
+    if ca is not None:
+        pool = [to_cryptography(c) for c in parsed.certificates]
+        _check_chain(certificate, pool, list(ca), now, report)
+
+
+def _check_signed_attributes(signer_info: Any, content: bytes, report: VerifyReport) -> bytes:
+    """Compare messageDigest with the content's digest; return the bytes the signature covers."""
+    digest = hashlib.new(report.digest_algorithm, content).digest()
+    attributes = signer_info["signed_attrs"]
+    if not attributes:  # no signed attributes: the signature is over the content itself
+        report.content_intact = True
+        return content
+    values: dict[str, Any] = {}
+    for attribute in attributes:
+        values[attribute["type"].native] = attribute["values"]
+    message_digest = values.get("message_digest")
+    if message_digest is None or len(message_digest) != 1:
+        report.problems.append("the signed attributes have no messageDigest")
+    elif message_digest[0].native != digest:
+        report.problems.append("the content does not match the signed digest: it was altered after signing")
+    else:
+        report.content_intact = True
+    content_type = values.get("content_type")
+    if content_type is None or content_type[0].dotted != _DATA_OID:
+        report.problems.append("the signed attributes do not name the content type as data")
+    signing_time = values.get("signing_time")
+    if signing_time is not None and len(signing_time) == 1:
+        moment = signing_time[0].native
+        if isinstance(moment, datetime.datetime):
+            report.signing_time = moment.astimezone(datetime.UTC)
+    # The signature covers the attributes' DER with the SET OF tag, not the [0] IMPLICIT one in the file.
+    encoded: bytes = attributes.dump()
+    return b"\x31" + encoded[1:]
+
+
+def _find_signer(signer_info: Any, certificates: Sequence[Any]) -> Any | None:
+    sid = signer_info["sid"]
+    for certificate in certificates:
+        if sid.name == "issuer_and_serial_number":
+            wanted = sid.chosen
+            if (
+                certificate.serial_number == wanted["serial_number"].native
+                and certificate.issuer == wanted["issuer"]
+            ):
+                return certificate
+        elif certificate.key_identifier == sid.chosen.native:
+            return certificate
+    return None
+
+
+def _check_signature(
+    certificate: x509.Certificate,
+    signer_info: Any,
+    signed_bytes: bytes,
+    hash_algorithm: hashes.HashAlgorithm,
+    report: VerifyReport,
+) -> bool:
+    signature: bytes = signer_info["signature"].native
+    algorithm = report.signature_algorithm
+    public_key = certificate.public_key()
+    try:
+        if algorithm == "rsassa_pkcs1v15" and isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, signed_bytes, padding.PKCS1v15(), hash_algorithm)
+        elif algorithm == "rsassa_pss" and isinstance(public_key, rsa.RSAPublicKey):
+            params = signer_info["signature_algorithm"]["parameters"]
+            pss_hash = _HASHES[params["hash_algorithm"]["algorithm"].native]()
+            mgf_hash = _HASHES[params["mask_gen_algorithm"]["parameters"]["algorithm"].native]()
+            pad = padding.PSS(mgf=padding.MGF1(mgf_hash), salt_length=params["salt_length"].native)
+            public_key.verify(signature, signed_bytes, pad, pss_hash)
+        elif algorithm == "ecdsa" and isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(signature, signed_bytes, ec.ECDSA(hash_algorithm))
+        else:
+            report.problems.append(
+                f"unsupported signature algorithm {algorithm} for a {type(public_key).__name__} key"
+            )
+            return False
+    except InvalidSignature:
+        report.problems.append(
+            "the signature does not verify with the signer's certificate: the signed attributes or the "
+            "signature were altered"
+        )
+        return False
+    except (UnsupportedAlgorithm, KeyError, ValueError):
+        report.problems.append(f"the {algorithm} signature cannot be checked (unsupported parameters)")
+        return False
+    return True
+
+
+def _check_dates(
+    certificate: x509.Certificate, role: str, now: datetime.datetime, report: VerifyReport
+) -> None:
+    name = display_name(certificate.subject)
+    if now > certificate.not_valid_after_utc:
+        report.problems.append(f"{role} ({name}) expired on {_when(certificate.not_valid_after_utc)}")
+    elif now < certificate.not_valid_before_utc:
+        since = _when(certificate.not_valid_before_utc)
+        report.problems.append(f"{role} ({name}) is not valid until {since}")
+
+
+def _check_key_usage(certificate: x509.Certificate, report: VerifyReport) -> None:
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return
+    if not usage.digital_signature:
+        report.problems.append("the signer's certificate does not allow digital signatures (key usage)")
+
+
+def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
+    """Names chain and ``parent``'s key verifies ``child``'s signature.
+
+    Done by hand because ``Certificate.verify_directly_issued_by`` refuses SHA-1 signatures, which
+    older Apple intermediates (and the certificates they issued) still carry.
+    """
+    if child.issuer != parent.subject:
+        return False
+    public_key = parent.public_key()
+    hash_algorithm = child.signature_hash_algorithm
+    parameters = child.signature_algorithm_parameters
+    try:
+        if isinstance(public_key, rsa.RSAPublicKey) and isinstance(
+            parameters, padding.PKCS1v15 | padding.PSS
+        ):
+            if hash_algorithm is None:
+                return False
+            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters, hash_algorithm)
+        elif isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(parameters, ec.ECDSA):
+            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters)
+        else:
+            return False
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError):
+        return False
+    return True
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _check_chain(
+    leaf: x509.Certificate,
+    pool: list[x509.Certificate],
+    anchors: list[x509.Certificate],
+    now: datetime.datetime,
+    report: VerifyReport,
+) -> None:
+    """Walk issuer links from the signer through the file's certificates to one of ``anchors``."""
+    path = [leaf]
+    current = leaf
+    for _ in range(_MAX_CHAIN):
+        if current in anchors:
+            report.chain, report.chain_subjects = REACHES_CA, [display_name(c.subject) for c in path]
+            return
+        anchor = next((a for a in anchors if _is_ca(a) and _issued_by(current, a)), None)
+        if anchor is not None:
+            path.append(anchor)
+            _check_dates(anchor, "the CA certificate", now, report)
+            report.chain, report.chain_subjects = REACHES_CA, [display_name(c.subject) for c in path]
+            return
+        issuer = next((c for c in pool if c not in path and _is_ca(c) and _issued_by(current, c)), None)
+        if issuer is None:
+            break
+        _check_dates(issuer, "the intermediate certificate", now, report)
+        path.append(issuer)
+        current = issuer
+    report.chain = DOES_NOT_REACH_CA
+    report.chain_subjects = [display_name(c.subject) for c in path]
+    report.problems.append(
+        f"the certificate chain does not reach the CA given with --ca (it stops at "
+        f"{display_name(current.subject)}, issued by {display_name(current.issuer)})"
+    )
