@@ -1,0 +1,43 @@
+"""`profilegen catalog import-manifests DIR`: ProfileManifests -> the user catalogue.
+
+Attach to the `catalog` group with ``register(catalog_app)``; the work is imported inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+_SOURCE = typer.Argument(
+    ...,
+    metavar="DIR",
+    help="A ProfileManifests checkout, its Manifests/ folder, or iMazing Profile Editor's copy.",
+)
+_INTO = typer.Option(
+    None,
+    "--into",
+    "--catalog",
+    metavar="CATALOG_DIR",
+    help="The user catalogue to write (default: $PROFILEGEN_CATALOG, else the user data folder).",
+)
+
+
+def import_manifests_command(source: Path = _SOURCE, into: Path | None = _INTO) -> None:
+    """Import ProfileManifests manifests as domain schemas into the user catalogue."""
+    from profilegen.manifests.importer import import_manifests
+    from profilegen.manifests.report import summary_lines, warning_lines
+    from profilegen.paths import schemas_dir
+    from profilegen.user_catalog import user_catalog_dir
+
+    shipped = [path.stem for path in (schemas_dir() / "domains").glob("*.json")]
+    report = import_manifests(source, user_catalog_dir(into), shipped_domains=shipped)
+    for line in warning_lines(report):
+        typer.echo(f"profilegen: warning: {line}", err=True)
+    for line in summary_lines(report):
+        typer.echo(line)
+
+
+def register(catalog_app: typer.Typer) -> None:
+    """Add ``import-manifests`` to the ``catalog`` command group."""
+    catalog_app.command("import-manifests")(import_manifests_command)
