@@ -127,9 +127,16 @@ def _text(value: Any) -> str:
 
 
 def _pattern_compiles(pattern: str) -> bool:
+    """Whether both validators accept the regex: jsonschema-rs (profilegen's) and Python's re (tests)."""
     try:
         re.compile(pattern)
     except re.error:
+        return False
+    import jsonschema_rs
+
+    try:
+        jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    except jsonschema_rs.ValidationError:
         return False
     return True
 
@@ -299,14 +306,15 @@ class _KeyConverter:
             if not top and name == _KEY_PLACEHOLDER and members.property_names is None:
                 members.property_names = self._property_names(sub, members.notes)
                 continue
-            path = f"{parent}.{name}" if parent else (name or "")
+            label = name or "(unnamed)"
+            path = f"{parent}.{label}" if parent else label
             reason = _skip_reason(sub, name, top=top)
             if reason is None and name is not None and name.startswith("{{"):
                 reason = f"ProfileCreator placeholder {name} outside a dictionary of free keys"
             if reason is None and name in members.properties:
                 reason = REASON_DUPLICATE
             if reason:
-                self._skip(path or f"{parent}.?", reason)
+                self._skip(path, reason)
                 continue
             assert name is not None
             members.properties[name] = self.convert(sub, path, top=top)

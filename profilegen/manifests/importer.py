@@ -99,6 +99,7 @@ def merge(domain: str, conversions: list[Conversion]) -> tuple[dict[str, Any], l
     document = json.loads(json.dumps(ordered[0].document))  # a deep copy
     skipped: list[SkippedKey] = []
     properties: dict[str, Any] = document["properties"]
+    origin = dict.fromkeys(properties, ordered[0].source)
     required: list[str] = list(document.get("required", []))
     sources: list[str] = list(document["x-sources"])
     for other in ordered[1:]:
@@ -106,13 +107,11 @@ def merge(domain: str, conversions: list[Conversion]) -> tuple[dict[str, Any], l
         for name, schema in other.document["properties"].items():
             if name in properties:
                 if properties[name] != schema:
-                    skipped.append(
-                        SkippedKey(
-                            domain, name, f"also in {other.source}; {ordered[0].source}'s definition is kept"
-                        )
-                    )
+                    reason = f"also in {other.source}; the definition in {origin[name]} is kept"
+                    skipped.append(SkippedKey(domain, name, reason))
                 continue
             properties[name] = schema
+            origin[name] = other.source
             if name in other_required:
                 required.append(name)
         sources += [s for s in other.document["x-sources"] if s not in sources]
@@ -120,7 +119,8 @@ def merge(domain: str, conversions: list[Conversion]) -> tuple[dict[str, Any], l
         document["required"] = required
     document["x-sources"] = sources
     merged_note = "Merged from " + ", ".join(c.source for c in ordered) + "."
-    document["x-notes"] = (document["x-notes"] + "\n" + merged_note) if "x-notes" in document else merged_note
+    notes = document.get("x-notes")
+    document["x-notes"] = f"{notes}\n{merged_note}" if notes else merged_note
     return document, skipped
 
 

@@ -15,10 +15,15 @@ def _routine(reason: str) -> bool:
     return reason.startswith(_ROUTINE)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def summary_lines(report: ImportReport) -> list[str]:
     lines = [
-        f"Imported {len(report.domains)} domains ({report.keys} keys, {report.nested_keys} nested) "
-        f"from {report.manifests} manifests into {report.target / 'domains'}",
+        f"Imported {_count(len(report.domains), 'domain')} ({_count(report.keys, 'key')}, "
+        f"{report.nested_keys} nested) from {_count(report.manifests, 'manifest')} "
+        f"into {report.target / 'domains'}",
     ]
     if report.skipped_keys:
         reasons = Counter(skip.reason for skip in report.skipped_keys)
