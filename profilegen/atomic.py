@@ -35,15 +35,15 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
+        Path(tmp_name).chmod(mode)
+        Path(tmp_name).replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            Path(tmp_name).unlink()
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            Path(tmp_name).unlink()
         raise
 
 

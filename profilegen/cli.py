@@ -46,5 +46,6 @@ def main() -> None:
     try:
         app()
     except ProfilegenError as error:
-        print(f"profilegen: error: {error.render()}", file=sys.stderr)
+        for line in error.render().splitlines():
+            print(f"profilegen: error: {line}", file=sys.stderr)
         sys.exit(error.exit_code)

@@ -35,10 +35,11 @@ class ProfilegenError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        text = f"{self.path}: {self.message}" if self.path else self.message
+        """One line per problem, each naming the file when there is one."""
+        lines = self.message.splitlines() or [""]
         if self.hint:
-            text += f" ({self.hint})"
-        return text
+            lines[-1] += f" ({self.hint})"
+        return "\n".join(f"{self.path}: {line}" if self.path else line for line in lines)
 
 
 class UsageError(ProfilegenError):

@@ -1,7 +1,7 @@
-"""Where the user's own catalogue lives (imported domains): ``<dir>/domains/<domain>.json``.
+"""Where the user catalogue lives: --catalog DIR, else $PROFILEGEN_CATALOG, else the user data folder.
 
-Chosen by ``--catalog DIR`` (or ``--into`` for an import), else ``$PROFILEGEN_CATALOG``, else the
-platform's user data folder (``platformdirs.user_data_dir("profilegen") / "catalog"``, imported lazily).
+A catalogue folder holds ``domains/<domain>.json`` (the layout of schemas/); ``catalog import-manifests``
+writes there. platformdirs is imported only when the default is needed.
 """
 
 from __future__ import annotations
@@ -9,40 +9,32 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from profilegen.errors import InputError
-
 ENV_VAR = "PROFILEGEN_CATALOG"
-DOMAINS = "domains"
 
 
-def default_catalog_dir() -> Path:
+def default_user_catalog() -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("profilegen", appauthor=False)) / "catalog"
+    return Path(platformdirs.user_data_dir("profilegen")) / "catalog"
 
 
 def user_catalog_dir(cli_value: Path | None = None) -> Path:
-    """The user catalogue folder, whether or not it exists yet (where an import writes)."""
+    """The user catalogue folder, whether or not it exists yet: where an import writes."""
     if cli_value is not None:
         return cli_value.expanduser()
-    explicit = os.environ.get(ENV_VAR, "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    return default_catalog_dir()
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return default_user_catalog()
 
 
-def user_catalog_dirs(cli_value: Path | None = None) -> list[Path]:
-    """The catalogue folders to read besides the shipped schemas, for ``load_catalog(extra_dirs=...)``.
+def user_catalog_dirs(cli_value: Path | None) -> list[Path]:
+    """The user catalogue folders to read, for ``load_catalog(extra_dirs=...)``.
 
-    Each returned folder holds ``domains/<domain>.json`` (the layout of schemas/). A folder given with
-    ``--catalog`` must exist; one from the environment or the default is simply absent until an import.
+    A folder named on the command line or in the environment is returned as given; the default one only
+    once it exists (after a first import).
     """
-    folder = user_catalog_dir(cli_value)
-    if (folder / DOMAINS).is_dir():
-        return [folder]
-    if cli_value is not None:
-        raise InputError(
-            f"catalogue folder {folder} has no domains/ folder",
-            hint="import into it first: profilegen catalog import-manifests DIR --into " + str(folder),
-        )
-    return []
+    if cli_value is not None or os.environ.get(ENV_VAR, "").strip():
+        return [user_catalog_dir(cli_value)]
+    default = default_user_catalog()
+    return [default] if default.is_dir() else []

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from profilegen.errors import InputError
 from profilegen.user_catalog import ENV_VAR, user_catalog_dir, user_catalog_dirs
 from tests.conftest import REPO
 
@@ -30,14 +29,15 @@ def test_the_default_is_the_platform_user_data_folder(
 
 def test_catalogue_folders_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "env"))
-    assert user_catalog_dirs(None) == []  # nothing imported yet: nothing to read, no error
-    (tmp_path / "env" / "domains").mkdir(parents=True)
     assert user_catalog_dirs(None) == [tmp_path / "env"]
+    assert user_catalog_dirs(tmp_path / "cli") == [tmp_path / "cli"]
 
-    with pytest.raises(InputError) as caught:
-        user_catalog_dirs(tmp_path / "typo")
-    assert caught.value.message == f"catalogue folder {tmp_path / 'typo'} has no domains/ folder"
-    assert "profilegen catalog import-manifests DIR --into" in (caught.value.hint or "")
+    monkeypatch.delenv(ENV_VAR)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert user_catalog_dirs(None) == []  # the default folder counts once an import created it
+    (tmp_path / "data" / "profilegen" / "catalog" / "domains").mkdir(parents=True)
+    assert user_catalog_dirs(None) == [tmp_path / "data" / "profilegen" / "catalog"]
 
 
 def test_platformdirs_and_the_importer_are_imported_lazily() -> None:

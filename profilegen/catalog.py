@@ -1,0 +1,299 @@
+"""The catalogue: preference domains (one JSON Schema file each) and named admin decisions (choices).
+
+Domain files are read lazily: a build that touches three domains parses three files, whatever the size
+of the catalogue. Shipped schemas win over a user catalogue's file for the same domain.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from profilegen.errors import InputError
+from profilegen.paths import schemas_dir
+from profilegen.plisttypes import PlistValue
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key of one domain: what it is, its type and values, and the versions it works in."""
+
+    domain: str
+    name: str
+    plist_type: str
+    title: str = ""
+    description: str = ""
+    enum: tuple[PlistValue, ...] | None = None
+    enum_titles: tuple[str, ...] | None = None
+    default: PlistValue | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    app_min: str | None = None
+    app_max: str | None = None
+    deprecated_in: str | None = None
+    replaced_by: str | None = None
+    profile_only: bool = False
+    deprecated_values: dict[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    notes: str | None = None
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def allowed(self) -> str:
+        """What an admin may write, for error messages."""
+        if self.enum is not None:
+            return "one of " + ", ".join(json.dumps(item) for item in self.enum)
+        text = {"bool": "true or false", "integer": "an integer", "real": "a number",
+                "string": "a string", "date": "a date (TOML datetime, e.g. 2026-01-31T00:00:00Z)",
+                "data": "base64 text", "array": "an array", "dict": "a table"}[self.plist_type]
+        if self.minimum is not None and self.maximum is not None:
+            text += f" from {self.minimum:g} to {self.maximum:g}"
+        elif self.minimum is not None:
+            text += f" of at least {self.minimum:g}"
+        elif self.maximum is not None:
+            text += f" of at most {self.maximum:g}"
+        return text
+
+
+def _json_to_plist_type(schema: dict[str, Any]) -> str:
+    declared = schema.get("x-plist-type")
+    if isinstance(declared, str):
+        return declared
+    kind = schema.get("type")
+    return {"boolean": "bool", "integer": "integer", "number": "real", "string": "string",
+            "array": "array", "object": "dict"}.get(kind if isinstance(kind, str) else "", "string")
+
+
+def _key_spec(domain: str, name: str, schema: dict[str, Any]) -> KeySpec:
+    enum = schema.get("enum")
+    titles = schema.get("x-enum-titles")
+    minimum = schema.get("minimum")
+    maximum = schema.get("maximum")
+    return KeySpec(
+        domain=domain,
+        name=name,
+        plist_type=_json_to_plist_type(schema),
+        title=str(schema.get("title", "")),
+        description=str(schema.get("description", "")),
+        enum=tuple(enum) if isinstance(enum, list) else None,
+        enum_titles=tuple(str(t) for t in titles) if isinstance(titles, list) else None,
+        default=schema.get("default"),
+        minimum=float(minimum) if isinstance(minimum, int | float) else None,
+        maximum=float(maximum) if isinstance(maximum, int | float) else None,
+        app_min=schema.get("x-app-min"),
+        app_max=schema.get("x-app-max"),
+        deprecated_in=schema.get("x-deprecated-in"),
+        replaced_by=schema.get("x-replaced-by"),
+        profile_only=bool(schema.get("x-profile-only", False)),
+        deprecated_values={str(k): str(v) for k, v in schema.get("x-deprecated-values", {}).items()},
+        sources=tuple(str(s) for s in schema.get("x-sources", ())),
+        notes=schema.get("x-notes"),
+        schema=schema,
+    )
+
+
+@dataclass(frozen=True)
+class DomainSchema:
+    """One preference domain's JSON Schema document and its keys."""
+
+    domain: str
+    title: str
+    description: str
+    versioned_by: str | None
+    path: Path
+    keys: dict[str, KeySpec]
+    document: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def imported_from(self) -> str | None:
+        value = self.document.get("x-imported-from")
+        return str(value) if value is not None else None
+
+    @property
+    def source_label(self) -> str:
+        """How messages name where this domain's facts come from."""
+        if self.imported_from:
+            return f"{self.imported_from} manifest {self.path}"
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Effect:
+    domain: str
+    key: str
+    value: PlistValue
+
+
+@dataclass(frozen=True)
+class Option:
+    choice: str
+    name: str
+    title: str
+    description: str = ""
+    warning: str | None = None
+    requires_license: str | None = None
+    app_min: str | None = None
+    app_max: str | None = None
+    silences: tuple[str, ...] = ()
+    sets: tuple[Effect, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.choice} = {self.name!r}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    title: str
+    description: str
+    options: dict[str, Option]
+    sources: tuple[str, ...] = ()
+
+
+def load_domain_file(path: Path) -> DomainSchema:
+    try:
+        document = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
+    except ValueError as exc:
+        raise InputError(f"not valid JSON: {exc}", path=path) from None
+    if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
+        raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
+    domain = str(document.get("x-domain", path.stem))
+    keys = {
+        name: _key_spec(domain, name, schema)
+        for name, schema in document.get("properties", {}).items()
+        if isinstance(schema, dict)
+    }
+    return DomainSchema(
+        domain=domain,
+        title=str(document.get("title", domain)),
+        description=str(document.get("description", "")),
+        versioned_by=document.get("x-versioned-by"),
+        path=path,
+        keys=keys,
+        document=document,
+    )
+
+
+def _parse_choices(path: Path) -> dict[str, Choice]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", path=path) from None
+    choices: dict[str, Choice] = {}
+    for name, body in data.items():
+        if not isinstance(body, dict):
+            raise InputError(f"choice {name!r} must be a table", path=path)
+        options: dict[str, Option] = {}
+        for option_name, option in body.get("options", {}).items():
+            options[option_name] = Option(
+                choice=name,
+                name=option_name,
+                title=str(option.get("title", option_name)),
+                description=str(option.get("description", "")),
+                warning=option.get("warning"),
+                requires_license=option.get("requires-license"),
+                app_min=option.get("app-min"),
+                app_max=option.get("app-max"),
+                silences=tuple(option.get("silences", ())),
+                sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in option.get("sets", ())),
+            )
+        choices[name] = Choice(
+            name=name,
+            title=str(body.get("title", name)),
+            description=str(body.get("description", "")),
+            options=options,
+            sources=tuple(body.get("sources", ())),
+        )
+    return choices
+
+
+class Catalog:
+    """Domains found in the catalogue folders (first folder wins) and the choices built on them.
+
+    The user catalogue folders come from a callable, consulted only when a domain is not shipped: a build
+    that uses shipped domains alone never looks for (or imports what finds) the user catalogue.
+    """
+
+    def __init__(self, domain_dirs: Sequence[Path], choices_path: Path | None,
+                 extra_dirs: Callable[[], Sequence[Path]] | None = None) -> None:
+        self._domain_dirs = list(domain_dirs)
+        self._extra_dirs = extra_dirs
+        self._choices_path = choices_path
+        self._loaded: dict[str, DomainSchema | None] = {}
+
+    @staticmethod
+    def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
+        """Domain name -> files defining it, in folder order, from directory listings alone."""
+        found: dict[str, list[Path]] = {}
+        for directory in directories:
+            if directory.is_dir():
+                for path in sorted(directory.glob("*.json")):
+                    found.setdefault(path.stem, []).append(path)
+        return found
+
+    @cached_property
+    def _own(self) -> dict[str, list[Path]]:
+        return self._listing(self._domain_dirs)
+
+    @cached_property
+    def _user(self) -> dict[str, list[Path]]:
+        return self._listing(self._extra_dirs() if self._extra_dirs is not None else [])
+
+    def path_of(self, domain: str) -> Path | None:
+        paths = self._own.get(domain) or self._user.get(domain)
+        return paths[0] if paths else None
+
+    def domains(self) -> list[str]:
+        return sorted({*self._own, *self._user}, key=str.lower)
+
+    def shadowed(self) -> dict[str, list[Path]]:
+        """Domains defined more than once: the files that lose (shipped schemas win)."""
+        losing: dict[str, list[Path]] = {}
+        for name in self.domains():
+            paths = [*self._own.get(name, []), *self._user.get(name, [])]
+            if len(paths) > 1:
+                losing[name] = paths[1:]
+        return losing
+
+    def domain(self, name: str) -> DomainSchema | None:
+        if name not in self._loaded:
+            path = self.path_of(name)
+            self._loaded[name] = load_domain_file(path) if path is not None else None
+        return self._loaded[name]
+
+    def key(self, domain: str, key: str) -> KeySpec | None:
+        schema = self.domain(domain)
+        return schema.keys.get(key) if schema is not None else None
+
+    @cached_property
+    def _choices(self) -> dict[str, Choice]:
+        if self._choices_path is None or not self._choices_path.is_file():
+            return {}
+        return _parse_choices(self._choices_path)
+
+    def choices(self) -> dict[str, Choice]:
+        return self._choices
+
+
+def _domain_dir(directory: Path) -> Path:
+    """A catalogue folder holds domains/; a folder of JSON files is taken as the domains folder itself."""
+    nested = directory / "domains"
+    return nested if nested.is_dir() else directory
+
+
+def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (), *,
+                 root: Path | None = None) -> Catalog:
+    """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
+    base = root if root is not None else schemas_dir()
+    provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))  # type: ignore[arg-type]
+    return Catalog([base / "domains"], base / "choices.toml",
+                   lambda: [_domain_dir(Path(d)) for d in provider()])

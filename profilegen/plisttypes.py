@@ -1,0 +1,72 @@
+"""The values a preference can hold, and conversions between plist, TOML and JSON Schema views of them."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from typing import Any, TypeAlias
+
+PlistValue: TypeAlias = (
+    bool | int | float | str | bytes | datetime.datetime | list["PlistValue"] | dict[str, "PlistValue"]
+)
+Settings: TypeAlias = dict[str, dict[str, PlistValue]]
+
+PLIST_TYPES = ("bool", "integer", "real", "string", "date", "data", "array", "dict")
+
+
+def plist_type_of(value: object) -> str:
+    """The plist type a Python value is written as (bool before int: bool is an int subclass)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bytes):
+        return "data"
+    if isinstance(value, datetime.datetime):
+        return "date"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "dict"
+    raise TypeError(f"not a plist value: {type(value).__name__}")
+
+
+def to_json(value: PlistValue) -> Any:
+    """The JSON view a JSON Schema validator checks: dates as ISO 8601 text, data as base64 text."""
+    if isinstance(value, datetime.datetime):
+        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    return value
+
+
+def utc(value: datetime.datetime) -> datetime.datetime:
+    """Plists store dates in UTC without a zone; a naive date is taken as UTC."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def display(value: PlistValue) -> str:
+    """A short, unambiguous rendering for tables and messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value) if value == "" or value.strip() != value else value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, datetime.datetime):
+        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, list):
+        return "[" + ", ".join(display(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {display(item)}" for key, item in value.items()) + "}"
+    return str(value)

@@ -1,0 +1,106 @@
+"""The profile model: resolved settings -> configuration-profile dictionaries, deterministically.
+
+Identifiers and UUIDs are derived from the preset's identifier (uuid5), so the same preset gives the same
+profile on every machine, and a re-upload replaces the deployed profile instead of adding another.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from profilegen.catalog import Catalog
+from profilegen.preset import PayloadPin, ProfileMeta
+from profilegen.resolve import Resolution
+
+# Fixed namespace for profilegen's uuid5 identifiers: never change it, or every deployed UUID changes.
+NAMESPACE = uuid.UUID("5d7f3a52-9a0e-4b55-8a57-2f3b0d1c6e41")
+MCX_TYPE = "com.apple.ManagedClient.preferences"
+
+
+def derived_uuid(identifier: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, identifier)).upper()
+
+
+@dataclass(frozen=True)
+class PayloadSpec:
+    domain: str
+    identifier: str
+    uuid: str
+    display_name: str
+
+
+def _payload_spec(meta: ProfileMeta, profile_identifier: str, domain: str, title: str) -> PayloadSpec:
+    pin = meta.payloads.get(domain, PayloadPin())
+    identifier = pin.identifier or f"{profile_identifier}.{domain}"
+    return PayloadSpec(domain, identifier, (pin.uuid or derived_uuid(identifier)).upper(), title)
+
+
+def preference_payload(spec: PayloadSpec, settings: dict[str, Any], style: str,
+                       organization: str) -> dict[str, Any]:
+    """One preference payload for one domain: "mcx" (ManagedClient, Forced) or "custom" (domain as type)."""
+    payload: dict[str, Any] = {
+        "PayloadDisplayName": spec.display_name,
+        "PayloadIdentifier": spec.identifier,
+        "PayloadUUID": spec.uuid,
+        "PayloadVersion": 1,
+    }
+    if organization:
+        payload["PayloadOrganization"] = organization
+    if style == "mcx":
+        payload["PayloadType"] = MCX_TYPE
+        payload["PayloadContent"] = {spec.domain: {"Forced": [{"mcx_preference_settings": dict(settings)}]}}
+    else:
+        payload["PayloadType"] = spec.domain
+        payload.update(settings)
+    return payload
+
+
+def _top_level(meta: ProfileMeta, identifier: str, display_name: str, pinned_uuid: str | None,
+               payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "PayloadContent": payloads,
+        "PayloadDisplayName": display_name,
+        "PayloadIdentifier": identifier,
+        "PayloadRemovalDisallowed": meta.removal_disallowed,
+        "PayloadScope": meta.scope,
+        "PayloadType": "Configuration",
+        "PayloadUUID": pinned_uuid or derived_uuid(identifier),
+        "PayloadVersion": 1,
+    }
+    if meta.description:
+        profile["PayloadDescription"] = meta.description
+    if meta.organization:
+        profile["PayloadOrganization"] = meta.organization
+    if meta.consent_text:
+        profile["ConsentText"] = dict(meta.consent_text)
+    return profile
+
+
+def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None = None,
+                   split: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """(file stem, profile) pairs: one profile with a payload per domain, or one profile per domain."""
+    meta = resolution.preset.profile
+    style = style or meta.payload_style
+    name = resolution.preset.name
+
+    def title(domain: str) -> str:
+        schema = catalog.domain(domain)
+        return schema.title if schema is not None else domain
+
+    if not split:
+        payloads = [
+            preference_payload(_payload_spec(meta, meta.identifier, domain, title(domain)), keys, style,
+                               meta.organization)
+            for domain, keys in resolution.settings.items()
+        ]
+        return [(name, _top_level(meta, meta.identifier, meta.display_name, meta.uuid, payloads))]
+    profiles = []
+    for domain, keys in resolution.settings.items():
+        identifier = f"{meta.identifier}.{domain}"
+        spec = _payload_spec(ProfileMeta(meta.display_name, identifier), identifier, domain, title(domain))
+        payload = preference_payload(spec, keys, style, meta.organization)
+        profiles.append((f"{name}.{domain}", _top_level(meta, identifier, f"{meta.display_name}: {title(domain)}",
+                                                        None, [payload])))
+    return profiles

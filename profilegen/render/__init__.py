@@ -1,0 +1,1 @@
+"""Renderers: pure functions from the resolved model to bytes or text."""

@@ -1,0 +1,25 @@
+"""What `build` prints: the settings as a table, then warnings and notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from profilegen.pipeline import BuildResult
+from profilegen.plisttypes import display
+from profilegen.render.table import table
+
+
+def build_report(result: BuildResult, out: Path) -> str:
+    resolution = result.resolution
+    rows = [
+        [domain, key, display(value), resolution.origins.get((domain, key), "")]
+        for domain, keys in resolution.settings.items()
+        for key, value in keys.items()
+    ]
+    lines = [f"{result.preset.name}: {sum(len(k) for k in resolution.settings.values())} setting(s) in "
+             f"{len(resolution.settings)} domain(s)"]
+    lines.append(table(["domain", "key", "value", "from"], rows))
+    for finding in resolution.findings:
+        lines.append(f"{finding.severity}: {finding.message}")
+    lines += [f"wrote {out / artifact.filename}" for artifact in result.artifacts]
+    return "\n".join(lines) + "\n"

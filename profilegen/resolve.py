@@ -1,0 +1,264 @@
+"""Resolution: a preset's choices, raw settings and `--set` overrides become one set of typed settings.
+
+Every source of settings (wizard, preset, command line, imported profile) goes through this code, so a
+value is checked the same way wherever it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from profilegen.catalog import Catalog, KeySpec, Option
+from profilegen.errors import UsageError, ValidationError
+from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
+from profilegen.preset import Preset
+from profilegen.validation import violations
+from profilegen.values import ValueTypeError, coerce, parse_text
+from profilegen.versions import before, parse_version
+
+SET_ORIGIN = "--set"
+DOMAIN_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unwritable(value: object) -> str | None:
+    """The first character XML 1.0 (and so a plist) cannot hold, anywhere in ``value``."""
+    if isinstance(value, str):
+        match = _NOT_XML.search(value)
+        return match.group() if match else None
+    if isinstance(value, list):
+        return next((c for c in map(_unwritable, value) if c), None)
+    if isinstance(value, dict):
+        return next((c for c in map(_unwritable, [*value.keys(), *value.values()]) if c), None)
+    return None
+SETTINGS_ORIGIN = "settings"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning" | "info"
+    rule: str
+    message: str
+    domain: str | None = None
+    key: str | None = None
+    path: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.severity}: {where}{self.message} [{self.rule}]"
+
+
+@dataclass
+class Resolution:
+    preset: Preset
+    settings: Settings
+    origins: dict[tuple[str, str], str]
+    chosen: dict[str, Option] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class Override:
+    domain: str
+    key: str
+    text: str
+
+
+def parse_override(text: str) -> Override:
+    """`DOMAIN:KEY=VALUE` from the command line."""
+    head, sep, value = text.partition("=")
+    domain, colon, key = head.partition(":")
+    if not sep or not colon or not domain.strip() or not key.strip():
+        raise UsageError(f"--set {text!r} is not DOMAIN:KEY=VALUE",
+                         hint="e.g. --set com.microsoft.autoupdate2:ChannelName=Preview")
+    return Override(domain.strip(), key.strip(), value)
+
+
+class _Resolver:
+    def __init__(self, preset: Preset, catalog: Catalog) -> None:
+        self.preset = preset
+        self.catalog = catalog
+        self.where = preset.label
+        self.settings: Settings = {}
+        self.origins: dict[tuple[str, str], str] = {}
+        self.chosen: dict[str, Option] = {}
+        self.findings: list[Finding] = []
+        self.errors: list[str] = []
+
+    def note(self, severity: str, rule: str, message: str, domain: str | None = None,
+             key: str | None = None) -> None:
+        self.findings.append(Finding(severity, rule, message, domain, key, self.where))
+
+    # -- choices -------------------------------------------------------------------------------
+    def apply_choices(self) -> None:
+        known = self.catalog.choices()
+        for choice_name, option_name in self.preset.choices.items():
+            choice = known.get(choice_name)
+            if choice is None:
+                close = difflib.get_close_matches(choice_name, list(known), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "`profilegen catalog --choices` lists them"
+                self.errors.append(f"unknown choice {choice_name!r} ({hint})")
+                continue
+            option = choice.options.get(option_name)
+            if option is None:
+                self.errors.append(f"choices.{choice_name} = {option_name!r} is not an option "
+                                   f"(use one of {', '.join(map(repr, choice.options))})")
+                continue
+            self.chosen[choice_name] = option
+            self.check_option(option)
+            for effect in option.sets:
+                self.put(effect.domain, effect.key, effect.value, f"choice {option.label}")
+
+    def check_option(self, option: Option) -> None:
+        fleet = self.preset.fleet
+        if option.requires_license:
+            if fleet.license is None:
+                self.note("warning", "license-unknown",
+                          f"{option.label} is for {option.requires_license}-license installs only"
+                          f"{': ' + option.warning if option.warning else ''}; "
+                          f'set [fleet] license = "{option.requires_license}" to confirm')
+            elif fleet.license != option.requires_license:
+                self.errors.append(f"{option.label} needs a {option.requires_license} license, but "
+                                   f"fleet.license = {fleet.license!r}"
+                                   f"{' (' + option.warning + ')' if option.warning else ''}")
+                return
+            elif option.warning:
+                self.note("info", "option-note", f"{option.label}: {option.warning}")
+        elif option.warning:
+            self.note("info", "option-note", f"{option.label}: {option.warning}")
+        version = fleet.office_version
+        if version and option.app_min and before(version, option.app_min):
+            self.note("warning", "version-too-old",
+                      f"{option.label} needs Office for Mac {option.app_min} or later; "
+                      f"the fleet's oldest is {version}")
+        if version and option.app_max and before(option.app_max, version):
+            self.note("warning", "version-too-new",
+                      f"{option.label} works up to Office for Mac {option.app_max}; "
+                      f"the fleet's oldest is {version}")
+
+    # -- settings ------------------------------------------------------------------------------
+    def put(self, domain: str, key: str, value: PlistValue, origin: str) -> None:
+        current = self.settings.setdefault(domain, {})
+        if key in current and origin != SET_ORIGIN:
+            previous = self.origins[(domain, key)]
+            if current[key] != value or plist_type_of(current[key]) != plist_type_of(value):
+                self.errors.append(f"{domain}:{key} is set to {display(current[key])} by {previous} "
+                                   f"and to {display(value)} by {origin}; keep one of them")
+            return
+        if key in current and current[key] != value:
+            self.note("info", "set-overrides", f"--set {domain}:{key}={display(value)} overrides "
+                      f"{display(current[key])} from {self.origins[(domain, key)]}", domain, key)
+        current[key] = value
+        self.origins[(domain, key)] = origin
+
+    def apply_raw(self) -> None:
+        for domain, keys in self.preset.settings.items():
+            for key, value in keys.items():
+                self.put(domain, key, value, SETTINGS_ORIGIN)
+
+    def apply_overrides(self, overrides: Sequence[str]) -> None:
+        for text in overrides:
+            override = parse_override(text)
+            spec = self.catalog.key(override.domain, override.key)
+            try:
+                value = parse_text(override.text, spec)
+            except ValueTypeError as exc:
+                assert spec is not None
+                raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
+                                 hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
+            self.put(override.domain, override.key, value, SET_ORIGIN)
+
+    # -- checks against the catalogue -------------------------------------------------------------
+    def check_text(self) -> None:
+        """Domains a shell and `defaults` take as one name; text an XML plist can carry."""
+        for domain, keys in self.settings.items():
+            if not DOMAIN_FORM.match(domain):
+                self.errors.append(f"{domain!r} is not a preference domain: use a bundle identifier "
+                                   "such as com.microsoft.Word")
+            for key, value in keys.items():
+                bad = _unwritable(key) or _unwritable(value)
+                if not key:
+                    self.errors.append(f"{domain}: a key has an empty name")
+                elif bad:
+                    self.errors.append(f"{domain}:{key} holds the character U+{ord(bad):04X}, which a plist "
+                                       "cannot carry; remove it")
+
+    def check_domains(self) -> None:
+        for domain, keys in self.settings.items():
+            schema = self.catalog.domain(domain)
+            if schema is None:
+                self.note("warning", "unknown-domain",
+                          f"{domain} is not in the catalogue: its {len(keys)} key(s) are written "
+                          f"with the types given, unchecked", domain)
+                continue
+            for key in list(keys):
+                spec = schema.keys.get(key)
+                if spec is None:
+                    close = difflib.get_close_matches(key, list(schema.keys), n=1)
+                    self.note("warning", "unknown-key",
+                              f"{domain}:{key} is not a known key of {domain}"
+                              + (f" (did you mean {close[0]!r}?)" if close else ""), domain, key)
+                    continue
+                try:
+                    keys[key] = coerce(keys[key], spec)
+                except ValueTypeError as exc:
+                    self.errors.append(self.bad_value(domain, key, keys[key], str(exc), spec))
+                    continue
+                self.check_versions(spec, keys[key])
+            for violation in violations(schema, keys):
+                spec = schema.keys.get(violation.key)
+                if spec is None:
+                    continue
+                self.errors.append(self.bad_value(domain, violation.key, keys[violation.key],
+                                                  violation.message, spec, schema.source_label))
+
+    def bad_value(self, domain: str, key: str, value: PlistValue, problem: str, spec: KeySpec,
+                  source: str | None = None) -> str:
+        origin = self.origins.get((domain, key), SETTINGS_ORIGIN)
+        return (f"{domain}:{key} = {display(value)} (from {origin}) is not allowed: {problem}; "
+                f"use {spec.allowed()}" + (f" [catalogue: {source}]" if source else ""))
+
+    def check_versions(self, spec: KeySpec, value: PlistValue) -> None:
+        ident = f"{spec.domain}:{spec.name}"
+        if isinstance(value, str) and value in spec.deprecated_values:
+            self.note("info", "deprecated-value",
+                      f"{ident} = {value!r}: {spec.deprecated_values[value]}", spec.domain, spec.name)
+        version = self.preset.fleet.office_version
+        schema = self.catalog.domain(spec.domain)
+        if not version or schema is None or schema.versioned_by != "office" or parse_version(version) is None:
+            return
+        replacement = f"; use {spec.replaced_by} instead" if spec.replaced_by else ""
+        if spec.app_min and before(version, spec.app_min):
+            self.note("warning", "version-too-old", f"{ident} needs Office for Mac {spec.app_min} or later; "
+                      f"the fleet's oldest is {version}", spec.domain, spec.name)
+        if spec.app_max and before(spec.app_max, version):
+            self.note("warning", "key-retired", f"{ident} last works in Office for Mac {spec.app_max}; "
+                      f"the fleet's oldest is {version}{replacement}", spec.domain, spec.name)
+        elif spec.deprecated_in and not before(version, spec.deprecated_in):
+            self.note("info", "key-deprecated", f"{ident} is deprecated from Office for Mac "
+                      f"{spec.deprecated_in}{replacement}", spec.domain, spec.name)
+
+
+def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), strict: bool = False) -> Resolution:
+    """Typed, validated settings for a preset; raises ValidationError listing every problem."""
+    resolver = _Resolver(preset, catalog)
+    resolver.apply_choices()
+    resolver.apply_raw()
+    resolver.apply_overrides(overrides)
+    resolver.check_text()
+    if not resolver.errors:
+        resolver.check_domains()
+    if strict:
+        resolver.errors.extend(f"{f.message} (a warning, an error under --strict)"
+                               for f in resolver.findings if f.severity == "warning")
+    if resolver.errors:
+        raise ValidationError("\n".join(resolver.errors), path=preset.path)
+    settings = {domain: dict(sorted(keys.items())) for domain, keys in sorted(resolver.settings.items()) if keys}
+    return Resolution(preset, settings, resolver.origins, resolver.chosen, resolver.findings)

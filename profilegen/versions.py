@@ -1,0 +1,29 @@
+"""Dotted app versions ("16.28", "15.25 [160726]", "4.12") compared as tuples of integers."""
+
+from __future__ import annotations
+
+import re
+
+_VERSION = re.compile(r"^\s*(\d+(?:\.\d+)*)(?:\s*\[\d+\])?\s*$")
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """The numeric parts of a version, or None when ``text`` is not one; a build in brackets is ignored."""
+    match = _VERSION.match(text)
+    if match is None:
+        return None
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
+def version_key(text: str) -> tuple[int, ...]:
+    parsed = parse_version(text)
+    if parsed is None:
+        raise ValueError(f"not a version: {text!r}")
+    return parsed
+
+
+def before(version: str, bound: str) -> bool:
+    """True when ``version`` is older than ``bound`` (missing trailing parts count as 0)."""
+    a, b = version_key(version), version_key(bound)
+    width = max(len(a), len(b))
+    return a + (0,) * (width - len(a)) < b + (0,) * (width - len(b))
