@@ -24,7 +24,7 @@ def make_app() -> typer.Typer:
     def catalog() -> None:
         """A stand-in for the lead's `catalog` group."""
 
-    catalog_import.register(catalog_app)
+    catalog_import.attach(catalog_app)
     app.add_typer(catalog_app, name="catalog")
     return app
 

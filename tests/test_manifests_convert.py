@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import plistlib
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from profilegen.manifests.convert import (
     ManifestError,
     convert_manifest,
 )
-from tests.conftest import PROFILEMANIFESTS
+from tests.conftest import PROFILEMANIFESTS, REPO
 
 FIXTURE_FILES = sorted(PROFILEMANIFESTS.glob("*.plist"))
+DOMAIN_META = json.loads((REPO / "schemas" / "domain.meta.json").read_text(encoding="utf-8"))
 
 
 def load(name: str) -> dict[str, Any]:
@@ -96,7 +98,16 @@ def test_every_microsoft_manifest_converts_to_a_valid_2020_12_schema(path: Path)
     assert document["x-domain"] == path.stem == conversion.domain
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert document["x-imported-from"] == "ProfileManifests"
-    assert document["x-versioned-by"] == load(path.name)["pfm_title"]
+    assert document["x-versioned-by"] == load(path.name)["pfm_title"].replace(" ", "-")
+    meta_errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft202012Validator(DOMAIN_META).iter_errors(document)
+    ]
+    assert meta_errors == []
+    assert document["$id"] == f"urn:profilegen:domain:{path.stem}"
+    for where, schema in walk(document):
+        if "x-enum-titles" in schema:
+            assert len(schema["x-enum-titles"]) == len(schema["enum"]), where
     assert f"profilemanifests:{path.name}" in document["x-sources"]
     assert document["properties"], "no preference key converted"
     assert not [name for name in document["properties"] if name.startswith("Payload")]
@@ -126,16 +137,11 @@ def test_how_to_check_range_list_becomes_enum_with_titles() -> None:
     assert schema["default"] == "AutomaticCheck"
     assert schema["x-app-min"] == "3.8"
     assert schema["title"] == "How to Check for Updates"
-    assert (
-        "https://learn.microsoft.com/en-us/microsoft-365-apps/mac/mau-preferences#howtocheck"
-        in schema["x-sources"]
-    )
+    assert "https://learn.microsoft.com/en-us/microsoft-365-apps/mac/mau-preferences#howtocheck" in schema["x-sources"]
 
 
 def test_autoupdate2_send_all_telemetry_keeps_its_version_gates() -> None:
-    schema = convert_fixture("com.microsoft.autoupdate2.plist").document["properties"][
-        "SendAllTelemetryEnabled"
-    ]
+    schema = convert_fixture("com.microsoft.autoupdate2.plist").document["properties"]["SendAllTelemetryEnabled"]
 
     assert schema["x-app-max"] == "4.11"
     assert schema["x-deprecated-in"] == "4.12"
@@ -199,8 +205,7 @@ def test_conditions_are_kept_as_notes() -> None:
     edge = convert_fixture("com.microsoft.Edge.plist").document
     pac_url = edge["properties"]["ProxySettings"]["properties"]["ProxyPacUrl"]
     assert (
-        pac_url["x-notes"]
-        == 'ProfileManifests leaves this key out when ProxySettings.ProxyMode is not "pac_script".'
+        pac_url["x-notes"] == 'ProfileManifests leaves this key out when ProxySettings.ProxyMode is not "pac_script".'
     )
 
     skype = convert_fixture("com.microsoft.SkypeForBusiness.plist").document
@@ -332,9 +337,9 @@ def test_range_list_of_the_wrong_type_or_open_is_a_note() -> None:
 
 
 def test_enum_titles_that_do_not_pair_are_not_attached() -> None:
-    schema = convert(
-        key("Mode", "integer", pfm_range_list=[0, 1, 2], pfm_range_list_titles=["Zero", "One"])
-    ).document["properties"]["Mode"]
+    schema = convert(key("Mode", "integer", pfm_range_list=[0, 1, 2], pfm_range_list_titles=["Zero", "One"])).document[
+        "properties"
+    ]["Mode"]
     assert schema["enum"] == [0, 1, 2]
     assert "x-enum-titles" not in schema
     assert "do not pair" in schema["x-notes"]
@@ -478,3 +483,61 @@ def test_a_manifest_that_cannot_be_imported_is_refused_with_its_name(data: Any, 
 def test_apple_payload_manifests_say_how_to_build_them() -> None:
     conversion = convert_manifest(manifest(key("K", "boolean")), "com.apple.x.plist", apple_payload=True)
     assert 'payload_style = "custom"' in conversion.document["x-notes"]
+
+
+# -- what the catalogue's meta-schema asks of every domain file -------------------------------------
+
+
+def test_a_manifest_using_every_rule_satisfies_the_meta_schema() -> None:
+    document = convert(
+        key("Flag", "boolean", pfm_default=True, pfm_app_min="1.2", pfm_macos_min="12.0"),
+        key(
+            "Level",
+            "integer",
+            pfm_range_list=[1, 2, 2],
+            pfm_range_list_titles=["One", "Two", "Two again"],
+            pfm_range_min=1.0,
+            pfm_range_max=2,
+        ),
+        key("Ratio", "float", pfm_default=0.5),
+        key("Since", "date", pfm_default=datetime.datetime(2020, 1, 1)),
+        key("Blob", "data", pfm_default=b"x"),
+        key("Names", "array", pfm_subkeys=[key(None, "string")], pfm_value_unique=True),
+        key("Nested", "dictionary", pfm_subkeys=[key("With Space", "string")]),
+        key("NoText", "string"),
+        key("Odd", "string", pfm_app_min="15.x", pfm_app_max=""),
+        pfm_documentation_url="https://example.org/a doc",
+        pfm_macos_min="11.0",
+    ).document
+    errors = [e.message for e in jsonschema.Draft202012Validator(DOMAIN_META).iter_errors(document)]
+    assert errors == []
+    props = document["properties"]
+    assert props["Level"]["enum"] == [1, 2] and props["Level"]["x-enum-titles"] == ["One", "Two"]
+    assert props["Level"]["minimum"] == 1 and isinstance(props["Level"]["minimum"], int)
+    assert props["NoText"]["title"] == "NoText" and props["NoText"]["description"] == "NoText"
+    assert props["Odd"]["x-notes"] == 'pfm_app_min "15.x" is not a dotted version number.'
+    assert "x-app-min" not in props["Odd"] and "x-app-max" not in props["Odd"]
+    assert document["x-sources"][0] == "https://example.org/a%20doc"
+    assert document["x-macos-min"] == "11.0" and props["Flag"]["x-macos-min"] == "12.0"
+    assert props["Nested"]["properties"]["With Space"]["x-plist-type"] == "string"
+
+
+def test_top_level_names_a_preset_cannot_address_are_skipped() -> None:
+    conversion = convert(key("Good", "boolean"), key("Has Space", "boolean"), key("a=b", "string"))
+    assert list(conversion.document["properties"]) == ["Good"]
+    assert {s.path for s in conversion.stats.skipped} == {"Has Space", "a=b"}
+    assert all("DOMAIN:KEY=VALUE" in s.reason for s in conversion.stats.skipped)
+
+
+def test_bounds_that_do_not_fit_an_integer_and_empty_titles_are_notes() -> None:
+    schema = convert(
+        key("Level", "integer", pfm_range_min=0.5, pfm_range_list=[1, 2], pfm_range_list_titles=["One", ""]),
+    ).document["properties"]["Level"]
+    assert "minimum" not in schema
+    assert "pfm_range_min 0.5 does not fit the key's type." in schema["x-notes"]
+    assert schema["enum"] == [1, 2] and "x-enum-titles" not in schema
+
+
+def test_a_manifest_without_preference_keys_is_refused() -> None:
+    with pytest.raises(ManifestError, match="no preference keys"):
+        convert(key("PayloadUUID", "string"), key("PayloadType", "string"))

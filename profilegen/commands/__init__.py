@@ -6,7 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from profilegen.commands import build
+    from profilegen.commands import build, catalog_import
 
-    for module in (build,):
+    for module in (build, catalog_import):
         module.register(app)

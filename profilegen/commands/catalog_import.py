@@ -1,35 +1,39 @@
 """`profilegen catalog import-manifests DIR`: ProfileManifests -> the user catalogue.
 
-Attach to the `catalog` group with ``register(catalog_app)``; the work is imported inside the command.
+``register(app)`` attaches the command to the ``catalog`` group that the build module registers (it
+must come first in commands/__init__.py); ``attach(catalog_app)`` adds it to any typer group.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-_SOURCE = typer.Argument(
+_SOURCE: Any = typer.Argument(
     ...,
     metavar="DIR",
     help="A ProfileManifests checkout, its Manifests/ folder, or iMazing Profile Editor's copy.",
 )
-_INTO = typer.Option(
+_INTO: Any = typer.Option(
     None,
     "--into",
     "--catalog",
     metavar="CATALOG_DIR",
-    help="The user catalogue to write (default: $PROFILEGEN_CATALOG, else the user data folder).",
+    help="The user catalogue to write (default: `catalog --catalog`, $PROFILEGEN_CATALOG, else the user data folder).",
 )
 
 
-def import_manifests_command(source: Path = _SOURCE, into: Path | None = _INTO) -> None:
+def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: Path | None = _INTO) -> None:
     """Import ProfileManifests manifests as domain schemas into the user catalogue."""
     from profilegen.manifests.importer import import_manifests
     from profilegen.manifests.report import summary_lines, warning_lines
     from profilegen.paths import schemas_dir
     from profilegen.user_catalog import user_catalog_dir
 
+    if into is None and isinstance(ctx.obj, Path):  # `profilegen catalog --catalog DIR import-manifests ...`
+        into = ctx.obj
     shipped = [path.stem for path in (schemas_dir() / "domains").glob("*.json")]
     report = import_manifests(source, user_catalog_dir(into), shipped_domains=shipped)
     for line in warning_lines(report):
@@ -38,6 +42,14 @@ def import_manifests_command(source: Path = _SOURCE, into: Path | None = _INTO) 
         typer.echo(line)
 
 
-def register(catalog_app: typer.Typer) -> None:
-    """Add ``import-manifests`` to the ``catalog`` command group."""
+def attach(catalog_app: typer.Typer) -> None:
+    """Add ``import-manifests`` to a ``catalog`` command group."""
     catalog_app.command("import-manifests")(import_manifests_command)
+
+
+def register(app: typer.Typer) -> None:
+    for group in app.registered_groups:
+        if group.name == "catalog" and group.typer_instance is not None:
+            attach(group.typer_instance)
+            return
+    raise RuntimeError("the catalog group must be registered before catalog_import")

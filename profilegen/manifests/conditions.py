@@ -72,9 +72,7 @@ def _describe_rules(rules: Any, count_unknown: Callable[[str], None]) -> list[st
             continue
         conditions: Sequence[Any] = rule.get("pfm_target_conditions") or []
         described = [
-            _describe_condition(condition, count_unknown)
-            for condition in conditions
-            if isinstance(condition, Mapping)
+            _describe_condition(condition, count_unknown) for condition in conditions if isinstance(condition, Mapping)
         ]
         for key in rule:
             if key not in {"pfm_target_conditions", "pfm_require"}:

@@ -23,8 +23,11 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 IMPORTED_FROM = "ProfileManifests"
 SOURCE_PREFIX = "profilemanifests:"
 
-# A preference domain is a bundle-identifier-like name; it becomes a file name, so nothing path-like.
-_DOMAIN = re.compile(r"^(?!\.+$)[A-Za-z0-9._-]{1,200}$")
+# What schemas/domain.meta.json accepts: a dotted, bundle-identifier-like domain (it becomes a file name),
+# key names a preset's DOMAIN:KEY=VALUE can address, plain dotted versions, sources without spaces.
+_DOMAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$")
+_KEY_NAME = re.compile(r"^[^:=\s]+$")
+_VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 # Not preference keys: the payload's own metadata, and ProfileCreator's segmented-control pseudo keys.
 _PAYLOAD_PREFIX = "Payload"
@@ -39,6 +42,17 @@ REASON_DUPLICATE = "defined twice in the manifest; the first definition is kept"
 # ProfileCreator's placeholders for a dictionary whose key names are free.
 _KEY_PLACEHOLDER = "{{key}}"
 _VALUE_PLACEHOLDER = "{{value}}"
+
+
+_VERSION_ANNOTATIONS = (
+    ("pfm_app_min", "x-app-min"),
+    ("pfm_app_max", "x-app-max"),
+    ("pfm_app_deprecated", "x-deprecated-in"),
+    ("pfm_macos_min", "x-macos-min"),
+    ("pfm_macos_max", "x-macos-max"),
+    ("pfm_macos_deprecated", "x-macos-deprecated"),
+)
+REASON_KEY_NAME = "the name holds a space, ':' or '=' (a preset's DOMAIN:KEY=VALUE cannot name it)"
 
 
 class ManifestError(InputError):
@@ -78,12 +92,23 @@ class _Context:
 
 
 def _version(value: Any) -> str | None:
+    """A version as our annotations hold it ("16.17"); None for anything else."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float | str):
         text = str(value).strip()
-        return text or None
+        return text if _VERSION.match(text) else None
     return None
+
+
+def _source(text: str) -> str:
+    """A URL or file name as a source: no whitespace (spaces percent-encoded)."""
+    return re.sub(r"\s", lambda m: f"%{ord(m.group()):02X}", text.strip())
+
+
+def _slug(text: str) -> str:
+    """An app name as x-versioned-by takes it: "Microsoft AutoUpdate" -> "Microsoft-AutoUpdate"."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._") or "app"
 
 
 def to_json(value: Any) -> Any:
@@ -141,6 +166,21 @@ def _pattern_compiles(pattern: str) -> bool:
     return True
 
 
+def _unique_values(values: list[Any], titles: Any) -> tuple[list[Any], list[str] | None]:
+    """A range list as an enum (JSON values, each once) and its titles when they pair one to one."""
+    pairs = isinstance(titles, list) and len(titles) == len(values)
+    seen: list[Any] = []
+    kept: list[str] = []
+    for index, value in enumerate(values):
+        converted = to_json(value)
+        if any(converted == other and type(converted) is type(other) for other in seen):
+            continue
+        seen.append(converted)
+        if pairs and isinstance(titles, list):
+            kept.append(titles[index].strip() if isinstance(titles[index], str) else "")
+    return seen, (kept if pairs and all(kept) else None)
+
+
 def _count_unknown(spec: Mapping[str, Any], ctx: _Context) -> None:
     for key in spec:
         if is_unknown(str(key)):
@@ -162,6 +202,8 @@ def _skip_reason(spec: Mapping[str, Any], name: str | None, *, top: bool) -> str
         return REASON_NO_NAME
     if top and name.startswith(_PAYLOAD_PREFIX):
         return REASON_PAYLOAD
+    if top and not _KEY_NAME.match(name):
+        return REASON_KEY_NAME
     if name.startswith(_UI_PREFIX) or "pfm_segments" in spec:
         return REASON_UI
     if spec.get("pfm_excluded") is True:
@@ -204,13 +246,15 @@ class _KeyConverter:
         if pfm_type == "alias":
             notes.append("A classic Mac OS alias record (pfm_type alias), stored as data.")
 
-        title = _text(spec.get("pfm_title")) or (path.rsplit(".", 1)[-1] if top else "")
+        title = _text(spec.get("pfm_title")) or (path if top else "")
         if title:
             schema["title"] = title
         description = _text(spec.get("pfm_description")) or _text(spec.get("pfm_description_reference"))
         extended = _text(spec.get("pfm_description_extended"))
         if extended:
             description = f"{description}\n\n{extended}" if description else extended
+        if top and not description:
+            description = title  # every catalogue key has a description (schemas/domain.meta.json)
         if description:
             schema["description"] = description
 
@@ -220,13 +264,13 @@ class _KeyConverter:
             self._dictionary(spec, path, schema, notes)
 
         self._values(spec, path, schema, plist_type, notes)
-        self._versions(spec, schema, top=top)
+        self._versions(spec, schema, notes, top=top)
         self._notes(spec, notes)
 
         sources: list[str] = []
         doc_url = _text(spec.get("pfm_documentation_url"))
         if doc_url:
-            sources.append(doc_url)
+            sources.append(_source(doc_url))
         if top:
             sources.append(ctx.source)
         if sources:
@@ -268,9 +312,7 @@ class _KeyConverter:
         if spec.get("pfm_value_unique") is True:
             schema["uniqueItems"] = True
 
-    def _dictionary(
-        self, spec: Mapping[str, Any], path: str, schema: dict[str, Any], notes: list[str]
-    ) -> None:
+    def _dictionary(self, spec: Mapping[str, Any], path: str, schema: dict[str, Any], notes: list[str]) -> None:
         members = self.subkeys(spec.get("pfm_subkeys") or [], path, top=False)
         if members.properties:
             schema["properties"] = members.properties
@@ -294,12 +336,7 @@ class _KeyConverter:
             raw_name = sub.get("pfm_name")
             name = raw_name if isinstance(raw_name, str) and raw_name else None
             free_value = name is None or name == _VALUE_PLACEHOLDER
-            if (
-                not top
-                and free_value
-                and members.additional is None
-                and _skip_reason(sub, "*", top=False) is None
-            ):
+            if not top and free_value and members.additional is None and _skip_reason(sub, "*", top=False) is None:
                 members.additional = self.convert(sub, f"{parent}.*", top=False)
                 self.ctx.stats.nested_keys += 1
                 continue
@@ -353,11 +390,7 @@ class _KeyConverter:
         # An array's allowed values and format constrain its items.
         target = schema
         target_type = plist_type
-        if (
-            plist_type == "array"
-            and isinstance(schema.get("items"), dict)
-            and "x-plist-type" in schema["items"]
-        ):
+        if plist_type == "array" and isinstance(schema.get("items"), dict) and "x-plist-type" in schema["items"]:
             target = schema["items"]
             target_type = target["x-plist-type"]
 
@@ -373,19 +406,16 @@ class _KeyConverter:
                     + ".",
                 )
             elif spec.get("pfm_range_list_allow_custom_value") is True:
-                self._note(
-                    notes, "Suggested values (others allowed): " + self._listing(range_list, titles) + "."
-                )
+                self._note(notes, "Suggested values (others allowed): " + self._listing(range_list, titles) + ".")
             else:
-                target["enum"] = [to_json(value) for value in range_list]
-                if titles_ok and isinstance(titles, list) and len(titles) == len(range_list):
-                    target["x-enum-titles"] = list(titles)
+                values, value_titles = _unique_values(range_list, titles)
+                target["enum"] = values
+                if value_titles is not None:
+                    target["x-enum-titles"] = value_titles
                 elif titles:
                     self._note(
                         notes,
-                        "Value titles do not pair with the allowed values: "
-                        + conditions.describe_value(titles)
-                        + ".",
+                        "Value titles do not pair with the allowed values: " + conditions.describe_value(titles) + ".",
                     )
         elif titles_ok and isinstance(titles, list) and titles:
             if plist_type == "bool" and len(titles) == 2:
@@ -408,10 +438,16 @@ class _KeyConverter:
         if target_type in {"integer", "real"}:
             for pfm_key, keyword in (("pfm_range_min", "minimum"), ("pfm_range_max", "maximum")):
                 bound = spec.get(pfm_key)
-                if isinstance(bound, int | float) and not isinstance(bound, bool):
+                if isinstance(bound, float) and target_type == "integer" and bound.is_integer():
+                    bound = int(bound)
+                if (
+                    isinstance(bound, int | float)
+                    and not isinstance(bound, bool)
+                    and not (target_type == "integer" and isinstance(bound, float))
+                ):
                     target[keyword] = bound
                 elif bound is not None:
-                    self._note(notes, f"{pfm_key} {conditions.describe_value(bound)} is not a number.")
+                    self._note(notes, f"{pfm_key} {conditions.describe_value(bound)} does not fit the key's type.")
 
         pattern = spec.get("pfm_format")
         if isinstance(pattern, str) and pattern:
@@ -425,24 +461,19 @@ class _KeyConverter:
     @staticmethod
     def _listing(values: list[Any], titles: Any) -> str:
         if isinstance(titles, list) and len(titles) == len(values):
-            return ", ".join(
-                f"{conditions.describe_value(v)} ({t})" for v, t in zip(values, titles, strict=True)
-            )
+            return ", ".join(f"{conditions.describe_value(v)} ({t})" for v, t in zip(values, titles, strict=True))
         return ", ".join(conditions.describe_value(v) for v in values)
 
     # -- versions and notes ----------------------------------------------------------------------
 
-    def _versions(self, spec: Mapping[str, Any], schema: dict[str, Any], *, top: bool) -> None:
-        app_min = _version(spec.get("pfm_app_min")) or (self.ctx.app_min if top else None)
-        pairs = (
-            ("x-app-min", app_min),
-            ("x-app-max", _version(spec.get("pfm_app_max"))),
-            ("x-deprecated-in", _version(spec.get("pfm_app_deprecated"))),
-            ("x-macos-min", _version(spec.get("pfm_macos_min"))),
-            ("x-macos-max", _version(spec.get("pfm_macos_max"))),
-            ("x-macos-deprecated", _version(spec.get("pfm_macos_deprecated"))),
-        )
-        for annotation, value in pairs:
+    def _versions(self, spec: Mapping[str, Any], schema: dict[str, Any], notes: list[str], *, top: bool) -> None:
+        for pfm_key, annotation in _VERSION_ANNOTATIONS:
+            raw = spec.get(pfm_key)
+            value = _version(raw)
+            if value is None and raw is not None and raw != "":
+                self._note(notes, f"{pfm_key} {conditions.describe_value(raw)} is not a dotted version number.")
+            if value is None and annotation == "x-app-min" and top:
+                value = self.ctx.app_min
             if value:
                 schema[annotation] = value
 
@@ -454,9 +485,7 @@ class _KeyConverter:
         if unit:
             notes.append(f"Unit: {unit}.")
         if spec.get("pfm_value_inverted") is True:
-            self._note(
-                notes, "The title is worded inversely: the stored value is the opposite of what it says."
-            )
+            self._note(notes, "The title is worded inversely: the stored value is the opposite of what it says.")
         if spec.get("pfm_require") == "push":
             self._note(notes, "Required when the profile is installed by an MDM (pfm_require push).")
         if spec.get("pfm_sensitive") is True:
@@ -502,9 +531,7 @@ def manifest_domain(manifest: Any, where: str) -> str:
     if not _DOMAIN.match(domain):
         raise ManifestError(f"pfm_domain {domain!r} is not a preference domain name", path=where)
     if domain == "Configuration":
-        raise ManifestError(
-            "the profile's top level (pfm_domain Configuration), not a preference domain", path=where
-        )
+        raise ManifestError("the profile's top level (pfm_domain Configuration), not a preference domain", path=where)
     return domain
 
 
@@ -515,13 +542,17 @@ def convert_manifest(manifest: Any, file_name: str, *, apple_payload: bool = Fal
     not_mac = _not_for_macos(manifest)
     if not_mac:
         raise ManifestError(f"{domain} is {not_mac}", path=file_name)
-    source = SOURCE_PREFIX + file_name
+    source = _source(SOURCE_PREFIX + file_name)
     stats = ConversionStats()
     ctx = _Context(domain=domain, source=source, stats=stats, app_min=_version(manifest.get("pfm_app_min")))
     _count_unknown(manifest, ctx)
     converter = _KeyConverter(ctx)
     members = converter.subkeys(manifest.get("pfm_subkeys") or [], "", top=True)
     properties, required = members.properties, members.required
+    if not properties:
+        raise ManifestError(
+            f"{domain}: no preference keys (only payload metadata, or nothing convertible)", path=file_name
+        )
 
     title = _text(manifest.get("pfm_title")) or domain
     document: dict[str, Any] = {
@@ -531,14 +562,14 @@ def convert_manifest(manifest: Any, file_name: str, *, apple_payload: bool = Fal
         "description": _text(manifest.get("pfm_description")) or title,
         "type": "object",
         "x-domain": domain,
-        "x-versioned-by": title,
+        "x-versioned-by": _slug(title),
         "x-imported-from": IMPORTED_FROM,
         "properties": properties,
     }
     version = manifest.get("pfm_version")
     if isinstance(version, int | float) and not isinstance(version, bool):
         document["x-manifest-version"] = version
-    sources = [url for url in [_text(manifest.get("pfm_documentation_url"))] if url] + [source]
+    sources = [_source(url) for url in [_text(manifest.get("pfm_documentation_url"))] if url] + [source]
     document["x-sources"] = sources
     if required:
         document["required"] = required
@@ -549,11 +580,7 @@ def convert_manifest(manifest: Any, file_name: str, *, apple_payload: bool = Fal
         notes.append(note)
     if ctx.app_min:
         notes.append(f"The whole domain needs {title} {ctx.app_min} or later (pfm_app_min).")
-    for annotation, pfm_key in (
-        ("x-macos-min", "pfm_macos_min"),
-        ("x-macos-max", "pfm_macos_max"),
-        ("x-macos-deprecated", "pfm_macos_deprecated"),
-    ):
+    for pfm_key, annotation in _VERSION_ANNOTATIONS[3:]:
         value = _version(manifest.get(pfm_key))
         if value:
             document[annotation] = value
@@ -566,8 +593,7 @@ def convert_manifest(manifest: Any, file_name: str, *, apple_payload: bool = Fal
         )
     if apple_payload:
         notes.append(
-            "An Apple payload type, not an application's preference domain: build it with "
-            'payload_style = "custom".'
+            'An Apple payload type, not an application\'s preference domain: build it with payload_style = "custom".'
         )
     if notes:
         document["x-notes"] = "\n".join(notes)

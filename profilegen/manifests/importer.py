@@ -52,9 +52,7 @@ def find_manifests(source: Path) -> list[Path]:
     if source.is_file():
         return [source]
     if not source.is_dir():
-        raise InputError(
-            f"{source} is not a folder", hint="give a ProfileManifests checkout or its Manifests/ folder"
-        )
+        raise InputError(f"{source} is not a folder", hint="give a ProfileManifests checkout or its Manifests/ folder")
     found: list[Path] = []
     for path in source.rglob("*.plist"):
         relative = path.relative_to(source)
@@ -146,11 +144,7 @@ def import_manifests(source: Path, target: Path, *, shipped_domains: Iterable[st
         first = report.skipped_manifests[0] if report.skipped_manifests else None
         raise InputError(
             f"no manifest imported from {source}"
-            + (
-                f" ({len(report.skipped_manifests)} unreadable, first: {first.path}: {first.reason})"
-                if first
-                else ""
-            ),
+            + (f" ({len(report.skipped_manifests)} unreadable, first: {first.path}: {first.reason})" if first else ""),
             hint="give a ProfileManifests checkout, its Manifests/ folder or iMazing Profile Editor's copy",
         )
 
