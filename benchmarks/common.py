@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,12 +25,12 @@ def wall(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def interleaved(commands: dict[str, Sequence[str]], cwd: Path, rounds: int,
+def interleaved(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
                 env: dict[str, str] | None = None) -> dict[str, float]:
     """Median wall time of each command, the commands run in turn, ``rounds`` times."""
     env = env or environment()
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the file cache once
+    for command in commands.values():  # warm the file cache once
         wall(command, cwd, env)
     for _ in range(rounds):
         for name, command in commands.items():

@@ -7,6 +7,7 @@ of the catalogue. Shipped schemas win over a user catalogue's file for the same 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -181,11 +182,16 @@ def load_domain_file(path: Path) -> DomainSchema:
     )
 
 
-def _parse_choices(path: Path) -> dict[str, Choice]:
+def _read_choices_text(path: Path) -> str:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+
+
+def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", path=path) from None
     choices: dict[str, Choice] = {}
@@ -216,6 +222,23 @@ def _parse_choices(path: Path) -> dict[str, Choice]:
     return choices
 
 
+_TABLE_HEADER = re.compile(r"^\[([A-Za-z0-9_-]+)(?:\.[^\]]*)?\]\s*(?:#.*)?$", re.MULTILINE)
+
+
+def split_choices(text: str) -> dict[str, str]:
+    """choices.toml cut into one TOML text per choice (its table and sub-tables), without parsing it.
+
+    tomllib is pure Python: parsing the whole file costs more than the rest of a build, so a build parses
+    only the choices its preset names. A test checks that the pieces parse to the whole.
+    """
+    pieces: dict[str, list[str]] = {}
+    headers = list(_TABLE_HEADER.finditer(text))
+    for i, header in enumerate(headers):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        pieces.setdefault(header.group(1), []).append(text[header.start():end])
+    return {name: "".join(parts) for name, parts in pieces.items()}
+
+
 class Catalog:
     """Domains found in the catalogue folders (first folder wins) and the choices built on them.
 
@@ -229,6 +252,7 @@ class Catalog:
         self._extra_dirs = extra_dirs
         self._choices_path = choices_path
         self._loaded: dict[str, DomainSchema | None] = {}
+        self._parsed_choices: dict[str, Choice | None] = {}
 
     @staticmethod
     def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
@@ -275,13 +299,27 @@ class Catalog:
         return schema.keys.get(key) if schema is not None else None
 
     @cached_property
-    def _choices(self) -> dict[str, Choice]:
+    def _choice_texts(self) -> dict[str, str]:
         if self._choices_path is None or not self._choices_path.is_file():
             return {}
-        return _parse_choices(self._choices_path)
+        return split_choices(_read_choices_text(self._choices_path))
+
+    def choice_names(self) -> list[str]:
+        return list(self._choice_texts)
+
+    def choice(self, name: str) -> Choice | None:
+        """One choice, parsing only its part of choices.toml."""
+        if name not in self._parsed_choices:
+            text = self._choice_texts.get(name)
+            path = self._choices_path
+            self._parsed_choices[name] = (
+                _parse_choices(text, path).get(name) if text is not None and path is not None else None)
+        return self._parsed_choices[name]
 
     def choices(self) -> dict[str, Choice]:
-        return self._choices
+        """Every choice, in file order."""
+        found = {name: self.choice(name) for name in self.choice_names()}
+        return {name: choice for name, choice in found.items() if choice is not None}
 
 
 def _domain_dir(directory: Path) -> Path:
@@ -294,6 +332,6 @@ def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (),
                  root: Path | None = None) -> Catalog:
     """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
     base = root if root is not None else schemas_dir()
-    provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))  # type: ignore[arg-type]
+    provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))
     return Catalog([base / "domains"], base / "choices.toml",
                    lambda: [_domain_dir(Path(d)) for d in provider()])

@@ -101,5 +101,5 @@ def _literal(text: str) -> PlistValue:
     except tomllib.TOMLDecodeError:
         return text
     if isinstance(value, bool | int | float | str | list | dict | datetime.datetime):
-        return value  # type: ignore[return-value]
+        return value
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import textwrap
 from pathlib import Path
@@ -166,7 +167,7 @@ def test_set_overrides_are_typed_by_the_catalogue(tmp_path: Path, catalog: Catal
         "org.other:Text=hello world"])
     keys = result.settings["com.example.app"]
     assert keys["Online"] == 0 and keys["Ratio"] == 2.0 and isinstance(keys["Ratio"], float)
-    assert keys["When"].isoformat() == "2026-01-31T12:00:00"
+    assert keys["When"] == datetime.datetime(2026, 1, 31, 12, 0, 0)
     assert keys["Blob"] == b"hi" and keys["List"] == ["a", "b"]
     assert result.settings["org.other"] == {"Flag": True, "Text": "hello world"}
     assert any(f.rule == "set-overrides" for f in result.findings)
@@ -188,3 +189,15 @@ def test_control_characters_are_refused(tmp_path: Path, catalog: Catalog) -> Non
     path = preset(tmp_path, '[settings."org.other"]\nA = "bell\\u0007"\n')
     with pytest.raises(ValidationError, match="U\\+0007"):
         resolve(load_preset(str(path)), catalog)
+
+
+def test_choices_split_per_choice_parse_to_the_whole_file() -> None:
+    import tomllib
+
+    from profilegen.catalog import split_choices
+    from profilegen.paths import schemas_dir
+
+    text = (schemas_dir() / "choices.toml").read_text()
+    pieces = split_choices(text)
+    assert {name: tomllib.loads(piece)[name] for name, piece in pieces.items()} == tomllib.loads(text)
+    assert list(pieces) == list(tomllib.loads(text))

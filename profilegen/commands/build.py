@@ -10,8 +10,6 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    import click
-
     from profilegen.catalog import Catalog
 
 
@@ -93,7 +91,7 @@ def presets_command() -> None:
 class _DomainOrCommand(TyperGroup):
     """`catalog DOMAIN` shows a domain; `catalog SUBCOMMAND` runs the subcommand."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["show", *args]
         return super().resolve_command(ctx, args)

@@ -1,7 +1,7 @@
 """`profilegen catalog import-manifests DIR`: ProfileManifests -> the user catalogue.
 
-``register(app)`` attaches the command to the ``catalog`` group that the build module registers (it
-must come first in commands/__init__.py); ``attach(catalog_app)`` adds it to any typer group.
+``register(app)`` attaches the command to the ``catalog`` group of the build module (registering that
+module first when it is not yet); ``attach(catalog_app)`` adds it to any typer group.
 """
 
 from __future__ import annotations
@@ -47,9 +47,21 @@ def attach(catalog_app: typer.Typer) -> None:
     catalog_app.command("import-manifests")(import_manifests_command)
 
 
-def register(app: typer.Typer) -> None:
+def _catalog_group(app: typer.Typer) -> typer.Typer | None:
     for group in app.registered_groups:
         if group.name == "catalog" and group.typer_instance is not None:
-            attach(group.typer_instance)
-            return
-    raise RuntimeError("the catalog group must be registered before catalog_import")
+            return group.typer_instance
+    return None
+
+
+def register(app: typer.Typer) -> None:
+    """Attach to the ``catalog`` group of the build module, registering that module first if needed."""
+    group = _catalog_group(app)
+    if group is None:
+        from profilegen.commands import build
+
+        build.register(app)
+        group = _catalog_group(app)
+    if group is None:
+        raise RuntimeError("profilegen.commands.build registers no catalog group")
+    attach(group)
