@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import plistlib
 import shutil
 from pathlib import Path
@@ -115,3 +116,35 @@ def test_nothing_to_import_is_an_input_error(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert done.stderr.startswith(f"profilegen: error: no manifest imported from {tmp_path}")
     assert done.stdout == ""
+
+
+def test_a_build_reads_only_the_imported_domains_it_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from profilegen import catalog as catalog_module
+    from profilegen.manifests.importer import import_manifests
+    from profilegen.pipeline import build_preset
+    from profilegen.preset import load_preset
+
+    import_manifests(PROFILEMANIFESTS / "com.microsoft.Edge.plist", tmp_path / "seed")
+    document = json.loads((tmp_path / "seed" / "domains" / "com.microsoft.Edge.json").read_text(encoding="utf-8"))
+    wanted = ("HomepageLocation", "PasswordManagerEnabled", "AdsSettingForIntrusiveAdsSites")
+    document["properties"] = {name: document["properties"][name] for name in wanted}  # small files, quick test
+    edge = json.dumps(document)
+    domains = tmp_path / "big" / "domains"
+    domains.mkdir(parents=True)
+    for index in range(300):
+        name = f"org.bench.app{index:03d}"
+        (domains / f"{name}.json").write_text(edge.replace("com.microsoft.Edge", name), encoding="utf-8")
+    preset = write_preset(tmp_path, "false")
+    preset.write_text(preset.read_text().replace("com.microsoft.Edge", "org.bench.app123"), encoding="utf-8")
+
+    parsed: list[str] = []
+    real = catalog_module.load_domain_file
+
+    def counting(path: Path) -> catalog_module.DomainSchema:
+        parsed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(catalog_module, "load_domain_file", counting)
+    result = build_preset(load_preset(str(preset)), catalog_module.load_catalog([tmp_path / "big"]))
+    assert parsed == ["org.bench.app123.json"]
+    assert result.resolution.settings["org.bench.app123"]["PasswordManagerEnabled"] is False
