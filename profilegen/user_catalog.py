@@ -1,9 +1,15 @@
-"""Where the user catalogue lives: --catalog DIR, else $PROFILEGEN_CATALOG, else the user data folder."""
+"""Where the user catalogue lives: --catalog DIR, else $PROFILEGEN_CATALOG, else the user data folder.
+
+A catalogue folder holds ``domains/<domain>.json`` (the layout of schemas/); ``catalog import-manifests``
+writes there. platformdirs is imported only when the default is needed.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+ENV_VAR = "PROFILEGEN_CATALOG"
 
 
 def default_user_catalog() -> Path:
@@ -12,11 +18,23 @@ def default_user_catalog() -> Path:
     return Path(platformdirs.user_data_dir("profilegen")) / "catalog"
 
 
-def user_catalog_dirs(cli_value: Path | None) -> list[Path]:
+def user_catalog_dir(cli_value: Path | None = None) -> Path:
+    """The user catalogue folder, whether or not it exists yet: where an import writes."""
     if cli_value is not None:
-        return [cli_value]
-    env = os.environ.get("PROFILEGEN_CATALOG")
+        return cli_value.expanduser()
+    env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return [Path(env)]
+        return Path(env).expanduser()
+    return default_user_catalog()
+
+
+def user_catalog_dirs(cli_value: Path | None) -> list[Path]:
+    """The user catalogue folders to read, for ``load_catalog(extra_dirs=...)``.
+
+    A folder named on the command line or in the environment is returned as given; the default one only
+    once it exists (after a first import).
+    """
+    if cli_value is not None or os.environ.get(ENV_VAR, "").strip():
+        return [user_catalog_dir(cli_value)]
     default = default_user_catalog()
     return [default] if default.is_dir() else []

@@ -1,0 +1,1 @@
+"""ProfileManifests import: converts the community catalogue's manifests into domain schemas."""
