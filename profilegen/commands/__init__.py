@@ -14,7 +14,7 @@ import typer
 COMMANDS: dict[str, str] = {
     "build": "profilegen.commands.build",
     "presets": "profilegen.commands.build",
-    "catalog": "profilegen.commands.catalog_import",  # registers build's catalog group, then import-manifests
+    "catalog": "profilegen.commands.catalog",
     "endpoints": "profilegen.commands.endpoints",
     "export": "profilegen.commands.mdm",
     "upload": "profilegen.commands.mdm",

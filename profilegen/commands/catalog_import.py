@@ -1,7 +1,6 @@
 """`profilegen catalog import-manifests DIR`: ProfileManifests -> the user catalogue.
 
-``register(app)`` attaches the command to the ``catalog`` group of the build module (registering that
-module first when it is not yet); ``attach(catalog_app)`` adds it to any typer group.
+``attach(catalog_app)`` adds it to the ``catalog`` group (profilegen/commands/catalog.py).
 """
 
 from __future__ import annotations
@@ -45,23 +44,3 @@ def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: P
 def attach(catalog_app: typer.Typer) -> None:
     """Add ``import-manifests`` to a ``catalog`` command group."""
     catalog_app.command("import-manifests")(import_manifests_command)
-
-
-def _catalog_group(app: typer.Typer) -> typer.Typer | None:
-    for group in app.registered_groups:
-        if group.name == "catalog" and group.typer_instance is not None:
-            return group.typer_instance
-    return None
-
-
-def register(app: typer.Typer) -> None:
-    """Attach to the ``catalog`` group of the build module, registering that module first if needed."""
-    group = _catalog_group(app)
-    if group is None:
-        from profilegen.commands import build
-
-        build.register(app)
-        group = _catalog_group(app)
-    if group is None:
-        raise RuntimeError("profilegen.commands.build registers no catalog group")
-    attach(group)

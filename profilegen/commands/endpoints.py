@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -49,11 +51,6 @@ FORMAT_OPTION: Any = typer.Option(
 ONLY_OPTION: Any = typer.Option(
     [], "--only", help="Keep these statuses (repeatable). For hosts, a host listed more than once is "
                        "contacted if any of its rows is, silenced only if all are.")
-SET_OPTION: Any = typer.Option(
-    [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key before resolving the preset (repeatable).")
-CATALOG_OPTION: Any = typer.Option(
-    None, "--catalog", metavar="DIR", envvar="PROFILEGEN_CATALOG",
-    help="A user catalogue folder (imported manifests).")
 
 
 def parse_apps(values: Iterable[str]) -> tuple[str, ...]:
@@ -82,7 +79,6 @@ def endpoints_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Which Office for Mac network endpoints a configuration contacts, silences, or may still contact."""
-    from profilegen.commands.build import open_catalog
     from profilegen.endpoints import evaluate, load_endpoints
     from profilegen.errors import UsageError
     from profilegen.render.endpoints import render

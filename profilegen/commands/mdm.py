@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.options import CATALOG_OPTION, open_catalog
+
 export_app = typer.Typer(no_args_is_help=True, add_completion=False,
                          help="Write the formats Jamf Pro and Intune take (offline).")
 upload_app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -34,8 +36,6 @@ class Channel(StrEnum):
     user = "user"
 
 
-CATALOG_OPTION: Any = typer.Option(None, "--catalog", metavar="DIR", envvar="PROFILEGEN_CATALOG",
-                                   help="A user catalogue folder.")
 DRY_RUN: Any = typer.Option(False, "--dry-run",
                             help="Print the exact requests (secrets shown as ***) and send nothing.")
 CA_BUNDLE: Any = typer.Option(None, "--ca-bundle", metavar="FILE",
@@ -54,7 +54,6 @@ def export_jamf_schema(
 ) -> None:
     """Write a Jamf Pro "Application & Custom Settings" JSON schema for DOMAIN."""
     from profilegen.atomic import write_all
-    from profilegen.commands.build import open_catalog
     from profilegen.errors import InputError
     from profilegen.render import jamf_schema
 
