@@ -6,7 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from profilegen.commands import build
+    from profilegen.commands import build, inspect
 
-    for module in (build,):
+    for module in (build, inspect):
         module.register(app)
