@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.errors import InputError
-from profilegen.inspect.nodes import Node
+from profilegen.inspect.nodes import INVALID, Node
 from profilegen.inspect.read import Document
 
 MCX_TYPE = "com.apple.ManagedClient.preferences"
@@ -165,6 +165,7 @@ def _mcx_settings(payload: Payload) -> list[Setting]:
                 found.extend(
                     Setting(domain_entry.key, e.key, e.node.value, mode_entry.key, e.line, payload.index)
                     for e in prefs.entries
+                    if e.node.kind != INVALID
                 )
     return found
 
@@ -175,5 +176,5 @@ def _custom_settings(payload: Payload) -> list[Setting]:
     return [
         Setting(domain, e.key, e.node.value, "custom", e.line, payload.index)
         for e in payload.node.entries
-        if e.key not in PAYLOAD_KEYS
+        if e.key not in PAYLOAD_KEYS and e.node.kind != INVALID
     ]

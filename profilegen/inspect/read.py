@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import plistlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,35 +38,31 @@ class Document:
 
 
 def read_file(path: Path | str, *, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of ``path``, refusing anything that is not a regular file or is larger than ``limit``."""
+    """The bytes of ``path``, refusing anything that is not a regular file or is larger than ``limit``.
+
+    The checks come before the file is opened: opening a FIFO or a device could block or never end.
+    """
     target = Path(path)
     try:
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputError(f"{kind}, not a profile", path=target)
+        if info.st_size > limit:
+            raise InputError(
+                f"{info.st_size:,} bytes: larger than the {limit:,} bytes profilegen reads", path=target
+            )
         with target.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not _is_regular(info.st_mode):
-                raise InputError("not a regular file", path=target)
-            if info.st_size > limit:
-                raise InputError(
-                    f"{info.st_size:,} bytes, more than the {limit:,} profilegen reads", path=target
-                )
             data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError("no such file", path=target) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a profile", path=target) from None
     except PermissionError:
         raise InputError("permission denied", path=target) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=target) from None
     if len(data) > limit:
-        raise InputError(f"more than the {limit:,} bytes profilegen reads", path=target)
+        raise InputError(f"larger than the {limit:,} bytes profilegen reads", path=target)
     return data
-
-
-def _is_regular(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(mode)
 
 
 def load(path: Path | str, *, limit: int = MAX_BYTES) -> Document:

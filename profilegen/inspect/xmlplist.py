@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.errors import InputError
-from profilegen.inspect.nodes import Entry, Node
+from profilegen.inspect.nodes import INVALID, Entry, Node
 
 _SCALARS = {"string", "integer", "real", "true", "false", "date", "data"}
 
@@ -139,7 +139,7 @@ def _convert(element: Any, issues: list[Issue]) -> Node:
             issues.append(Issue(line, f"<{tag}> holds elements; it takes text only"))
         return _convert_scalar(tag, element.text or "", line, issues)
     issues.append(Issue(line, f"<{tag}> is not a plist element"))
-    return Node("string", line, "")
+    return Node(INVALID, line, "")
 
 
 def _convert_dict(element: Any, issues: list[Issue]) -> Node:
@@ -189,4 +189,4 @@ def _convert_scalar(tag: str, text: str, line: int | None, issues: list[Issue]) 
         return Node("data", line, base64.b64decode("".join(text.split()), validate=True))
     except (ValueError, binascii.Error):
         issues.append(Issue(line, f"<{tag}>{text.strip()[:40]}</{tag}> is not a valid {tag}"))
-        return Node("string", line, text)
+        return Node(INVALID, line, text)
