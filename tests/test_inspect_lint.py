@@ -78,8 +78,9 @@ def test_messages_name_the_key_and_the_fix(catalog: Catalog) -> None:
         return item.render()
 
     assert only("duplicate-key").endswith(
-        "duplicate-key.mobileconfig:19: error: key 'Enabled' appears twice in this <dict> (first on line 17); "
-        "plistlib and macOS silently keep the last value [duplicate-key]\n  fix: remove one of the two 'Enabled' entries"
+        "duplicate-key.mobileconfig:19: error: key 'Enabled' appears twice in this <dict> "
+        "(first on line 17); plistlib and macOS silently keep the last value [duplicate-key]\n"
+        "  fix: remove one of the two 'Enabled' entries"
     )
     assert "did you mean 'PayloadScope'?" in only("unknown-top-level-key")
     assert "write 'System' (case matters)" in only("scope-value")
@@ -106,8 +107,10 @@ def test_intune_size_limit(tmp_path: Path, catalog: Catalog) -> None:
 
 
 def test_grammar_break_in_a_nested_dict(tmp_path: Path, catalog: Catalog) -> None:
-    text = (DATA / "valid.mobileconfig").read_text().replace(
-        "\t\t\t\t\t\t\t\t<true/>\n", "\t\t\t\t\t\t\t\t<key>Other</key>\n"
+    text = (
+        (DATA / "valid.mobileconfig")
+        .read_text()
+        .replace("\t\t\t\t\t\t\t\t<true/>\n", "\t\t\t\t\t\t\t\t<key>Other</key>\n")
     )
     path = tmp_path / "key-without-value.mobileconfig"
     path.write_text(text)
@@ -121,22 +124,67 @@ def test_grammar_break_in_a_nested_dict(tmp_path: Path, catalog: Catalog) -> Non
 def test_unreadable_file_is_one_finding(tmp_path: Path) -> None:
     path = tmp_path / "nope.mobileconfig"
     (item,) = lint_path(path)
-    assert (item.rule, item.severity, item.line, item.message) == ("unreadable", "error", None, "no such file")
+    assert (item.rule, item.severity, item.line, item.message) == (
+        "unreadable",
+        "error",
+        None,
+        "no such file",
+    )
 
 
 def test_signed_profile_findings(tmp_path: Path, catalog: Catalog) -> None:
-    """A profile signed here with the real openssl (SHA-256, a current certificate): no expiry, no weak digest."""
+    """Signed here with the real openssl (SHA-256, a current certificate): no expiry, no weak digest."""
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "30", "-subj", "/CN=Profile Signer Test/O=profilegen tests"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Profile Signer Test/O=profilegen tests",
+        ],
+        check=True,
+        capture_output=True,
+    )
     signed = tmp_path / "signed.mobileconfig"
-    subprocess.run(["openssl", "smime", "-sign", "-signer", cert, "-inkey", key, "-nodetach", "-binary",
-                    "-outform", "der", "-md", "sha256", "-in", DATA / "valid.mobileconfig", "-out", signed],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "smime",
+            "-sign",
+            "-signer",
+            cert,
+            "-inkey",
+            key,
+            "-nodetach",
+            "-binary",
+            "-outform",
+            "der",
+            "-md",
+            "sha256",
+            "-in",
+            DATA / "valid.mobileconfig",
+            "-out",
+            signed,
+        ],
+        check=True,
+        capture_output=True,
+    )
     findings = lint_path(signed, catalog)
     assert [(f.rule, f.severity) for f in findings] == [
-        ("intune-xml", "warning"), ("jamf-signed", "info"), ("signature-unverified", "info")]
+        ("intune-xml", "warning"),
+        ("jamf-signed", "info"),
+        ("signature-unverified", "info"),
+    ]
     assert "signed by Organization: profilegen tests, Common Name: Profile Signer Test" in findings[2].message
 
 
