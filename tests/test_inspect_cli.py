@@ -227,3 +227,17 @@ def test_help_does_not_load_lxml_or_asn1crypto() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, cwd=REPO
     )
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pre_commit_hook_matches_profiles_and_presets_only() -> None:
+    import re
+
+    text = (REPO / ".pre-commit-hooks.yaml").read_text()
+    assert "- id: profilegen-validate\n" in text
+    assert "  entry: profilegen validate\n" in text
+    (pattern,) = re.findall(r"^  files: (.+)$", text, flags=re.MULTILINE)
+    files = re.compile(pattern)
+    for name in ("a.mobileconfig", "profiles/Office.mobileconfig", "presets/office.toml", "it/presets/x.toml"):
+        assert files.search(name), name
+    for name in ("pyproject.toml", "config/app.toml", "presets/sub/x.toml", "a.mobileconfig.bak"):
+        assert not files.search(name), name

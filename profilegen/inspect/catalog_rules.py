@@ -11,7 +11,7 @@ from typing import Any
 
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.inspect.model import Profile, Setting
-from profilegen.plisttypes import display
+from profilegen.plisttypes import display, plist_type_of
 from profilegen.validation import violations
 from profilegen.versions import before, parse_version
 
@@ -20,8 +20,6 @@ Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=N
 
 def type_matches(spec: KeySpec, value: Any) -> bool:
     """The plist type matches the key's; an <integer> where a <real> is expected reads the same."""
-    from profilegen.plisttypes import plist_type_of
-
     try:
         kind = plist_type_of(value)
     except TypeError:
@@ -61,8 +59,6 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 )
                 continue
             if not type_matches(spec, setting.value):
-                from profilegen.plisttypes import plist_type_of
-
                 add(
                     "value-type",
                     setting.line,
@@ -73,7 +69,10 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 continue
             checkable[setting.key] = float(setting.value) if spec.plist_type == "real" else setting.value
             lines[setting.key] = setting.line
-            _deprecations(add, spec, setting, office_version, schema.versioned_by)
+            if spec.deprecated_values or (
+                office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
+            ):
+                _deprecations(add, spec, setting, office_version, schema.versioned_by)
         for violation in violations(schema, checkable):
             spec = schema.keys.get(violation.key)
             if spec is None:

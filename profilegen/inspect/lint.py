@@ -130,15 +130,18 @@ def _grammar_findings(document: Document) -> list[Finding]:
     return [finding("plist-grammar", document.path, issue.line, issue.message, fix) for issue in issues]
 
 
+_CONTAINERS = ("dict", "array")
+
+
 def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         current = stack.pop()
         if current.kind == "dict":
             yield current
-            stack.extend(entry.node for entry in current.entries)
+            stack.extend(entry.node for entry in current.entries if entry.node.kind in _CONTAINERS)
         elif current.kind == "array":
-            stack.extend(current.items)
+            stack.extend(item for item in current.items if item.kind in _CONTAINERS)
 
 
 def _duplicate_keys(context: Context) -> None:

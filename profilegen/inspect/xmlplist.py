@@ -143,7 +143,7 @@ def _convert(element: Any, issues: list[Issue]) -> Node:
 
 
 def _convert_dict(element: Any, issues: list[Issue]) -> Node:
-    node = Node("dict", element.sourceline, {})
+    entries: list[Entry] = []
     plain: dict[str, Any] = {}
     key: str | None = None
     key_line: int | None = None
@@ -159,20 +159,19 @@ def _convert_dict(element: Any, issues: list[Issue]) -> Node:
         if key is None:
             issues.append(Issue(child.sourceline, f"<{child.tag}> in a <dict> has no <key> before it"))
             continue
-        node.entries.append(Entry(key, key_line, value))
+        entries.append(Entry(key, key_line, value))
         plain[key] = value.value
         key = None
     if key is not None:
         issues.append(Issue(key_line, f"<key>{key}</key> has no value"))
-    node.value = plain
-    return node
+    return Node("dict", element.sourceline, plain, entries)
 
 
 def _convert_scalar(tag: str, text: str, line: int | None, issues: list[Issue]) -> Node:
     # The same readings as plistlib's XML parser, so both see the same values.
+    if tag == "string":
+        return Node("string", line, text)
     try:
-        if tag == "string":
-            return Node("string", line, text)
         if tag == "integer":
             raw = text.strip()
             number = int(raw, 16) if raw[:2] in ("0x", "0X") else int(raw)
