@@ -1,14 +1,20 @@
-"""Writes that never leave a half-written file: a temporary file beside the target, then a rename."""
+"""Writes that never leave a half-written file: a temporary file beside the target, then a rename.
+
+The temporary name is made from the process id and a counter (O_EXCL guards against a clash) rather
+than by `tempfile`, whose import (random, hashlib) costs more than a whole build's own work.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from profilegen.errors import OutputError
+
+_COUNTER = itertools.count()
 
 
 def check_writable(targets: Iterable[Path], *, force: bool) -> None:
@@ -25,25 +31,24 @@ def check_writable(targets: Iterable[Path], *, force: bool) -> None:
 
 def write_bytes(target: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write ``data`` to ``target`` atomically; the previous file stays intact on any error."""
+    tmp_name = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
+        tmp_name.chmod(mode)
+        tmp_name.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            tmp_name.unlink()
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            tmp_name.unlink()
         raise
 
 

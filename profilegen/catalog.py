@@ -7,8 +7,9 @@ of the catalogue. Shipped schemas win over a user catalogue's file for the same 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -181,11 +182,16 @@ def load_domain_file(path: Path) -> DomainSchema:
     )
 
 
-def _parse_choices(path: Path) -> dict[str, Choice]:
+def _read_choices_text(path: Path) -> str:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+
+
+def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", path=path) from None
     choices: dict[str, Choice] = {}
@@ -216,43 +222,75 @@ def _parse_choices(path: Path) -> dict[str, Choice]:
     return choices
 
 
-class Catalog:
-    """Domains found in the catalogue folders (first folder wins) and the choices built on them."""
+_TABLE_HEADER = re.compile(r"^\[([A-Za-z0-9_-]+)(?:\.[^\]]*)?\]\s*(?:#.*)?$", re.MULTILINE)
 
-    def __init__(self, domain_dirs: Sequence[Path], choices_path: Path | None) -> None:
+
+def split_choices(text: str) -> dict[str, str]:
+    """choices.toml cut into one TOML text per choice (its table and sub-tables), without parsing it.
+
+    tomllib is pure Python: parsing the whole file costs more than the rest of a build, so a build parses
+    only the choices its preset names. A test checks that the pieces parse to the whole.
+    """
+    pieces: dict[str, list[str]] = {}
+    headers = list(_TABLE_HEADER.finditer(text))
+    for i, header in enumerate(headers):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        pieces.setdefault(header.group(1), []).append(text[header.start():end])
+    return {name: "".join(parts) for name, parts in pieces.items()}
+
+
+class Catalog:
+    """Domains found in the catalogue folders (first folder wins) and the choices built on them.
+
+    The user catalogue folders come from a callable, consulted only when a domain is not shipped: a build
+    that uses shipped domains alone never looks for (or imports what finds) the user catalogue.
+    """
+
+    def __init__(self, domain_dirs: Sequence[Path], choices_path: Path | None,
+                 extra_dirs: Callable[[], Sequence[Path]] | None = None) -> None:
         self._domain_dirs = list(domain_dirs)
+        self._extra_dirs = extra_dirs
         self._choices_path = choices_path
         self._loaded: dict[str, DomainSchema | None] = {}
+        self._parsed_choices: dict[str, Choice | None] = {}
+
+    @staticmethod
+    def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
+        """Domain name -> files defining it, in folder order, from directory listings alone."""
+        found: dict[str, list[Path]] = {}
+        for directory in directories:
+            if directory.is_dir():
+                for path in sorted(directory.glob("*.json")):
+                    found.setdefault(path.stem, []).append(path)
+        return found
 
     @cached_property
-    def _index(self) -> dict[str, Path]:
-        """Domain name -> file, from directory listings alone (no file is parsed)."""
-        index: dict[str, Path] = {}
-        for directory in self._domain_dirs:
-            if not directory.is_dir():
-                continue
-            for path in directory.glob("*.json"):
-                index.setdefault(path.stem, path)
-        return index
+    def _own(self) -> dict[str, list[Path]]:
+        return self._listing(self._domain_dirs)
 
-    def domains(self) -> list[str]:
-        return sorted(self._index, key=str.lower)
+    @cached_property
+    def _user(self) -> dict[str, list[Path]]:
+        return self._listing(self._extra_dirs() if self._extra_dirs is not None else [])
 
     def path_of(self, domain: str) -> Path | None:
-        return self._index.get(domain)
+        paths = self._own.get(domain) or self._user.get(domain)
+        return paths[0] if paths else None
+
+    def domains(self) -> list[str]:
+        return sorted({*self._own, *self._user}, key=str.lower)
 
     def shadowed(self) -> dict[str, list[Path]]:
-        """Domains defined in more than one folder: the files that lose."""
-        seen: dict[str, list[Path]] = {}
-        for directory in self._domain_dirs:
-            if directory.is_dir():
-                for path in directory.glob("*.json"):
-                    seen.setdefault(path.stem, []).append(path)
-        return {name: paths[1:] for name, paths in seen.items() if len(paths) > 1}
+        """Domains defined more than once: the files that lose (shipped schemas win)."""
+        losing: dict[str, list[Path]] = {}
+        for name in self.domains():
+            paths = [*self._own.get(name, []), *self._user.get(name, [])]
+            if len(paths) > 1:
+                losing[name] = paths[1:]
+        return losing
 
     def domain(self, name: str) -> DomainSchema | None:
         if name not in self._loaded:
-            path = self._index.get(name)
+            path = self.path_of(name)
             self._loaded[name] = load_domain_file(path) if path is not None else None
         return self._loaded[name]
 
@@ -261,13 +299,27 @@ class Catalog:
         return schema.keys.get(key) if schema is not None else None
 
     @cached_property
-    def _choices(self) -> dict[str, Choice]:
+    def _choice_texts(self) -> dict[str, str]:
         if self._choices_path is None or not self._choices_path.is_file():
             return {}
-        return _parse_choices(self._choices_path)
+        return split_choices(_read_choices_text(self._choices_path))
+
+    def choice_names(self) -> list[str]:
+        return list(self._choice_texts)
+
+    def choice(self, name: str) -> Choice | None:
+        """One choice, parsing only its part of choices.toml."""
+        if name not in self._parsed_choices:
+            text = self._choice_texts.get(name)
+            path = self._choices_path
+            self._parsed_choices[name] = (
+                _parse_choices(text, path).get(name) if text is not None and path is not None else None)
+        return self._parsed_choices[name]
 
     def choices(self) -> dict[str, Choice]:
-        return self._choices
+        """Every choice, in file order."""
+        found = {name: self.choice(name) for name in self.choice_names()}
+        return {name: choice for name, choice in found.items() if choice is not None}
 
 
 def _domain_dir(directory: Path) -> Path:
@@ -276,8 +328,10 @@ def _domain_dir(directory: Path) -> Path:
     return nested if nested.is_dir() else directory
 
 
-def load_catalog(extra_dirs: Sequence[Path] = (), *, root: Path | None = None) -> Catalog:
-    """The shipped catalogue (or ``root``) followed by user catalogue folders, which it shadows."""
+def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (), *,
+                 root: Path | None = None) -> Catalog:
+    """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
     base = root if root is not None else schemas_dir()
-    dirs = [base / "domains", *(_domain_dir(Path(d)) for d in extra_dirs)]
-    return Catalog(dirs, base / "choices.toml")
+    provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))
+    return Catalog([base / "domains"], base / "choices.toml",
+                   lambda: [_domain_dir(Path(d)) for d in provider()])

@@ -38,11 +38,14 @@ def _root(
     """Turn a Mac admin's decisions into configuration profiles, defaults scripts and MDM uploads."""
 
 
-register_all(app)
+def _invoked_command(argv: list[str]) -> str | None:
+    """The command name on the command line (the first word that is not an option)."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def main() -> None:
     """Console entry point: user errors become one line on stderr and a documented exit code."""
+    register_all(app, _invoked_command(sys.argv[1:]))
     try:
         app()
     except ProfilegenError as error:

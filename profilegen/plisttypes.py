@@ -52,7 +52,7 @@ def utc(value: datetime.datetime) -> datetime.datetime:
     """Plists store dates in UTC without a zone; a naive date is taken as UTC."""
     if value.tzinfo is None:
         return value
-    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value.astimezone(datetime.UTC).replace(tzinfo=None)
 
 
 def display(value: PlistValue) -> str:

@@ -250,7 +250,7 @@ def _plist_to_toml(value: PlistValue) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, datetime.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
+        return value.replace(tzinfo=datetime.UTC)
     if isinstance(value, list):
         return [_plist_to_toml(item) for item in value]
     if isinstance(value, dict):

@@ -98,11 +98,10 @@ class _Resolver:
 
     # -- choices -------------------------------------------------------------------------------
     def apply_choices(self) -> None:
-        known = self.catalog.choices()
         for choice_name, option_name in self.preset.choices.items():
-            choice = known.get(choice_name)
+            choice = self.catalog.choice(choice_name)
             if choice is None:
-                close = difflib.get_close_matches(choice_name, list(known), n=1)
+                close = difflib.get_close_matches(choice_name, self.catalog.choice_names(), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "`profilegen catalog --choices` lists them"
                 self.errors.append(f"unknown choice {choice_name!r} ({hint})")
                 continue

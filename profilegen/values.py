@@ -42,7 +42,7 @@ def _parse_date(text: str) -> datetime.datetime:
     except ValueError:
         raise ValueTypeError("is not an ISO 8601 date, e.g. 2026-01-31T00:00:00Z") from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -101,5 +101,5 @@ def _literal(text: str) -> PlistValue:
     except tomllib.TOMLDecodeError:
         return text
     if isinstance(value, bool | int | float | str | list | dict | datetime.datetime):
-        return value  # type: ignore[return-value]
+        return value
     return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,17 +10,15 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    import click
-
     from profilegen.catalog import Catalog
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     mcx = "mcx"
     custom = "custom"
 
 
-class ScriptTarget(str, Enum):
+class ScriptTarget(StrEnum):
     console_user = "console-user"
     current_user = "current-user"
     system = "system"
@@ -36,7 +34,7 @@ def open_catalog(user_dir: Path | None) -> Catalog:
     from profilegen.catalog import load_catalog
     from profilegen.user_catalog import user_catalog_dirs
 
-    return load_catalog(user_catalog_dirs(user_dir))
+    return load_catalog(lambda: user_catalog_dirs(user_dir))
 
 
 def build_command(
@@ -93,7 +91,7 @@ def presets_command() -> None:
 class _DomainOrCommand(TyperGroup):
     """`catalog DOMAIN` shows a domain; `catalog SUBCOMMAND` runs the subcommand."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["show", *args]
         return super().resolve_command(ctx, args)

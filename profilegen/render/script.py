@@ -62,7 +62,8 @@ def _prologue(target: str, purpose: str) -> list[str]:
     if target == "console-user":
         return [
             'if [ "$(id -u)" -ne 0 ]; then',
-            f"  echo {_say(purpose, 'run this script as root (as Jamf and Intune do): it writes for the console user')} >&2",
+            f"  echo {_say(purpose, 'run this script as root (as Jamf and Intune do): it writes for the console user')}"
+            " >&2",
             "  exit 1",
             "fi",
             "console_user=$(stat -f%Su /dev/console)",
@@ -114,7 +115,8 @@ def _header(name: str, title: str, target: str, action: str, skipped: Iterable[t
     return [*lines, "set -euo pipefail", ""]
 
 
-def _split_profile_only(settings: Settings, profile_only: set[tuple[str, str]]) -> tuple[Settings, list[tuple[str, str]]]:
+def _split_profile_only(settings: Settings,
+                        profile_only: set[tuple[str, str]]) -> tuple[Settings, list[tuple[str, str]]]:
     kept: Settings = {}
     skipped: list[tuple[str, str]] = []
     for domain, keys in settings.items():

@@ -1,0 +1,42 @@
+"""Cold `profilegen build <shipped preset>` and `profilegen --help` against `python -c "import typer"`.
+
+Budget (issue 2): build within 1.3x of importing typer, median of interleaved runs.
+Run: python benchmarks/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import PYTHON, interleaved
+
+BUDGET = 1.3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=21)
+    rounds = parser.parse_args().rounds
+    work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
+    try:
+        commands = {
+            "import typer": [PYTHON, "-c", "import typer"],
+            "profilegen --help": [PYTHON, "-m", "profilegen", "--help"],
+            "profilegen build": [PYTHON, "-m", "profilegen", "build", "office-volume-license-lockdown",
+                                 "--out", str(work / "dist"), "--force"],
+        }
+        medians = interleaved(commands, work, rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    base = medians["import typer"]
+    for name, value in medians.items():
+        print(f"{name:20s} {value * 1000:7.1f} ms  {value / base:4.2f}x")
+    ratio = medians["profilegen build"] / base
+    print(f"build / import typer = {ratio:.2f}x (budget {BUDGET}x): {'ok' if ratio <= BUDGET else 'OVER BUDGET'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Uploads to Jamf Pro and Microsoft Intune. Imported only by the upload commands (it pulls in httpx)."""

@@ -1,0 +1,97 @@
+"""What an MDM would refuse or break, refused here first with the reason and the way out."""
+
+from __future__ import annotations
+
+import plistlib
+from typing import Any
+
+from profilegen.errors import InputError, ValidationError
+from profilegen.plisttypes import PlistValue, Settings
+
+INTUNE_MAX_BYTES = 1_000_000
+MCX_TYPE = "com.apple.ManagedClient.preferences"
+_MAX_PROFILE_BYTES = 10 * 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def is_signed(data: bytes) -> bool:
+    """A signed profile is DER CMS: an ASN.1 SEQUENCE, first byte 0x30 (a plist starts with '<' or 'b')."""
+    return data[:1] == b"\x30"
+
+
+def refuse_signed(data: bytes, source: str, mdm: str) -> None:
+    if is_signed(data):
+        raise InputError(
+            f"the profile is signed; {mdm} takes the unsigned XML profile "
+            "(it signs on delivery, and cannot edit a profile signed elsewhere)",
+            path=source,
+            hint=f"run `profilegen unsign {source}` and upload the result, or upload the preset itself",
+        )
+
+
+def parse_profile(data: bytes, source: str) -> dict[str, Any]:
+    """The profile's top-level dictionary; plistlib refuses entity declarations, size is bounded here."""
+    if len(data) > _MAX_PROFILE_BYTES:
+        raise InputError(f"the profile is larger than {_MAX_PROFILE_BYTES} bytes", path=source)
+    try:
+        profile = plistlib.loads(data)
+    except (plistlib.InvalidFileException, ValueError, TypeError) as exc:
+        raise InputError(f"not a readable property list ({exc})", path=source,
+                         hint="give a .mobileconfig built by profilegen, or a preset") from None
+    if not isinstance(profile, dict) or profile.get("PayloadType") != "Configuration":
+        raise InputError("not a configuration profile (no top-level PayloadType Configuration)", path=source)
+    return profile
+
+
+def _payloads(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    content = profile.get("PayloadContent", [])
+    return [p for p in content if isinstance(p, dict)] if isinstance(content, list) else []
+
+
+def refuse_custom_payloads(profile: dict[str, Any], source: str) -> None:
+    """Jamf strips payload types it does not know from unsigned profiles: only Apple's types survive."""
+    for index, payload in enumerate(_payloads(profile)):
+        payload_type = str(payload.get("PayloadType", ""))
+        if not payload_type.startswith("com.apple."):
+            raise ValidationError(
+                f"payload {index + 1} has PayloadType {payload_type!r}, a custom-style preference payload; "
+                "Jamf Pro strips payload types it does not know from unsigned profiles",
+                path=source,
+                hint="build it with --style mcx (the default), whose payloads are "
+                f"{MCX_TYPE}",
+            )
+
+
+def refuse_for_intune(data: bytes, source: str) -> None:
+    """Intune's custom profile: unsigned XML, UTF-8 without a byte-order mark, at most 1,000,000 bytes."""
+    refuse_signed(data, source, "Intune")
+    if len(data) > INTUNE_MAX_BYTES:
+        raise InputError(
+            f"the profile is {len(data):,} bytes; Intune takes at most {INTUNE_MAX_BYTES:,}",
+            path=source, hint="split it with --split, or leave out keys",
+        )
+    if data.startswith(_UTF8_BOM):
+        raise InputError("the profile starts with a byte-order mark, which Intune refuses "
+                         "(\"Must be a well formed XML string\")", path=source,
+                         hint="save it as UTF-8 without a BOM")
+    if data.startswith(b"bplist"):
+        raise InputError("the profile is a binary property list; Intune takes XML", path=source,
+                         hint=f"convert it: plutil -convert xml1 {source}")
+
+
+def settings_from_profile(profile: dict[str, Any]) -> Settings:
+    """The settings a profile's preference payloads carry, in either payload style."""
+    settings: Settings = {}
+    for payload in _payloads(profile):
+        payload_type = str(payload.get("PayloadType", ""))
+        if payload_type == MCX_TYPE:
+            content = payload.get("PayloadContent", {})
+            for domain, levels in (content.items() if isinstance(content, dict) else ()):
+                for level in ("Forced", "Set-Once"):
+                    for entry in (levels or {}).get(level, []):
+                        values: dict[str, PlistValue] = entry.get("mcx_preference_settings", {})
+                        settings.setdefault(domain, {}).update(values)
+        elif not payload_type.startswith("com.apple."):
+            keys = {k: v for k, v in payload.items() if not k.startswith("Payload")}
+            settings.setdefault(payload_type, {}).update(keys)
+    return settings

@@ -1,0 +1,46 @@
+"""`profilegen --help` and `profilegen build` stay light: none of the heavy libraries is imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli import REPO
+
+HEAVY = ("questionary", "prompt_toolkit", "lxml", "cryptography", "asn1crypto", "httpx", "httpcore",
+         "jsonschema", "pydantic", "rich", "platformdirs")
+
+PROBE = """
+import json, runpy, sys
+sys.argv = ["profilegen", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("profilegen", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PROFILEGEN_CATALOG", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, check=False)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], {m.split(".")[0] for m in report["modules"]}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "office-volume-license-lockdown", "--out", "dist"],
+                                  ["build", "--help"]])
+def test_start_up_path_imports_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    code, modules = imported(args, tmp_path)
+    assert code in (0, None)
+    assert sorted(modules & set(HEAVY)) == []
+    assert "jsonschema_rs" in modules or args[-1] == "--help"
