@@ -9,25 +9,20 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from profilegen.cli import app
+from tests.cli import run_cli
 from tests.conftest import MICROSOFT_PROFILES, REPO
+from tests.inspect_app import make_app
 
 DATA = REPO / "tests" / "data"
 BROKEN = DATA / "broken"
 CATALOG = str(DATA / "catalog")
 BASIC = MICROSOFT_PROFILES / "16.28+_Telemetry-Basic-Only.mobileconfig"
 runner = CliRunner(env={"PROFILEGEN_CATALOG": None})
+app = make_app()
 
 
 def profilegen(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "profilegen", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        check=False,
-    )
+    return run_cli(*args)
 
 
 def test_validate_text_output_and_exit_code() -> None:
@@ -113,8 +108,7 @@ def test_diff_exit_codes(tmp_path: Path) -> None:
     run = profilegen("diff", str(BASIC), str(changed))
     assert run.returncode == 1
     assert run.stdout == (
-        '~ com.microsoft.office: DiagnosticDataTypePreference: "BasicDiagnosticData" -> '
-        '"FullDiagnosticData"\n'
+        '~ com.microsoft.office: DiagnosticDataTypePreference: "BasicDiagnosticData" -> "FullDiagnosticData"\n'
     )
     trouble = profilegen("diff", str(BASIC), str(tmp_path / "missing.mobileconfig"))
     assert trouble.returncode == 2
@@ -170,10 +164,7 @@ def test_import_writes_a_preset_that_builds(tmp_path: Path) -> None:
         'uuid = "0A1B2C3D-0000-4000-8000-000000000001"\n\n[settings."com.example.app"]\nEnabled = true\n'
     )
     assert (
-        runner.invoke(
-            app, ["diff", "--catalog", CATALOG, str(DATA / "valid.mobileconfig"), str(saved)]
-        ).exit_code
-        == 0
+        runner.invoke(app, ["diff", "--catalog", CATALOG, str(DATA / "valid.mobileconfig"), str(saved)]).exit_code == 0
     )
 
 
@@ -189,9 +180,7 @@ def test_show_text_is_a_git_textconv(tmp_path: Path) -> None:
     repo.mkdir()
 
     def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
-        ).stdout
+        return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
     git("init", "-q")
     git("config", "user.email", "t@example.com")

@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from profilegen.catalog import Catalog, load_catalog
-from profilegen.cli import app
 from profilegen.inspect.diff import diff, load_side
 from profilegen.inspect.importer import import_profile
 from profilegen.inspect.lint import lint_path
@@ -21,12 +20,14 @@ from profilegen.inspect.read import load, load_bytes
 from profilegen.pipeline import PROFILE_SUFFIX, build_preset
 from profilegen.preset import dumps_preset, load_preset
 from tests.conftest import MICROSOFT_PROFILES
+from tests.inspect_app import make_app
 
 PROFILES = sorted(MICROSOFT_PROFILES.glob("*.mobileconfig"))
 SIGNED = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig"
 JAMF = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig"
 BASIC = MICROSOFT_PROFILES / "16.28+_Telemetry-Basic-Only.mobileconfig"
 runner = CliRunner()
+app = make_app()
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +48,7 @@ def test_show_lists_every_setting(path: Path) -> None:
     settings = _plain_settings(plistlib.loads(content))
     assert settings, "every fixture sets something"
     for domain, key, value in settings:
-        row = next(
-            line for line in result.stdout.splitlines() if line.startswith(domain) and f" {key} " in line
-        )
+        row = next(line for line in result.stdout.splitlines() if line.startswith(domain) and f" {key} " in line)
         if isinstance(value, bool):
             assert (" true " if value else " false ") in row
 
@@ -63,9 +62,7 @@ def _plain_settings(profile: dict[str, object]) -> list[tuple[str, str, object]]
                 for item in modes["Forced"]:
                     found += [(domain, k, v) for k, v in item["mcx_preference_settings"].items()]
         else:
-            found += [
-                (payload["PayloadType"], k, v) for k, v in payload.items() if not k.startswith("Payload")
-            ]
+            found += [(payload["PayloadType"], k, v) for k, v in payload.items() if not k.startswith("Payload")]
     return found
 
 
@@ -132,6 +129,31 @@ def test_validate_has_no_error_on_microsofts_preference_samples(path: Path, cata
         assert errors == []
 
 
+def test_values_are_checked_against_the_shipped_catalogue(catalog: Catalog) -> None:
+    word = MICROSOFT_PROFILES / "DisableTelemetry_Disable-Word-Telemetry.mobileconfig"
+    findings = [f for f in lint_path(word, catalog, "16.30") if f.rule == "key-retired"]
+    assert (findings[0].line, findings[0].message) == (
+        19,
+        "com.microsoft.Word:SendAllTelemetryEnabled last works in Office for Mac 16.27; --office-version is 16.30",
+    )
+    assert [f for f in lint_path(word, catalog, "16.16") if f.rule == "key-retired"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "choices"),
+    [
+        ("16.28+_Telemetry-Basic-Only", {"diagnostic-data": "required", "mau-data-collection": "required-data-only"}),
+        ("16.28+_Disable-VL-Privacy-Dialog", {"volume-license-privacy-dialog": "skip"}),
+        ("16.28+_Force-Enable-Optional-Connected-Experiences", {"optional-connected-experiences": "on"}),
+    ],
+)
+def test_import_recognises_the_shipped_choices(name: str, choices: dict[str, str], catalog: Catalog) -> None:
+    profile = extract(load(MICROSOFT_PROFILES / f"{name}.mobileconfig"), strict=True)
+    imported = import_profile(profile, catalog, name="imported")
+    assert imported.preset.choices == choices
+    assert imported.preset.settings == {}
+
+
 def _identifier(path: Path) -> str | None:
     return "com.example.jamf.controller" if path.name.startswith("Jamf-") else None
 
@@ -168,10 +190,7 @@ def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"wrote {saved}:")
-    assert (
-        "payload 1 holds 2 domains; the rebuild gives com.microsoft.autoupdate2 payloads of their own"
-        in run.stderr
-    )
+    assert "payload 1 holds 2 domains; the rebuild gives com.microsoft.autoupdate2 payloads of their own" in run.stderr
     same = subprocess.run(
         [sys.executable, "-m", "profilegen", "diff", str(BASIC), str(saved)],
         capture_output=True,
@@ -197,8 +216,7 @@ def test_diff_of_two_samples() -> None:
     assert result.stdout.splitlines() == [
         '~ profile: PayloadDescription: "Send Basic Telemetry" -> "Zero Exhaust Telemetry"',
         '~ profile: PayloadDisplayName: "Send Basic Telemetry" -> "Zero Exhaust Telemetry"',
-        '~ profile: PayloadIdentifier: "com.microsoft.office.send.basic" -> '
-        '"com.microsoft.office.zero.exhaust"',
+        '~ profile: PayloadIdentifier: "com.microsoft.office.send.basic" -> "com.microsoft.office.zero.exhaust"',
         '- com.microsoft.autoupdate2: AcknowledgedDataCollectionPolicy = "RequiredDataOnly"',
         '- com.microsoft.office: DiagnosticDataTypePreference = "BasicDiagnosticData"',
         "+ com.microsoft.office: SendAllTelemetryEnabled = false",

@@ -46,9 +46,7 @@ def preset(settings: dict[str, dict[str, Any]], **meta: Any) -> Preset:
 
 
 def test_choices_are_recognised_and_the_most_specific_option_wins() -> None:
-    data = built(
-        preset({"com.example.app": {"Enabled": False, "Mode": "Fast", "Interval": 10, "Ratio": 0.5}})
-    )
+    data = built(preset({"com.example.app": {"Enabled": False, "Mode": "Fast", "Interval": 10, "Ratio": 0.5}}))
     again = reimported(data)
     assert again.choices == {"app-switch": "off", "app-mode": "fast-and-often"}
     assert again.settings == {"com.example.app": {"Ratio": 0.5}}
@@ -103,9 +101,7 @@ def test_a_non_reverse_dns_identifier_needs_one_given() -> None:
     data = (
         (DATA / "valid.mobileconfig")
         .read_bytes()
-        .replace(
-            b"<string>com.example.test</string>", b"<string>99263152-E15C-4FFD-8531-5FE4715DEA90</string>"
-        )
+        .replace(b"<string>com.example.test</string>", b"<string>99263152-E15C-4FFD-8531-5FE4715DEA90</string>")
     )
     profile = extract(load_bytes(data, "jamf.mobileconfig"), strict=True)
     with pytest.raises(InputError) as caught:
@@ -139,9 +135,7 @@ _NAME = st.text(string.ascii_letters + string.digits, min_size=1, max_size=12).f
     lambda s: s[0].isalpha() and not s.startswith("Payload")
 )
 # Text an XML plist carries unchanged: no control characters (XML reads a lone CR as LF), no surrogates.
-_TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=20
-)
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=20)
 _SCALAR = st.one_of(
     st.booleans(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),

@@ -151,9 +151,7 @@ def test_undeclared_entity_reference_is_refused(tmp_path: Path) -> None:
 def test_doctype_subset_in_utf16_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "utf16.mobileconfig"
     path.write_bytes(
-        BILLION_LAUGHS.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode(
-            "utf-16"
-        )
+        BILLION_LAUGHS.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16")
     )
     assert "internal subset" in refused(path).message
 
