@@ -3,7 +3,7 @@
 Target (issue 4): at 10k keys, validate takes at most 4x plistlib.loads; time grows linearly with size.
 Validate here is the whole job: read the file, parse it safely with lxml, check the plist grammar
 (RELAX NG), run every rule, and check every value against a catalogue that knows every key (type,
-JSON Schema). Run: python benchmarks/bench_validate.py [--quick]
+JSON Schema). Run from the repository root: python -m benchmarks.bench_validate [--quick]
 """
 
 from __future__ import annotations
