@@ -21,6 +21,10 @@ COMMANDS: dict[str, str] = {
     "sign": "profilegen.commands.signing",
     "verify": "profilegen.commands.signing",
     "unsign": "profilegen.commands.signing",
+    "show": "profilegen.commands.inspect",
+    "validate": "profilegen.commands.inspect",
+    "diff": "profilegen.commands.inspect",
+    "import": "profilegen.commands.inspect",
 }
 
 

@@ -1,0 +1,162 @@
+"""`show`, `validate`, `diff` and `import`: reading profiles that already exist."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+CATALOG_OPTION: Any = typer.Option(
+    None,
+    "--catalog",
+    metavar="DIR",
+    envvar="PROFILEGEN_CATALOG",
+    help="A user catalogue folder (imported manifests); shipped schemas win for the same domain.",
+)
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+    text = "text"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+# Option and argument declarations live at module level (typer reads them as parameter defaults).
+SHOW_FILES: Any = typer.Argument(..., metavar="FILE...", help="Profiles: XML, binary or signed.")
+SHOW_FORMAT: Any = typer.Option(
+    ShowFormat.table, "--format", help="table (people), json (machines), text (git diff textconv)."
+)
+VALIDATE_FILES: Any = typer.Argument(
+    ..., metavar="FILE...", help="Profiles (.mobileconfig, any form) and presets (.toml)."
+)
+VALIDATE_FORMAT: Any = typer.Option(ReportFormat.text, "--format", help="text or json.")
+STRICT: Any = typer.Option(False, "--strict", help="Fail on warnings too.")
+OFFICE_VERSION: Any = typer.Option(
+    None, "--office-version", metavar="V", help="The oldest Office for Mac deployed, e.g. 16.28."
+)
+DIFF_A: Any = typer.Argument(..., metavar="A", help="A profile (any form) or a preset (name or .toml).")
+DIFF_B: Any = typer.Argument(..., metavar="B", help="A profile (any form) or a preset (name or .toml).")
+IMPORT_FILE: Any = typer.Argument(..., metavar="FILE", help="A profile: XML, binary or signed.")
+SAVE: Any = typer.Option(..., "--save", metavar="PRESET.toml", help="Where to write the preset.")
+IDENTIFIER: Any = typer.Option(
+    None, "--identifier", help="Use this profile identifier (when the profile's is not reverse-DNS)."
+)
+FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset.")
+
+
+def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
+    """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
+    import json
+
+    from profilegen.inspect.model import extract
+    from profilegen.inspect.read import load
+    from profilegen.inspect.show import describe, plain_text, table_text
+
+    profiles = [extract(load(path), strict=True) for path in files]
+    if output_format is ShowFormat.json:
+        data = [describe(profile) for profile in profiles]
+        typer.echo(json.dumps(data if len(data) > 1 else data[0], indent=2, ensure_ascii=False))
+        return
+    render = plain_text if output_format is ShowFormat.text else table_text
+    typer.echo("\n\n".join(render(profile) for profile in profiles))
+
+
+def validate_command(
+    files: list[Path] = VALIDATE_FILES,
+    output_format: ReportFormat = VALIDATE_FORMAT,
+    strict: bool = STRICT,
+    office_version: str | None = OFFICE_VERSION,
+    catalog_dir: Path | None = CATALOG_OPTION,
+) -> None:
+    """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
+    import json
+
+    from profilegen.commands.build import open_catalog
+    from profilegen.inspect.lint import lint_path
+    from profilegen.inspect.presetlint import lint_preset
+
+    catalog = open_catalog(catalog_dir)
+    findings = []
+    for path in files:
+        if path.suffix == ".toml":
+            findings += lint_preset(path, catalog, office_version)
+        else:
+            findings += lint_path(path, catalog, office_version)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    if output_format is ReportFormat.json:
+        typer.echo(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for item in findings:
+            typer.echo(item.render())
+        typer.echo(
+            f"{len(files)} file(s): {errors} error(s), {warnings} warning(s), "
+            f"{len(findings) - errors - warnings} note(s)",
+            err=True,
+        )
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION) -> None:
+    """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
+    from profilegen.commands.build import open_catalog
+    from profilegen.errors import ProfilegenError
+    from profilegen.inspect.diff import diff, load_side, render
+
+    try:
+        catalog = open_catalog(catalog_dir)
+        changes = diff(load_side(a, catalog), load_side(b, catalog))
+    except ProfilegenError as error:  # like diff(1): trouble is 2, whatever its kind
+        typer.echo(f"profilegen: error: {error.render()}", err=True)
+        raise typer.Exit(2) from None
+    if changes:
+        typer.echo(render(changes))
+        raise typer.Exit(1)
+
+
+def import_command(
+    file: Path = IMPORT_FILE,
+    save: Path = SAVE,
+    identifier: str | None = IDENTIFIER,
+    force: bool = FORCE,
+    catalog_dir: Path | None = CATALOG_OPTION,
+) -> None:
+    """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
+    from profilegen.atomic import write_all
+    from profilegen.commands.build import open_catalog
+    from profilegen.errors import UsageError
+    from profilegen.inspect.importer import import_profile
+    from profilegen.inspect.model import extract
+    from profilegen.inspect.read import load
+    from profilegen.preset import dumps_preset
+
+    if save.suffix != ".toml":
+        raise UsageError(f"--save {save}: a preset file ends in .toml")
+    profile = extract(load(file), strict=True)
+    imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
+    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
+    preset = imported.preset
+    raw = sum(len(keys) for keys in preset.settings.values())
+    typer.echo(
+        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
+        f"{preset.profile.payload_style}"
+    )
+    for choice, option in preset.choices.items():
+        typer.echo(f"  {choice} = {option}")
+    for note in imported.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show")(show_command)
+    app.command("validate")(validate_command)
+    app.command("diff")(diff_command)
+    app.command("import")(import_command)

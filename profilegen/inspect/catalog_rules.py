@@ -1,0 +1,131 @@
+"""Values of a profile checked against the catalogue: type, allowed values, versions.
+
+The same rule ids as `resolve` uses for presets, so a preset and the profile built from it read alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from profilegen.catalog import Catalog, KeySpec
+from profilegen.inspect.model import Profile, Setting
+from profilegen.plisttypes import display, plist_type_of
+from profilegen.validation import violations
+from profilegen.versions import before, parse_version
+
+Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
+
+
+def type_matches(spec: KeySpec, value: Any) -> bool:
+    """The plist type matches the key's; an <integer> where a <real> is expected reads the same."""
+    try:
+        kind = plist_type_of(value)
+    except TypeError:
+        return False
+    return kind == spec.plist_type or (spec.plist_type == "real" and kind == "integer")
+
+
+def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: str | None) -> None:
+    by_domain: dict[str, list[Setting]] = {}
+    styles = {p.index: p.style for p in profile.payloads}
+    for setting in profile.settings:
+        if styles.get(setting.payload) in ("mcx", "custom"):
+            by_domain.setdefault(setting.domain, []).append(setting)
+    for domain, settings in by_domain.items():
+        schema = catalog.domain(domain)
+        if schema is None:
+            add(
+                "unknown-domain",
+                settings[0].line,
+                f"{domain} is not in the catalogue: its {len(settings)} key(s) are not checked",
+                "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
+            )
+            continue
+        checkable: dict[str, Any] = {}
+        lines: dict[str, int | None] = {}
+        for setting in settings:
+            spec = schema.keys.get(setting.key)
+            if spec is None:
+                close = difflib.get_close_matches(setting.key, list(schema.keys), n=1)
+                add(
+                    "unknown-key",
+                    setting.line,
+                    f"{domain}:{setting.key} is not a known key of {domain}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"`profilegen catalog {domain}` lists its keys",
+                )
+                continue
+            if not type_matches(spec, setting.value):
+                add(
+                    "value-type",
+                    setting.line,
+                    f"{domain}:{setting.key} is a <{_kind(setting.value, plist_type_of)}>, "
+                    f"the catalogue says <{spec.plist_type}>",
+                    f"write {spec.allowed()}",
+                )
+                continue
+            checkable[setting.key] = float(setting.value) if spec.plist_type == "real" else setting.value
+            lines[setting.key] = setting.line
+            if spec.deprecated_values or (
+                office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
+            ):
+                _deprecations(add, spec, setting, office_version, schema.versioned_by)
+        for violation in violations(schema, checkable):
+            spec = schema.keys.get(violation.key)
+            if spec is None:
+                continue
+            add(
+                "value-allowed",
+                lines.get(violation.key),
+                f"{domain}:{violation.key} = {display(checkable[violation.key])} is not allowed: "
+                f"{violation.message}",
+                f"use {spec.allowed()}",
+            )
+
+
+def _kind(value: Any, plist_type_of: Callable[[object], str]) -> str:
+    try:
+        return plist_type_of(value)
+    except TypeError:
+        return type(value).__name__
+
+
+def _deprecations(
+    add: Add, spec: KeySpec, setting: Setting, version: str | None, versioned_by: str | None
+) -> None:
+    ident = f"{spec.domain}:{spec.name}"
+    value = setting.value
+    if isinstance(value, str) and value in spec.deprecated_values:
+        add(
+            "deprecated-value",
+            setting.line,
+            f"{ident} = {value!r} is deprecated: {spec.deprecated_values[value]}",
+            "use a current value: `profilegen catalog " + spec.domain + "`",
+        )
+    if not version or versioned_by != "office" or parse_version(version) is None:
+        return
+    replacement = f"use {spec.replaced_by} instead" if spec.replaced_by else "remove it"
+    if spec.app_min and before(version, spec.app_min):
+        add(
+            "version-too-old",
+            setting.line,
+            f"{ident} needs Office for Mac {spec.app_min} or later; --office-version is {version}",
+            "target a later Office, or leave the key out",
+        )
+    if spec.app_max and before(spec.app_max, version):
+        add(
+            "key-retired",
+            setting.line,
+            f"{ident} last works in Office for Mac {spec.app_max}; --office-version is {version}",
+            replacement,
+        )
+    elif spec.deprecated_in and not before(version, spec.deprecated_in):
+        add(
+            "key-deprecated",
+            setting.line,
+            f"{ident} is deprecated from Office for Mac {spec.deprecated_in}",
+            replacement,
+        )

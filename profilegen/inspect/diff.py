@@ -1,0 +1,120 @@
+"""Semantic diff of two profiles: settings and metadata, blind to UUIDs, key order, XML form and signing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from profilegen.inspect.canon import as_text, canonical
+from profilegen.inspect.model import Profile, extract
+from profilegen.inspect.read import load, load_bytes
+from profilegen.inspect.show import flatten
+
+if TYPE_CHECKING:
+    from profilegen.catalog import Catalog
+
+# Absent top-level keys that mean the same as a value: Apple's defaults.
+METADATA_DEFAULTS: dict[str, Any] = {
+    "PayloadDescription": "",
+    "PayloadOrganization": "",
+    "PayloadRemovalDisallowed": False,
+    "PayloadScope": "System",
+}
+IGNORED_METADATA = ("PayloadUUID",)
+STYLE = "(payload style)"
+
+
+@dataclass(frozen=True)
+class Change:
+    area: str  # "metadata" | "setting"
+    domain: str | None
+    key: str
+    old: Any  # None when added
+    new: Any  # None when removed
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed"
+
+    def render(self) -> str:
+        """One line per changed leaf: a nested dict or array shows only the parts that differ."""
+        prefix = f"{self.domain}: " if self.domain else "profile: "
+        old = dict(flatten(self.key, self.old)) if self.old is not None else {}
+        new = dict(flatten(self.key, self.new)) if self.new is not None else {}
+        lines = []
+        for path in sorted(old.keys() | new.keys()):
+            if path not in new:
+                lines.append(f"- {prefix}{path} = {old[path]}")
+            elif path not in old:
+                lines.append(f"+ {prefix}{path} = {new[path]}")
+            elif old[path] != new[path]:
+                lines.append(f"~ {prefix}{path}: {old[path]} -> {new[path]}")
+        # Same leaves, different types of container (e.g. [] and {}): say so plainly.
+        return "\n".join(lines) or f"~ {prefix}{self.key}: {as_text(self.old)} -> {as_text(self.new)}"
+
+
+def load_side(ref: str, catalog: Catalog | None = None) -> Profile:
+    """A profile file in any form, or a preset (shipped name or .toml) built by the core's pipeline."""
+    path = Path(ref)
+    if path.suffix != ".toml" and (path.exists() or path.suffix == ".mobileconfig"):
+        return extract(load(path), strict=True)
+    from profilegen.catalog import load_catalog
+    from profilegen.pipeline import PROFILE_SUFFIX, build_preset
+    from profilegen.preset import load_preset
+
+    result = build_preset(load_preset(ref), catalog or load_catalog())
+    artifact = next(a for a in result.artifacts if a.filename.endswith(PROFILE_SUFFIX))
+    return extract(load_bytes(artifact.data, f"{ref} (built)"), strict=True)
+
+
+def _metadata(profile: Profile) -> dict[str, Any]:
+    view = dict(METADATA_DEFAULTS)
+    view.update({k: v for k, v in profile.metadata.items() if k not in IGNORED_METADATA})
+    style = profile.style()
+    if style is not None:
+        view[STYLE] = style
+    return view
+
+
+def _settings(profile: Profile) -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = {}
+    for setting in profile.settings:
+        value = setting.value
+        # Set-Once is a different deployment of the same value: it shows as a change.
+        found[(setting.domain, setting.key)] = ("Set-Once", value) if setting.mode == "Set-Once" else value
+    return found
+
+
+def diff(a: Profile, b: Profile) -> list[Change]:
+    """What changes from ``a`` to ``b``: metadata first, then settings by domain and key."""
+    changes = _compare(_metadata(a), _metadata(b), "metadata", None)
+    left, right = _settings(a), _settings(b)
+    for domain, key in sorted(left.keys() | right.keys()):
+        old, new = left.get((domain, key)), right.get((domain, key))
+        if old is None or new is None or canonical(old) != canonical(new):
+            changes.append(Change("setting", domain, key, _shown(old), _shown(new)))
+    return changes
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return {"Set-Once": value[1]}
+    return value
+
+
+def _compare(left: dict[str, Any], right: dict[str, Any], area: str, domain: str | None) -> list[Change]:
+    changes = []
+    for key in sorted(left.keys() | right.keys()):
+        old, new = left.get(key), right.get(key)
+        if old is None or new is None or canonical(old) != canonical(new):
+            changes.append(Change(area, domain, key, old, new))
+    return changes
+
+
+def render(changes: list[Change]) -> str:
+    return "\n".join(change.render() for change in changes)

@@ -1,0 +1,95 @@
+"""Findings of `validate` and the table of rules that produce them (documented in the README)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str
+    severity: str  # the usual severity; a rule may report a milder one in a stated case
+    summary: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    file: str
+    line: int | None
+    message: str
+    fix: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def render(self) -> str:
+        text = f"{self.where}: {self.severity}: {self.message} [{self.rule}]"
+        return text + (f"\n  fix: {self.fix}" if self.fix else "")
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_RULES = [
+    Rule("unreadable", "error", "the file cannot be read or parsed safely (missing, too large, unsafe XML)"),
+    Rule("plist-grammar", "error", "the XML breaks the plist grammar (schemas/plist.rng)"),
+    Rule("duplicate-key", "error", "a key appears twice in one <dict>; plistlib and macOS keep the last"),
+    Rule("required-key", "error", "a required top-level or payload key is missing"),
+    Rule("key-type", "error", "a top-level or payload key has the wrong plist type"),
+    Rule("unknown-top-level-key", "warning", "a top-level key Apple's schema does not define (often a typo)"),
+    Rule("payload-type", "error", "the top-level PayloadType is not Configuration"),
+    Rule("payload-version", "error", "PayloadVersion is not 1"),
+    Rule("uuid-form", "error", "a PayloadUUID is not a UUID (8-4-4-4-12 hex digits)"),
+    Rule(
+        "duplicate-identifier",
+        "error",
+        "two payloads (or a payload and the profile) share a PayloadIdentifier",
+    ),
+    Rule("duplicate-uuid", "error", "two payloads (or a payload and the profile) share a PayloadUUID"),
+    Rule("scope-value", "warning", "PayloadScope is neither System nor User"),
+    Rule("empty-profile", "warning", "PayloadContent holds no payload"),
+    Rule(
+        "mcx-shape",
+        "error",
+        "a ManagedClient preferences payload is not {domain: {Forced|Set-Once: "
+        "[{mcx_preference_settings: {...}}]}}",
+    ),
+    Rule("mcx-one-domain", "warning", "a ManagedClient preferences payload holds more than one domain"),
+    Rule("mixed-style", "error", "one payload mixes the mcx and custom styles (installs, does nothing)"),
+    Rule("intune-xml", "warning", "Intune's custom profile takes XML only: not binary, not signed"),
+    Rule("intune-encoding", "warning", "Intune wants UTF-8 without a byte-order mark"),
+    Rule("intune-size", "warning", "Intune's custom profile takes at most 1,000,000 bytes"),
+    Rule("jamf-unsigned-custom", "warning", "Jamf Pro strips custom-style payloads from unsigned profiles"),
+    Rule("jamf-signed", "info", "a signed profile cannot be uploaded through Jamf Pro's API"),
+    Rule("signature-unverified", "info", "the profile is signed; the signature was not verified"),
+    Rule("signer-expired", "warning", "the signing certificate has expired"),
+    Rule("weak-digest", "warning", "the signature uses SHA-1"),
+    Rule(
+        "unknown-domain",
+        "info",
+        "a preference domain the catalogue does not know: values unchecked (a warning for presets)",
+    ),
+    Rule("unknown-key", "warning", "a key the catalogue does not know for a known domain"),
+    Rule("value-type", "error", "a value's plist type is not the key's type in the catalogue"),
+    Rule("value-allowed", "error", "a value the catalogue does not allow (enum, range, pattern)"),
+    Rule("deprecated-value", "info", "an allowed but deprecated value"),
+    Rule("key-deprecated", "info", "a key deprecated in the given --office-version"),
+    Rule("key-retired", "warning", "a key that no longer works in the given --office-version"),
+    Rule("version-too-old", "warning", "a key or option that needs a later Office than --office-version"),
+    Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
+]
+RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}
+
+
+def finding(
+    rule: str, file: str, line: int | None, message: str, fix: str = "", *, severity: str | None = None
+) -> Finding:
+    """A finding of a documented rule, at its usual severity unless told otherwise."""
+    known = RULES[rule]
+    return Finding(severity or known.severity, rule, file, line, message, fix)

@@ -1,0 +1,127 @@
+"""A plist value tree that remembers where each value came from (its line in the XML source).
+
+plistlib gives values only; findings need ``file:line`` and must see a key given twice in one ``<dict>``
+(plistlib silently keeps the last), so the reader builds this tree and derives plain values from it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from profilegen.errors import InputError
+
+# Plist element names, as in the XML form; also the names `show` prints.
+KINDS = ("dict", "array", "string", "integer", "real", "bool", "date", "data")
+INVALID = "invalid"  # an element the reader could not read (a plist grammar break); its text is kept
+
+MAX_DEPTH = 256  # libxml2's own nesting limit without huge_tree; binary plists get the same bound
+MAX_NODES = 2_000_000  # a 10 MB XML file cannot hold more; a binary plist with shared references could
+
+
+@dataclass(slots=True)
+class Entry:
+    """One ``<key>`` of a dict and its value, in document order (duplicates kept)."""
+
+    key: str
+    line: int | None
+    node: Node
+
+
+@dataclass(slots=True)
+class Node:
+    """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins)."""
+
+    kind: str
+    line: int | None
+    value: Any
+    # Empty tuples by default: most nodes are scalars, and a fresh list for each is measurable at 100k keys.
+    entries: Sequence[Entry] = ()  # dict only, in document order
+    items: Sequence[Node] = ()  # array only
+
+    def get(self, key: str) -> Node | None:
+        """The node of ``key`` in a dict (the last one, like plistlib), or None."""
+        found = None
+        for entry in self.entries:
+            if entry.key == key:
+                found = entry.node
+        return found
+
+    def key_line(self, key: str) -> int | None:
+        """The line of ``<key>key</key>`` (the last one), else the dict's own line."""
+        line = self.line
+        for entry in self.entries:
+            if entry.key == key:
+                line = entry.line
+        return line
+
+
+def kind_of(value: object) -> str:
+    """The plist type name of a plain Python value."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bytes | bytearray):
+        return "data"
+    if isinstance(value, datetime.datetime):
+        return "date"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, dict):
+        return "dict"
+    return type(value).__name__
+
+
+class _Budget:
+    def __init__(self, path: str, limit: int) -> None:
+        self.path = path
+        self.limit = limit
+        self.count = 0
+
+    def spend(self, depth: int) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise InputError(
+                f"the plist expands to more than {self.limit:,} values (shared or circular references)",
+                path=self.path,
+                hint="this is not a configuration profile; do not deploy it",
+            )
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"the plist nests deeper than {MAX_DEPTH} levels", path=self.path, hint="not a profile"
+            )
+
+
+def from_python(value: object, path: str, *, limit: int = MAX_NODES) -> Node:
+    """A tree without line numbers, for binary plists (plistlib already parsed them).
+
+    Each reference in a binary plist takes at least one byte, so a caller passes the file size as
+    ``limit``: a tree with more values than that is made of shared references (a "billion laughs").
+    """
+    budget = _Budget(path, limit)
+    return _from_python(value, budget, 0)
+
+
+def _from_python(value: object, budget: _Budget, depth: int) -> Node:
+    budget.spend(depth)
+    if isinstance(value, dict):
+        entries: list[Entry] = []
+        plain: dict[str, Any] = {}
+        for key, item in value.items():
+            child = _from_python(item, budget, depth + 1)
+            entries.append(Entry(str(key), None, child))
+            plain[str(key)] = child.value
+        return Node("dict", None, plain, entries)
+    if isinstance(value, list):
+        items = [_from_python(item, budget, depth + 1) for item in value]
+        return Node("array", None, [item.value for item in items], items=items)
+    if isinstance(value, bytearray):
+        value = bytes(value)
+    return Node(kind_of(value), None, value)

@@ -1,0 +1,57 @@
+"""`validate` on a preset: load and resolve it with the core, and report what it says as findings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from profilegen.errors import InputError, ValidationError
+from profilegen.inspect.findings import Finding, finding
+
+if TYPE_CHECKING:
+    from profilegen.catalog import Catalog
+
+
+def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None = None) -> list[Finding]:
+    from profilegen.preset import load_preset
+    from profilegen.resolve import resolve
+
+    file = str(path)
+    try:
+        preset = load_preset(file)
+        if office_version:
+            preset.fleet.office_version = office_version
+        resolution = resolve(preset, catalog)
+    except InputError as error:
+        return [finding("unreadable", file, None, error.message, error.hint or "")]
+    except ValidationError as error:
+        lines = _lines(path)
+        return [
+            finding("preset-invalid", file, _locate(lines, message), message, error.hint or "")
+            for message in error.message.splitlines()
+        ]
+    lines = _lines(path)
+    # resolve's own rule ids (unknown-key, license-unknown, version-too-old...) are kept as they are.
+    return [
+        Finding(item.severity, item.rule, file, _locate(lines, item.key or item.message), item.message, "")
+        for item in resolution.findings
+    ]
+
+
+def _lines(path: Path | str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _locate(lines: list[str], text: str) -> int | None:
+    """The line of the first ``name =`` that ``text`` mentions (a key or choice name), if any."""
+    names = re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", text)
+    for name in names:
+        pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')
+        for number, line in enumerate(lines, start=1):
+            if pattern.match(line):
+                return number
+    return None

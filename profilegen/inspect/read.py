@@ -1,0 +1,117 @@
+"""Load any profile file safely: XML or binary plist, bare or inside a CMS signature, size-bounded."""
+
+from __future__ import annotations
+
+import plistlib
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from profilegen.errors import InputError
+from profilegen.inspect.cms import Signer, unwrap
+from profilegen.inspect.nodes import Node, from_python
+from profilegen.inspect.xmlplist import Issue, parse
+
+MAX_BYTES = 10 * 1024 * 1024  # ten times what Intune accepts; bigger files are refused unread
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Document:
+    """A profile file as read: its form, its signer and its line-numbered plist tree."""
+
+    path: str
+    size: int  # bytes of the file as stored
+    form: str  # "xml" | "binary"
+    signer: Signer | None  # set when the file is a CMS signature around the plist
+    content: bytes  # the plist itself (inside the signature when signed)
+    root: Node | None
+    encoding: str | None = None  # XML only: declared or detected encoding
+    bom: bool = False  # the plist starts with a UTF-8 byte-order mark
+    issues: list[Issue] = field(default_factory=list)  # plist grammar breaks met while reading
+    tree: Any = None  # XML only: the lxml tree, for the grammar check
+
+    @property
+    def signed(self) -> bool:
+        return self.signer is not None
+
+
+def read_file(path: Path | str, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, refusing anything that is not a regular file or is larger than ``limit``.
+
+    The checks come before the file is opened: opening a FIFO or a device could block or never end.
+    """
+    target = Path(path)
+    try:
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputError(f"{kind}, not a profile", path=target)
+        if info.st_size > limit:
+            raise InputError(
+                f"{info.st_size:,} bytes: larger than the {limit:,} bytes profilegen reads", path=target
+            )
+        with target.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", path=target) from None
+    except PermissionError:
+        raise InputError("permission denied", path=target) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=target) from None
+    if len(data) > limit:
+        raise InputError(f"larger than the {limit:,} bytes profilegen reads", path=target)
+    return data
+
+
+def load(path: Path | str, *, limit: int = MAX_BYTES) -> Document:
+    """Read and parse one profile file."""
+    return load_bytes(read_file(path, limit=limit), str(path))
+
+
+def load_bytes(data: bytes, path: str) -> Document:
+    """Parse the bytes of a profile file; ``path`` names it in messages."""
+    if not data.strip():
+        raise InputError("empty file", path=path, hint="a profile is an XML or binary plist")
+    signer = None
+    content = data
+    if data[0] == 0x30:
+        content, signer = unwrap(data, path)
+    if content.startswith(b"bplist00"):
+        return _binary(content, path, len(data), signer)
+    return _xml(content, path, len(data), signer)
+
+
+def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
+    try:
+        value = plistlib.loads(content, fmt=plistlib.FMT_BINARY)
+    except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError, OverflowError):
+        raise InputError(
+            "a damaged binary plist", path=path, hint="convert it with `plutil -convert xml1`"
+        ) from None
+    except RecursionError:
+        raise InputError("a binary plist nested too deep to be a profile", path=path) from None
+    root = from_python(value, path, limit=len(content) + 16)
+    return Document(path=path, size=size, form="binary", signer=signer, content=content, root=root)
+
+
+def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
+    head = content.lstrip()
+    if not (head.startswith((b"<", UTF8_BOM, b"\xff\xfe", b"\xfe\xff"))):
+        raise InputError(
+            "not a profile: neither an XML plist, a binary plist nor a signed (DER) profile", path=path
+        )
+    parsed = parse(content, path)
+    return Document(
+        path=path,
+        size=size,
+        form="xml",
+        signer=signer,
+        content=content,
+        root=parsed.root,
+        encoding=parsed.encoding,
+        bom=content.startswith(UTF8_BOM),
+        issues=parsed.issues,
+        tree=parsed.tree,
+    )

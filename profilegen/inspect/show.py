@@ -1,0 +1,128 @@
+"""What `profilegen show` prints: a profile's form, signer, metadata, payloads and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from profilegen.inspect.canon import as_text, type_name
+from profilegen.inspect.model import Profile
+from profilegen.plisttypes import display, to_json
+
+# Top-level keys that identify a deployment rather than say what it does: left out of `--format text`.
+IDENTITY_KEYS = ("PayloadUUID",)
+
+
+def describe(profile: Profile) -> dict[str, Any]:
+    """Everything `show` knows, as JSON-ready data."""
+    document = profile.document
+    signer = document.signer
+    return {
+        "file": document.path,
+        "form": document.form,
+        "bytes": document.size,
+        "signed": None
+        if signer is None
+        else {
+            "subject": signer.subject,
+            "issuer": signer.issuer,
+            "serial": str(signer.serial),
+            "not_before": signer.not_before.isoformat() if signer.not_before else None,
+            "not_after": signer.not_after.isoformat() if signer.not_after else None,
+            "digest": signer.digest_algorithm,
+            "signature": signer.status,
+        },
+        "metadata": {key: to_json(value) for key, value in profile.metadata.items()},
+        "style": profile.style(),
+        "payloads": [
+            {
+                "index": payload.index + 1,
+                "type": payload.payload_type,
+                "style": payload.style,
+                "identifier": payload.identifier,
+                "uuid": payload.uuid,
+                "display_name": payload.display_name,
+                "domains": payload.domains,
+            }
+            for payload in profile.payloads
+        ],
+        "settings": [
+            {
+                "domain": s.domain,
+                "key": s.key,
+                "value": to_json(s.value),
+                "type": type_name(s.value),
+                "mode": s.mode,
+                "payload": s.payload + 1,
+                "line": s.line,
+            }
+            for s in profile.settings
+        ],
+    }
+
+
+def table_text(profile: Profile) -> str:
+    """The human view: header lines, then payloads, then one row per setting."""
+    from profilegen.render.table import table
+
+    document = profile.document
+    form = f"signed (DER CMS), {document.form} plist inside" if document.signed else f"{document.form} plist"
+    lines = [f"{document.path}: {form}, {document.size:,} bytes"]
+    signer = document.signer
+    if signer is not None:
+        valid = ""
+        if signer.not_before and signer.not_after:
+            valid = f", valid {signer.not_before:%Y-%m-%d} to {signer.not_after:%Y-%m-%d}"
+        lines.append(
+            f"  signed by {signer.subject}{valid}; digest {signer.digest_algorithm}; "
+            f"signature {signer.status}"
+        )
+    for key, value in profile.metadata.items():
+        lines.append(f"  {key}: {display(value)}")
+    lines.append("")
+    payload_rows = [
+        [
+            str(p.index + 1),
+            p.payload_type or "?",
+            p.style,
+            p.identifier or "",
+            p.uuid or "",
+            ", ".join(p.domains),
+        ]
+        for p in profile.payloads
+    ]
+    lines.append(table(["#", "type", "style", "identifier", "uuid", "domains"], payload_rows, max_width=70))
+    lines.append("")
+    setting_rows = [[s.domain, s.key, display(s.value), type_name(s.value), s.mode] for s in profile.settings]
+    if setting_rows:
+        lines.append(table(["domain", "key", "value", "type", "mode"], setting_rows, max_width=80))
+    else:
+        lines.append("(no settings)")
+    return "\n".join(lines)
+
+
+def plain_text(profile: Profile) -> str:
+    """A stable, sorted, line-per-fact view for `git diff` (textconv): no UUIDs, no formatting noise."""
+    lines = []
+    signer = profile.document.signer
+    if signer is not None:
+        lines.append(f"signed-by: {signer.subject}")
+    for key in sorted(profile.metadata):
+        if key not in IDENTITY_KEYS:
+            lines.append(f"profile {key} = {as_text(profile.metadata[key])}")
+    for payload in profile.payloads:
+        if payload.style == "apple":
+            lines.append(f"payload {payload.payload_type}")
+    settings = sorted(profile.settings, key=lambda s: (s.domain, s.key))
+    for s in settings:
+        mode = " (Set-Once)" if s.mode == "Set-Once" else ""
+        lines += [f"{s.domain} {path} = {text}{mode}" for path, text in flatten(s.key, s.value)]
+    return "\n".join(lines)
+
+
+def flatten(path: str, value: Any) -> list[tuple[str, str]]:
+    """Nested values as one line per leaf (``key.sub[0].x``), so a line-based diff points at the leaf."""
+    if isinstance(value, dict) and value:
+        return [item for key in sorted(value) for item in flatten(f"{path}.{key}", value[key])]
+    if isinstance(value, list) and value:
+        return [item for index, entry in enumerate(value) for item in flatten(f"{path}[{index}]", entry)]
+    return [(path, as_text(value))]
