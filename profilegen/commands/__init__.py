@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "validate": "profilegen.commands.inspect",
     "diff": "profilegen.commands.inspect",
     "import": "profilegen.commands.inspect",
+    "wizard": "profilegen.commands.wizard",
 }
 
 

@@ -1,0 +1,163 @@
+"""The wizard's state: the questions in order, the answers so far, and the preset they make.
+
+Questions are built from the catalogue and the answers given so far (the license decides which options
+are offered, the organization the identifier's default), so a changed answer changes later questions.
+With a base preset (`--from`), every default is the preset's answer.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from profilegen.catalog import Catalog
+from profilegen.preset import Fleet, Preset, ProfileMeta
+from profilegen.wizard.questions import (
+    REMOVAL_ALLOWED,
+    REMOVAL_DISALLOWED,
+    Answer,
+    AnswerError,
+    Question,
+    Skipped,
+    choice_question,
+    default_identifier,
+    display_name_question,
+    identifier_question,
+    license_question,
+    organization_question,
+    removal_question,
+    scope_question,
+    slug,
+    style_question,
+    version_question,
+)
+
+CHOICE_PREFIX = "choice:"
+BEFORE_CHOICES = ("license", "office_version")
+AFTER_CHOICES = ("display_name", "organization", "identifier", "scope", "payload_style", "removal")
+DEFAULT_DISPLAY_NAME = "Office for Mac settings"
+
+
+class Wizard:
+    """Answers to the wizard's questions, and the preset they make."""
+
+    def __init__(self, catalog: Catalog, base: Preset | None = None, *, name: str | None = None) -> None:
+        self.catalog = catalog
+        self.base = base
+        self.fixed_name = name or (base.name if base is not None else None)
+        self.answers: dict[str, Answer] = {}
+
+    # -- the questions ----------------------------------------------------------------------------
+    def steps(self) -> list[str]:
+        return [*BEFORE_CHOICES, *(CHOICE_PREFIX + name for name in self.catalog.choice_names()),
+                *AFTER_CHOICES]
+
+    def question(self, key: str) -> Question | Skipped:
+        default = self.value(key)
+        if key == "license":
+            return license_question(default)
+        if key == "office_version":
+            return version_question(self.catalog, default)
+        if key.startswith(CHOICE_PREFIX):
+            choice = self.catalog.choice(key.removeprefix(CHOICE_PREFIX))
+            if choice is None:
+                raise KeyError(key)
+            return choice_question(self.catalog, choice, self.fleet, default, key)
+        text = default or ""
+        builders = {"display_name": display_name_question, "organization": organization_question,
+                    "identifier": identifier_question}
+        if key in builders:
+            return builders[key](text)
+        others = {"scope": scope_question, "payload_style": style_question, "removal": removal_question}
+        if key in others:
+            return others[key](default)
+        raise KeyError(key)
+
+    def answer(self, key: str, value: Answer) -> Answer:
+        """Record an answer after the question has validated it (AnswerError otherwise)."""
+        question = self.question(key)
+        if isinstance(question, Skipped):
+            raise AnswerError(f"{question.prompt!r} is not asked: {question.reason}")
+        self.answers[key] = question.accept(value)
+        return self.answers[key]
+
+    def skip(self, key: str) -> None:
+        self.answers[key] = None
+
+    def misfit(self, key: str) -> str | None:
+        """Why the current answer no longer fits its question (after an earlier answer changed), or None."""
+        question = self.question(key)
+        if isinstance(question, Skipped):
+            return None
+        try:
+            question.accept(self.value(key))
+        except AnswerError as error:
+            return str(error)
+        return None
+
+    # -- answers and defaults ---------------------------------------------------------------------
+    def value(self, key: str) -> Answer:
+        """The answer given, else the default (the base preset's answer, else a derived one)."""
+        if key in self.answers:
+            return self.answers[key]
+        return self._default(key)
+
+    def _default(self, key: str) -> Answer:
+        base = self.base
+        meta = base.profile if base is not None else None
+        if key == "license":
+            return base.fleet.license if base is not None else None
+        if key == "office_version":
+            return base.fleet.office_version if base is not None else None
+        if key.startswith(CHOICE_PREFIX):
+            return base.choices.get(key.removeprefix(CHOICE_PREFIX)) if base is not None else None
+        if meta is None:
+            derived: dict[str, Answer] = {
+                "display_name": DEFAULT_DISPLAY_NAME, "organization": "", "scope": "System",
+                "payload_style": "mcx", "removal": REMOVAL_ALLOWED}
+            if key == "identifier":
+                return default_identifier(self.value("organization") or "", self.name)
+            return derived.get(key)
+        return {"display_name": meta.display_name, "organization": meta.organization,
+                "identifier": meta.identifier, "scope": meta.scope, "payload_style": meta.payload_style,
+                "removal": REMOVAL_DISALLOWED if meta.removal_disallowed else REMOVAL_ALLOWED}.get(key)
+
+    @property
+    def fleet(self) -> Fleet:
+        return Fleet(license=self.value("license"), office_version=self.value("office_version"))
+
+    @property
+    def name(self) -> str:
+        """The preset's name: the file it is saved as, and the stem of every output."""
+        if self.fixed_name:
+            return self.fixed_name
+        return slug(self.value("display_name") or "") or "office"
+
+    # -- the preset -------------------------------------------------------------------------------
+    def preset(self) -> Preset:
+        """The preset the answers make; what a base preset holds that the wizard does not ask is kept."""
+        base = self.base
+        kept = copy.deepcopy(base.profile) if base is not None else None
+        meta = ProfileMeta(
+            display_name=self.value("display_name") or DEFAULT_DISPLAY_NAME,
+            identifier=self.value("identifier") or "",
+            organization=self.value("organization") or "",
+            description=kept.description if kept else "",
+            scope=self.value("scope") or "System",
+            removal_disallowed=self.value("removal") == REMOVAL_DISALLOWED,
+            payload_style=self.value("payload_style") or "mcx",
+            uuid=kept.uuid if kept else None,
+            consent_text=kept.consent_text if kept else {},
+            payloads=kept.payloads if kept else {},
+        )
+        choices: dict[str, str] = {}
+        asked = set(self.catalog.choice_names())
+        for key in self.steps():
+            if key.startswith(CHOICE_PREFIX):
+                option = self.value(key)
+                if option is not None:
+                    choices[key.removeprefix(CHOICE_PREFIX)] = option
+        if base is not None:  # choices the catalogue does not know stay, for the resolver to report
+            choices.update({name: option for name, option in base.choices.items() if name not in asked})
+        settings = copy.deepcopy(base.settings) if base is not None else {}
+        return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
+                      settings=settings)

@@ -1,0 +1,146 @@
+"""Asking the wizard's questions in a terminal: the only module that imports questionary.
+
+Ctrl-C, Escape and "Abort" raise KeyboardInterrupt; the command turns it into exit code 130 with
+nothing written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
+
+from profilegen.errors import ProfilegenError
+from profilegen.wizard.flow import Wizard
+from profilegen.wizard.plan import Plan, make_plan, summary_text
+from profilegen.wizard.questions import Answer, AnswerError, Question, Skipped
+
+_WRITE, _CHANGE, _ABORT, _BACK = "write", "change", "abort", "__back__"
+# questionary matches a select's answer by value, and None means "no value": stand-in for None answers.
+_NONE = "__none__"
+
+
+def _cancellable(question: questionary.Question) -> questionary.Question:
+    """Escape cancels like Ctrl-C (questionary binds only Ctrl-C)."""
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Escape, eager=True)
+    def _cancel(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    application = question.application
+    application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), bindings])
+    return question
+
+
+def _say(text: str = "", style: str | None = None) -> None:
+    questionary.print(text, style=style)
+
+
+def _select(message: str, choices: list[questionary.Choice], default: str | None) -> Any:
+    question = questionary.select(message, choices=choices, default=default, use_shortcuts=False,
+                                  show_description=True, instruction="(arrow keys, Enter; Esc cancels)")
+    return _cancellable(question).unsafe_ask()
+
+
+def ask(question: Question, number: str = "") -> Answer:
+    """One question in the terminal; the answer is validated by the question before it returns."""
+    message = f"{number}{question.prompt}"
+    if question.explanation:
+        _say(f"\n{question.explanation}", style="italic")
+    if question.typed:
+        def validate(text: str) -> bool | str:
+            try:
+                question.accept(text)
+            except AnswerError as error:
+                return str(error)
+            return True
+
+        typed = _cancellable(questionary.text(message, default=question.default or "", validate=validate))
+        return question.accept(str(typed.unsafe_ask()))
+    choices = []
+    for pick in question.picks:
+        notes = [pick.description] if pick.description else []
+        notes += [f"Warning: {warning}" for warning in pick.warnings]
+        choices.append(questionary.Choice(
+            title=pick.title + (" (!)" if pick.warnings else ""),
+            value=_NONE if pick.value is None else pick.value,
+            disabled=f"not offered: {pick.unavailable}" if pick.unavailable else None,
+            description=" ".join(notes) or None))
+    default = _NONE if question.default is None else question.default
+    chosen = _select(message, choices, default)
+    value = question.accept(None if chosen == _NONE else chosen)
+    for warning in question.pick(value).warnings:
+        _say(f"  Warning: {warning}", style="fg:ansiyellow")
+    return value
+
+
+def ask_step(wizard: Wizard, key: str, number: str = "") -> None:
+    question = wizard.question(key)
+    if isinstance(question, Skipped):
+        _say(f"\n{number}{question.prompt}: not asked: {question.reason}", style="fg:ansiyellow")
+        wizard.skip(key)
+        return
+    wizard.answer(key, ask(question, number))
+
+
+def _recheck_after(wizard: Wizard, changed: str) -> None:
+    """Answers after a changed one that no longer fit (an option the new license forbids) are asked again."""
+    steps = wizard.steps()
+    for key in steps[steps.index(changed) + 1:]:
+        reason = wizard.misfit(key)
+        if reason is not None:
+            _say(f"\nThe answer below no longer fits: {reason}", style="fg:ansiyellow")
+            ask_step(wizard, key)
+
+
+def _change(wizard: Wizard) -> None:
+    choices = []
+    for key in wizard.steps():
+        question = wizard.question(key)
+        answer = "not asked" if isinstance(question, Skipped) else question.describe(wizard.value(key))
+        choices.append(questionary.Choice(title=f"{question.prompt}: {answer}", value=key))
+    choices.append(questionary.Choice(title="Back to the summary", value=_BACK))
+    key = _select("Which answer do you want to change?", choices, _BACK)
+    if key != _BACK:
+        ask_step(wizard, key)
+        _recheck_after(wizard, key)
+
+
+def _overwrite_ok(plan: Plan, force: bool) -> bool:
+    existing = plan.existing()
+    if force or not existing:
+        return True
+    _say("\nThese files exist: " + ", ".join(map(str, existing)), style="fg:ansiyellow")
+    answer = _select("Overwrite them?", [questionary.Choice("No, back to the summary", value="no"),
+                                         questionary.Choice("Yes, overwrite", value="yes")], "no")
+    return bool(answer == "yes")
+
+
+def walk(wizard: Wizard, *, save: Path | None, out: Path, force: bool) -> Plan:
+    """Ask every question, then the summary until the admin confirms; the plan to write."""
+    steps = wizard.steps()
+    for index, key in enumerate(steps, start=1):
+        ask_step(wizard, key, f"({index}/{len(steps)}) ")
+    while True:
+        plan: Plan | None
+        try:
+            plan = make_plan(wizard, save, out)
+        except ProfilegenError as error:
+            plan = None
+            _say("\nThese answers do not build:\n" + error.render(), style="fg:ansired")
+        else:
+            _say("\n" + summary_text(plan))
+        actions = [questionary.Choice("Write the preset and build it", value=_WRITE)] if plan else []
+        actions += [questionary.Choice("Go back and change an answer", value=_CHANGE),
+                    questionary.Choice("Abort: write nothing", value=_ABORT)]
+        action = _select("What now?", actions, _WRITE if plan else _CHANGE)
+        if action == _ABORT:
+            raise KeyboardInterrupt
+        if action == _CHANGE:
+            _change(wizard)
+        elif plan is not None and _overwrite_ok(plan, force):
+            return plan
