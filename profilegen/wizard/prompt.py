@@ -52,15 +52,13 @@ def ask(question: Question, number: str = "") -> Answer:
     if question.explanation:
         _say(f"\n{question.explanation}", style="italic")
     if question.typed:
-        def validate(text: str) -> bool | str:
+        text = question.default or ""
+        while True:  # an answer the question refuses is asked again, after the reason
+            text = str(_cancellable(questionary.text(message, default=text)).unsafe_ask())
             try:
-                question.accept(text)
+                return question.accept(text)
             except AnswerError as error:
-                return str(error)
-            return True
-
-        typed = _cancellable(questionary.text(message, default=question.default or "", validate=validate))
-        return question.accept(str(typed.unsafe_ask()))
+                _say(f"  {error}", style="fg:ansired")
     choices = []
     for pick in question.picks:
         notes = [pick.description] if pick.description else []

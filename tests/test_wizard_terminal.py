@@ -1,0 +1,260 @@
+"""`profilegen wizard` in a real pseudo-terminal: arrow keys and Enter in, preset and outputs out."""
+
+from __future__ import annotations
+
+import plistlib
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.cli import REPO, run_cli
+from tests.defaults_replay import profile_settings
+from tests.wizard_terminal import (
+    CTRL_C,
+    CTRL_U,
+    DOWN,
+    ENTER,
+    ESCAPE,
+    UP,
+    Terminal,
+    moves,
+    shipped_choices,
+    step_count,
+)
+
+CHOICES = shipped_choices()
+STEPS = step_count()
+FIRST_PROFILE_STEP = 3 + len(CHOICES)  # display name
+LOCKDOWN = "office-volume-license-lockdown"
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def answer_choices(term: Terminal, wanted: dict[str, str | None], defaults: dict[str, str] | None = None) -> None:
+    for number, (name, options) in enumerate(CHOICES.items(), start=3):
+        default = (defaults or {}).get(name)
+        term.answer(number, moves(options, default, wanted.get(name, default)))
+
+
+def rebuilt_matches(preset: Path, written: Path, tmp_path: Path) -> None:
+    """`profilegen build` of the saved preset gives the same bytes as the wizard wrote."""
+    done = run_cli("build", preset.name, "--out", "rebuilt", cwd=preset.parent)
+    assert done.returncode == 0, done.stderr
+    assert files_in(preset.parent / "rebuilt") == files_in(written)
+    assert files_in(written), "the wizard wrote no outputs"
+
+
+def test_full_walk_through_writes_the_preset_and_outputs_build_reproduces(tmp_path: Path) -> None:
+    term = Terminal(cwd=tmp_path)
+    term.answer(1, UP + UP)  # "Don't know" -> volume license
+    term.answer(2, UP)  # "Don't know" -> 16.28 or later
+    wanted = {"cloud-sign-in": "disabled", "crash-report-attachments": "never", "update-checks": "manual",
+              "diagnostic-data": "none"}
+    answer_choices(term, wanted)
+    term.question(FIRST_PROFILE_STEP)
+    term.send(CTRL_U + "Lockdown for Example" + ENTER)
+    term.answer(FIRST_PROFILE_STEP + 1, "example.com")  # organization
+    term.answer(FIRST_PROFILE_STEP + 2)  # identifier: the default, from the organization
+    term.answer(FIRST_PROFILE_STEP + 3, DOWN)  # scope: User
+    term.answer(FIRST_PROFILE_STEP + 4)  # payload style: mcx
+    term.answer(FIRST_PROFILE_STEP + 5, DOWN)  # removal disallowed
+    term.expect("Files to write")
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    screen = term.text()
+    assert "Warning: Also blocks online product activation" in screen  # shown where it is picked
+    assert "UseOnlineContent = 0" in screen and "com.microsoft.errorreporting" in screen  # the summary
+    assert "wrote dist/lockdown-for-example.mobileconfig" in screen
+
+    preset = tmp_path / "lockdown-for-example.toml"
+    assert tomllib.loads(preset.read_text()) == {
+        "format": 1,
+        "profile": {"display_name": "Lockdown for Example", "identifier": "com.example.lockdown-for-example",
+                    "organization": "example.com", "scope": "User", "removal_disallowed": True,
+                    "payload_style": "mcx"},
+        "fleet": {"license": "volume", "office_version": "16.28"},
+        "choices": {"cloud-sign-in": "disabled", "crash-report-attachments": "never", "update-checks": "manual",
+                    "diagnostic-data": "none"},
+    }
+    dist = tmp_path / "dist"
+    assert sorted(files_in(dist)) == ["lockdown-for-example.mobileconfig", "lockdown-for-example.sh",
+                                      "lockdown-for-example.undo.sh"]
+    profile = plistlib.loads((dist / "lockdown-for-example.mobileconfig").read_bytes())
+    assert profile["PayloadScope"] == "User" and profile["PayloadRemovalDisallowed"] is True
+    settings = profile_settings(profile)
+    assert settings["com.microsoft.Word"] == {"UseOnlineContent": 0}
+    assert settings["com.microsoft.autoupdate2"] == {"HowToCheck": "Manual"}
+    assert settings["com.microsoft.office"] == {"DiagnosticDataTypePreference": "ZeroDiagnosticData"}
+    assert settings["com.microsoft.errorreporting"] == {"IsAttachFilesEnabled": False, "IsAttachedEnabled": False}
+    rebuilt_matches(preset, dist, tmp_path)
+
+
+def test_from_a_shipped_preset_enter_enter_change_enter(tmp_path: Path) -> None:
+    shipped = tomllib.loads((REPO / "presets" / f"{LOCKDOWN}.toml").read_text())
+    term = Terminal("--from", LOCKDOWN, "--out", "out", cwd=tmp_path)
+    term.answer(1)
+    term.answer(2)
+    answer_choices(term, {"update-channel": "preview"}, defaults=shipped["choices"])
+    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
+        term.answer(number)
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    written = tomllib.loads((tmp_path / f"{LOCKDOWN}.toml").read_text())
+    assert written == {**shipped, "choices": {**shipped["choices"], "update-channel": "preview"}}
+    settings = profile_settings(plistlib.loads((tmp_path / "out" / f"{LOCKDOWN}.mobileconfig").read_bytes()))
+    assert settings["com.microsoft.autoupdate2"] == {"HowToCheck": "Manual", "ChannelName": "Preview",
+                                                     "SendAllTelemetryEnabled": False}
+    rebuilt_matches(tmp_path / f"{LOCKDOWN}.toml", tmp_path / "out", tmp_path)
+
+
+def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> None:
+    term = Terminal("--from", "office-manual-updates", "--save", "mine.toml", cwd=tmp_path)
+    for number in range(1, FIRST_PROFILE_STEP + 2):
+        term.answer(number)
+    term.question(FIRST_PROFILE_STEP + 2)
+    term.send(CTRL_U + "my office profile" + ENTER)
+    term.expect("is not a reverse-DNS identifier")
+    term.expect(r"e\.g\. com\.example\.office")  # the fix, as a preset file would be told
+    term.send(CTRL_U + "com.example.mine" + ENTER)
+    for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
+        term.answer(number)
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    preset = tomllib.loads((tmp_path / "mine.toml").read_text())
+    assert preset["profile"]["identifier"] == "com.example.mine"
+    profile = plistlib.loads((tmp_path / "dist" / "mine.mobileconfig").read_bytes())
+    assert profile["PayloadIdentifier"] == "com.example.mine"
+
+
+@pytest.mark.parametrize(("where", "key"), [("question", CTRL_C), ("question", ESCAPE), ("summary", ESCAPE)])
+def test_cancel_midway_exits_130_and_leaves_the_folder_as_it_was(tmp_path: Path, where: str, key: str) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / f"{LOCKDOWN}.sh").write_text("old output\n")
+    (tmp_path / f"{LOCKDOWN}.toml").write_text("# an older preset\n")
+    before = files_in(tmp_path)
+    term = Terminal("--from", LOCKDOWN, cwd=tmp_path)
+    last = 5 if where == "question" else STEPS
+    for number in range(1, last + 1):
+        term.answer(number, DOWN if number == 3 else "")
+    if where == "summary":
+        term.expect("What now")
+    else:
+        term.question(last + 1)
+    term.send(key)
+    assert term.finish() == 130
+    assert "wizard cancelled: nothing written" in term.text()
+    assert files_in(tmp_path) == before
+
+
+def test_summary_goes_back_to_change_an_answer_and_later_answers_are_rechecked(tmp_path: Path) -> None:
+    """Changing the license to subscription: the volume-only option is re-asked, not offered, and says why."""
+    term = Terminal("--from", LOCKDOWN, "--save", "changed.toml", cwd=tmp_path)
+    for number in range(1, STEPS + 1):
+        term.answer(number)
+    term.expect("What now")
+    term.send(DOWN + ENTER)  # go back and change an answer
+    term.expect("Which answer do you want to change")
+    term.send(DOWN + ENTER)  # the list wraps: from "Back to the summary" to the first, the license
+    term.expect("Which Office license")
+    term.send(DOWN + ENTER)  # volume -> subscription
+    term.expect("no longer fits")
+    term.expect("needs a volume license")
+    term.expect("Cloud sign-in and Office add-ins")
+    term.send(ENTER)  # the default is now "leave unmanaged"
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    screen = term.text()
+    assert "not offered: needs a volume license" in screen
+    preset = tomllib.loads((tmp_path / "changed.toml").read_text())
+    assert preset["fleet"] == {"license": "subscription"}
+    assert "cloud-sign-in" not in preset["choices"]
+    settings = profile_settings(plistlib.loads((tmp_path / "dist" / "changed.mobileconfig").read_bytes()))
+    assert "UseOnlineContent" not in settings["com.microsoft.Word"]
+    rebuilt_matches(tmp_path / "changed.toml", tmp_path / "dist", tmp_path)
+
+
+def test_existing_files_are_not_overwritten_without_asking(tmp_path: Path) -> None:
+    (tmp_path / "office-manual-updates.toml").write_text("# keep me\n")
+    term = Terminal("--from", "office-manual-updates", cwd=tmp_path)
+    for number in range(1, STEPS + 1):
+        term.answer(number)
+    term.expect("exists")  # the summary marks it
+    term.expect("What now")
+    term.send(ENTER)
+    term.expect("These files exist: office-manual-updates.toml")
+    term.expect("Overwrite them")
+    term.send(ENTER)  # "No, back to the summary"
+    term.expect("What now")
+    assert (tmp_path / "office-manual-updates.toml").read_text() == "# keep me\n"
+    assert not (tmp_path / "dist").exists()
+    term.send(ENTER)
+    term.expect("Overwrite them")
+    term.send(DOWN + ENTER)  # yes
+    assert term.finish() == 0
+    assert tomllib.loads((tmp_path / "office-manual-updates.toml").read_text())["choices"] == {
+        "update-checks": "manual"}
+
+
+def test_force_overwrites_without_asking(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "office-manual-updates.sh").write_text("old\n")
+    term = Terminal("--from", "office-manual-updates", "--force", cwd=tmp_path)
+    for number in range(1, STEPS + 1):
+        term.answer(number)
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    assert "Overwrite them" not in term.text()
+    assert (tmp_path / "dist" / "office-manual-updates.sh").read_text().startswith("#!")
+
+
+def test_without_a_terminal_it_refuses_at_once(tmp_path: Path) -> None:
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "profilegen", "wizard"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=30, check=False,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert time.monotonic() - start < 15
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and "profilegen build PRESET" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_choice_added_to_the_catalogue_is_asked(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    with (schemas / "choices.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[weekly-channel-test]\ntitle = "A test-only choice of update channel"\n'
+                     'description = "Added by the test."\n\n'
+                     '[weekly-channel-test.options.beta]\ntitle = "Beta channel, from the test"\n'
+                     'warning = "Only for testers."\n'
+                     'sets = [{ domain = "com.microsoft.autoupdate2", key = "ChannelName", value = "Beta" }]\n')
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal("--schemas-root", str(schemas), "--save", "added.toml", cwd=work)
+    steps = STEPS + 1
+    for number in range(1, len(CHOICES) + 3):
+        term.answer(number)
+    term.question(len(CHOICES) + 3)
+    term.expect("A test-only choice of update channel")
+    term.expect("Beta channel, from the test")
+    term.send(UP + ENTER)
+    term.expect("Warning: Only for testers.")
+    for number in range(len(CHOICES) + 4, steps + 1):
+        term.answer(number)
+    term.expect("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    assert tomllib.loads((work / "added.toml").read_text())["choices"] == {"weekly-channel-test": "beta"}
+    settings = profile_settings(plistlib.loads((work / "dist" / "added.mobileconfig").read_bytes()))
+    assert settings == {"com.microsoft.autoupdate2": {"ChannelName": "Beta"}}

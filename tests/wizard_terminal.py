@@ -1,0 +1,89 @@
+"""The wizard in a real pseudo-terminal (pexpect), answering the terminal's cursor-position requests as a
+terminal emulator does, so that prompt_toolkit never waits for them."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pexpect
+
+from tests.cli import REPO
+
+TIMEOUT = 30
+CPR_REQUEST = r"\x1b\[6n"
+UP, DOWN, ENTER, ESCAPE, CTRL_C, CTRL_U = "\x1b[A", "\x1b[B", "\r", "\x1b", "\x03", "\x15"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
+
+
+def shipped_choices(schemas: Path = REPO / "schemas") -> dict[str, list[str]]:
+    """Choice name -> its option names, in file order: the order the wizard asks and lists them."""
+    data = tomllib.loads((schemas / "choices.toml").read_text(encoding="utf-8"))
+    return {name: list(body.get("options", {})) for name, body in data.items()}
+
+
+def step_count(schemas: Path = REPO / "schemas") -> int:
+    return 2 + len(shipped_choices(schemas)) + 6  # license and version, the choices, six profile questions
+
+
+def moves(options: list[str], default: str | None, target: str | None) -> str:
+    """Arrow keys from the default to the target in a choice's list (options, then "leave unmanaged")."""
+    order: list[str | None] = [*options, None]
+    steps = order.index(target) - order.index(default)
+    return (DOWN if steps > 0 else UP) * abs(steps)
+
+
+class Terminal:
+    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None) -> None:
+        environment = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", **(env or {})}
+        environment.pop("PROFILEGEN_CATALOG", None)
+        environment.pop("PROMPT_TOOLKIT_NO_CPR", None)
+        self.log = io.StringIO()
+        self.child = pexpect.spawn(sys.executable, ["-m", "profilegen", "wizard", *args], cwd=str(cwd),
+                                   env=environment, dimensions=(50, 140), encoding="utf-8",
+                                   codec_errors="replace", timeout=TIMEOUT)
+        self.child.logfile_read = self.log
+        self.child.delaybeforesend = 0.01
+
+    def text(self) -> str:
+        """Everything shown so far, without escape sequences."""
+        return _ANSI.sub("", self.log.getvalue())
+
+    def expect(self, pattern: str, timeout: float = TIMEOUT) -> None:
+        """Wait for ``pattern`` (a regex), answering cursor-position requests meanwhile."""
+        while True:
+            index = self.child.expect([CPR_REQUEST, pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
+            if index == 0:
+                self.child.send("\x1b[1;1R")
+                continue
+            if index == 1:
+                return
+            what = "the wizard exited" if index == 2 else "timed out"
+            raise AssertionError(f"waiting for {pattern!r}: {what}; the screen so far:\n{self.text()[-4000:]}")
+
+    def question(self, number: int) -> None:
+        self.expect(rf"\({number}/\d+\) ")
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def answer(self, number: int, keys: str = "") -> None:
+        """Wait for question ``number``, then press ``keys`` and Enter."""
+        self.question(number)
+        self.send(keys + ENTER)
+
+    def finish(self) -> int:
+        """Wait for the wizard to exit; its exit status."""
+        while True:
+            index = self.child.expect([CPR_REQUEST, pexpect.EOF], timeout=TIMEOUT)
+            if index == 0:
+                self.child.send("\x1b[1;1R")
+                continue
+            break
+        self.child.close()
+        assert self.child.exitstatus is not None, self.text()[-2000:]
+        return int(self.child.exitstatus)
