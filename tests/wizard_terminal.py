@@ -65,6 +65,14 @@ class Terminal:
             what = "the wizard exited" if index == 2 else "timed out"
             raise AssertionError(f"waiting for {pattern!r}: {what}; the screen so far:\n{self.text()[-4000:]}")
 
+    def see(self, phrase: str) -> None:
+        """Wait for a phrase, whatever line breaks the wizard's wrapping puts between its words."""
+        self.expect(r"\s+".join(map(re.escape, phrase.split())))
+
+    def flat_text(self) -> str:
+        """Everything shown so far, each run of whitespace (line breaks of wrapped text) as one space."""
+        return " ".join(self.text().split())
+
     def question(self, number: int) -> None:
         self.expect(rf"\({number}/\d+\) ")
 

@@ -12,8 +12,9 @@ CANCELLED = "profilegen: wizard cancelled: nothing written"
 
 
 def wizard_command(
-    from_preset: str | None = typer.Option(None, "--from", metavar="PRESET",
-                                           help="Start from a preset (shipped name or file): its answers are the defaults."),
+    from_preset: str | None = typer.Option(
+        None, "--from", metavar="PRESET",
+        help="Start from a preset (shipped name or file): its answers are the defaults."),
     save: Path | None = typer.Option(None, "--save", metavar="PATH",
                                      help="Where to save the preset (default: <name>.toml in the current folder)."),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="Folder for the outputs."),

@@ -151,13 +151,15 @@ class Wizard:
         )
         choices: dict[str, str] = {}
         asked = set(self.catalog.choice_names())
-        for key in self.steps():
-            if key.startswith(CHOICE_PREFIX):
-                option = self.value(key)
-                if option is not None:
-                    choices[key.removeprefix(CHOICE_PREFIX)] = option
-        if base is not None:  # choices the catalogue does not know stay, for the resolver to report
-            choices.update({name: option for name, option in base.choices.items() if name not in asked})
+        ordered = [*(base.choices if base is not None else ()), *self.catalog.choice_names()]
+        for name in dict.fromkeys(ordered):  # a base preset's order first: its diff in git stays small
+            if name not in asked:  # a choice the catalogue does not know stays, for the resolver to report
+                if base is not None:
+                    choices[name] = base.choices[name]
+                continue
+            option = self.value(CHOICE_PREFIX + name)
+            if option is not None:
+                choices[name] = option
         settings = copy.deepcopy(base.settings) if base is not None else {}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
                       settings=settings)

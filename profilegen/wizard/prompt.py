@@ -6,6 +6,8 @@ nothing written.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from profilegen.wizard.questions import Answer, AnswerError, Question, Skipped
 _WRITE, _CHANGE, _ABORT, _BACK = "write", "change", "abort", "__back__"
 # questionary matches a select's answer by value, and None means "no value": stand-in for None answers.
 _NONE = "__none__"
+_DESCRIPTION_LABEL = "  Description: "
 
 
 def _cancellable(question: questionary.Question) -> questionary.Question:
@@ -34,6 +37,17 @@ def _cancellable(question: questionary.Question) -> questionary.Question:
     application = question.application
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), bindings])
     return question
+
+
+def _wrapped(text: str) -> str:
+    """questionary shows a description on one line, cut at the terminal's width: wrap it under its label."""
+    width = max(30, shutil.get_terminal_size().columns - len(_DESCRIPTION_LABEL) - 2)
+    return ("\n" + " " * len(_DESCRIPTION_LABEL)).join(textwrap.wrap(text, width=width))
+
+
+def _filled(text: str, indent: str = "") -> str:
+    width = max(30, shutil.get_terminal_size().columns - 1)
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
 def _say(text: str = "", style: str | None = None) -> None:
@@ -50,7 +64,7 @@ def ask(question: Question, number: str = "") -> Answer:
     """One question in the terminal; the answer is validated by the question before it returns."""
     message = f"{number}{question.prompt}"
     if question.explanation:
-        _say(f"\n{question.explanation}", style="italic")
+        _say("\n" + _filled(question.explanation), style="italic")
     if question.typed:
         text = question.default or ""
         while True:  # an answer the question refuses is asked again, after the reason
@@ -58,7 +72,10 @@ def ask(question: Question, number: str = "") -> Answer:
             try:
                 return question.accept(text)
             except AnswerError as error:
-                _say(f"  {error}", style="fg:ansired")
+                _say(_filled(str(error), "  "), style="fg:ansired")
+    for pick in question.picks:
+        if pick.unavailable:
+            _say(_filled(f"Not offered: {pick.title}: {pick.unavailable}", "  "), style="fg:ansiyellow")
     choices = []
     for pick in question.picks:
         notes = [pick.description] if pick.description else []
@@ -67,19 +84,19 @@ def ask(question: Question, number: str = "") -> Answer:
             title=pick.title + (" (!)" if pick.warnings else ""),
             value=_NONE if pick.value is None else pick.value,
             disabled=f"not offered: {pick.unavailable}" if pick.unavailable else None,
-            description=" ".join(notes) or None))
+            description=_wrapped(" ".join(notes)) if notes else None))
     default = _NONE if question.default is None else question.default
     chosen = _select(message, choices, default)
     value = question.accept(None if chosen == _NONE else chosen)
     for warning in question.pick(value).warnings:
-        _say(f"  Warning: {warning}", style="fg:ansiyellow")
+        _say(_filled(f"Warning: {warning}", "  "), style="fg:ansiyellow")
     return value
 
 
 def ask_step(wizard: Wizard, key: str, number: str = "") -> None:
     question = wizard.question(key)
     if isinstance(question, Skipped):
-        _say(f"\n{number}{question.prompt}: not asked: {question.reason}", style="fg:ansiyellow")
+        _say("\n" + _filled(f"{number}{question.prompt}: not asked: {question.reason}"), style="fg:ansiyellow")
         wizard.skip(key)
         return
     wizard.answer(key, ask(question, number))
@@ -91,7 +108,7 @@ def _recheck_after(wizard: Wizard, changed: str) -> None:
     for key in steps[steps.index(changed) + 1:]:
         reason = wizard.misfit(key)
         if reason is not None:
-            _say(f"\nThe answer below no longer fits: {reason}", style="fg:ansiyellow")
+            _say("\n" + _filled(f"The answer below no longer fits: {reason}"), style="fg:ansiyellow")
             ask_step(wizard, key)
 
 

@@ -15,7 +15,17 @@ from dataclasses import dataclass
 
 from profilegen.catalog import Catalog, Choice, Option
 from profilegen.errors import ValidationError
-from profilegen.preset import IDENTIFIER, LICENSES, SCOPES, STYLES, VERSION_FORM, Fleet, Preset, ProfileMeta, parse_preset
+from profilegen.preset import (
+    IDENTIFIER,
+    LICENSES,
+    SCOPES,
+    STYLES,
+    VERSION_FORM,
+    Fleet,
+    Preset,
+    ProfileMeta,
+    parse_preset,
+)
 from profilegen.resolve import resolve
 from profilegen.versions import version_key
 
