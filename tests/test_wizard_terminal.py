@@ -137,14 +137,15 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
     assert profile["PayloadIdentifier"] == "com.example.mine"
 
 
-@pytest.mark.parametrize(("where", "key"), [("question", CTRL_C), ("question", ESCAPE), ("summary", ESCAPE)])
+@pytest.mark.parametrize(("where", "key"), [("question", CTRL_C), ("question", ESCAPE), ("text", ESCAPE),
+                                            ("summary", ESCAPE)])
 def test_cancel_midway_exits_130_and_leaves_the_folder_as_it_was(tmp_path: Path, where: str, key: str) -> None:
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / f"{LOCKDOWN}.sh").write_text("old output\n")
     (tmp_path / f"{LOCKDOWN}.toml").write_text("# an older preset\n")
     before = files_in(tmp_path)
     term = Terminal("--from", LOCKDOWN, cwd=tmp_path)
-    last = 5 if where == "question" else STEPS
+    last = {"question": 5, "text": FIRST_PROFILE_STEP}.get(where, STEPS)
     for number in range(1, last + 1):
         term.answer(number, DOWN if number == 3 else "")
     if where == "summary":

@@ -42,12 +42,26 @@ def _cancellable(question: questionary.Question) -> questionary.Question:
 def _wrapped(text: str) -> str:
     """questionary shows a description on one line, cut at the terminal's width: wrap it under its label."""
     width = max(30, shutil.get_terminal_size().columns - len(_DESCRIPTION_LABEL) - 2)
-    return ("\n" + " " * len(_DESCRIPTION_LABEL)).join(textwrap.wrap(text, width=width))
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return ("\n" + " " * len(_DESCRIPTION_LABEL)).join(lines)
 
 
 def _filled(text: str, indent: str = "") -> str:
     width = max(30, shutil.get_terminal_size().columns - 1)
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _fitted(text: str) -> str:
+    """Long lines of a block (the summary) wrapped at the terminal's width, under their own indentation."""
+    width = max(30, shutil.get_terminal_size().columns - 1)
+    lines = []
+    for line in text.splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(textwrap.fill(line, width=width, subsequent_indent=indent + "    ",
+                                                   break_long_words=False, break_on_hyphens=False) if len(line) > width
+                     else line)
+    return "\n".join(lines)
 
 
 def _say(text: str = "", style: str | None = None) -> None:
@@ -81,9 +95,9 @@ def ask(question: Question, number: str = "") -> Answer:
         notes = [pick.description] if pick.description else []
         notes += [f"Warning: {warning}" for warning in pick.warnings]
         choices.append(questionary.Choice(
-            title=pick.title + (" (!)" if pick.warnings else ""),
+            title=pick.title + (" (!)" if pick.warnings and not pick.unavailable else ""),
             value=_NONE if pick.value is None else pick.value,
-            disabled=f"not offered: {pick.unavailable}" if pick.unavailable else None,
+            disabled="not offered" if pick.unavailable else None,
             description=_wrapped(" ".join(notes)) if notes else None))
     default = _NONE if question.default is None else question.default
     chosen = _select(message, choices, default)
@@ -146,9 +160,9 @@ def walk(wizard: Wizard, *, save: Path | None, out: Path, force: bool) -> Plan:
             plan = make_plan(wizard, save, out)
         except ProfilegenError as error:
             plan = None
-            _say("\nThese answers do not build:\n" + error.render(), style="fg:ansired")
+            _say("\nThese answers do not build:\n" + _fitted(error.render()), style="fg:ansired")
         else:
-            _say("\n" + summary_text(plan))
+            _say("\n" + _fitted(summary_text(plan)))
         actions = [questionary.Choice("Write the preset and build it", value=_WRITE)] if plan else []
         actions += [questionary.Choice("Go back and change an answer", value=_CHANGE),
                     questionary.Choice("Abort: write nothing", value=_ABORT)]
