@@ -187,6 +187,34 @@ def test_summary_goes_back_to_change_an_answer_and_later_answers_are_rechecked(t
     rebuilt_matches(tmp_path / "changed.toml", tmp_path / "dist", tmp_path)
 
 
+def test_answers_that_do_not_build_are_shown_and_can_be_changed(tmp_path: Path) -> None:
+    """A raw setting of the --from preset conflicts with a choice: the summary shows build's error, no write."""
+    (tmp_path / "raw.toml").write_text('format = 1\n[profile]\nidentifier = "com.example.raw"\n'
+                                       '[settings."com.microsoft.autoupdate2"]\nHowToCheck = "AutomaticDownload"\n')
+    term = Terminal("--from", "raw.toml", "--out", "out", cwd=tmp_path)
+    for number in range(1, STEPS + 1):
+        term.answer(number, moves(CHOICES["update-checks"], None, "manual") if number == 7 else "")
+    term.see("These answers do not build")
+    term.see("HowToCheck is set to Manual by choice update-checks = 'manual' and to AutomaticDownload by settings")
+    term.see("What now")
+    assert "Write the preset and build it" not in term.flat_text().rsplit("These answers do not build", 1)[1]
+    term.send(ENTER)  # the default is now "go back and change an answer"
+    term.see("Which answer do you want to change")
+    term.send(DOWN * 7 + ENTER)  # from "Back to the summary", round to the 7th question
+    term.see("How Microsoft AutoUpdate checks for updates")
+    term.send(moves(CHOICES["update-checks"], "manual", None) + ENTER)
+    term.see("Files to write")
+    term.see("What now")
+    term.send(ENTER)
+    term.see("Overwrite them")  # the preset is saved where it came from: editing in place is asked for
+    term.send(DOWN + ENTER)
+    assert term.finish() == 0
+    written = tomllib.loads((tmp_path / "raw.toml").read_text())
+    assert "choices" not in written
+    assert written["settings"] == {"com.microsoft.autoupdate2": {"HowToCheck": "AutomaticDownload"}}
+    rebuilt_matches(tmp_path / "raw.toml", tmp_path / "out", tmp_path)
+
+
 def test_existing_files_are_not_overwritten_without_asking(tmp_path: Path) -> None:
     (tmp_path / "office-manual-updates.toml").write_text("# keep me\n")
     term = Terminal("--from", "office-manual-updates", cwd=tmp_path)
@@ -261,3 +289,10 @@ def test_a_choice_added_to_the_catalogue_is_asked(tmp_path: Path) -> None:
     assert tomllib.loads((work / "added.toml").read_text())["choices"] == {"weekly-channel-test": "beta"}
     settings = profile_settings(plistlib.loads((work / "dist" / "added.mobileconfig").read_bytes()))
     assert settings == {"com.microsoft.autoupdate2": {"ChannelName": "Beta"}}
+
+
+def test_save_must_name_a_toml_file(tmp_path: Path) -> None:
+    done = run_cli("wizard", "--save", "office.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--save office.txt: a preset is a .toml file (e.g. --save office.toml)" in done.stderr
+    assert list(tmp_path.iterdir()) == []

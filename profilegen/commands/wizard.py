@@ -28,6 +28,8 @@ def wizard_command(
 
     from profilegen.errors import ExitCode, UsageError
 
+    if save is not None and save.suffix != ".toml":
+        raise UsageError(f"--save {save}: a preset is a .toml file", hint=f"e.g. --save {save.with_suffix('.toml')}")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the wizard needs a terminal (stdin and stdout are not one)",
                          hint="without a terminal, as in CI, run `profilegen build PRESET`")

@@ -226,15 +226,17 @@ def _option_pick(catalog: Catalog, option: Option, fleet: Fleet) -> Pick:
     except ValidationError as error:
         reason = error.message.removeprefix(option.label + " ")
         return Pick(option.name, option.name, option.title, option.description, tuple(warnings), reason)
+    about_keys: list[str] = []
     for finding in resolution.findings:
         if finding.rule == "license-unknown":
-            message = f"for {option.requires_license}-license installs only (the license was not given)"
+            warnings.append(f"for {option.requires_license}-license installs only (the license was not given)")
+        elif finding.severity == "warning" and finding.message.startswith(option.label + " "):
+            warnings.append(finding.message.removeprefix(option.label + " "))
         elif finding.severity == "warning":
-            message = finding.message
-        else:
-            continue
-        if message not in warnings:
-            warnings.append(message)
+            about_keys.append(finding.message)
+    if about_keys and len(warnings) == (1 if option.warning else 0):  # the summary lists every key's warning
+        more = len(about_keys) - 1
+        warnings.append(about_keys[0] + (f" (and {more} more key(s))" if more else ""))
     return Pick(option.name, option.name, option.title, option.description, tuple(warnings))
 
 
