@@ -8,13 +8,7 @@ from typing import Any
 
 import typer
 
-CATALOG_OPTION: Any = typer.Option(
-    None,
-    "--catalog",
-    metavar="DIR",
-    envvar="PROFILEGEN_CATALOG",
-    help="A user catalogue folder (imported manifests); shipped schemas win for the same domain.",
-)
+from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
 
 class ShowFormat(StrEnum):
@@ -78,7 +72,6 @@ def validate_command(
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
     import json
 
-    from profilegen.commands.build import open_catalog
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
 
@@ -107,7 +100,6 @@ def validate_command(
 
 def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
-    from profilegen.commands.build import open_catalog
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
 
@@ -131,7 +123,6 @@ def import_command(
 ) -> None:
     """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
     from profilegen.atomic import write_all
-    from profilegen.commands.build import open_catalog
     from profilegen.errors import UsageError
     from profilegen.inspect.importer import import_profile
     from profilegen.inspect.model import extract
