@@ -105,10 +105,15 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
 
     try:
         catalog = open_catalog(catalog_dir)
-        changes = diff(load_side(a, catalog), load_side(b, catalog))
+        left, right = load_side(a, catalog), load_side(b, catalog)
+        changes = diff(left, right)
     except ProfilegenError as error:  # like diff(1): trouble is 2, whatever its kind
         typer.echo(f"profilegen: error: {error.render()}", err=True)
         raise typer.Exit(2) from None
+    for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
+        if side.document.signer is not None:
+            typer.echo(f"# {label}: signed by {side.document.signer.subject}; {side.document.signer.status}",
+                       err=True)
     if changes:
         typer.echo(render(changes))
         raise typer.Exit(1)
