@@ -14,8 +14,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def environment() -> dict[str, str]:
+    """The source tree first on the path; bytecode caching on, as in an installed wheel (pip compiles it)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("PROFILEGEN_CATALOG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

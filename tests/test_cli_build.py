@@ -93,7 +93,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[settings."com.microsoft.autoupdate2"]\n'
      'HowToCheck = "Sometimes"\n', 4,
      "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
-    ('format = 1\n[profile]\nidentifier = "com example"\n', 4, "profile.identifier 'com example' is not a valid identifier (use letters, digits"),
+    ('format = 1\n[profile]\nidentifier = "com example"\n', 4,
+     "profile.identifier 'com example' is not a valid identifier (use letters, digits"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[fleet]\nlicense = "subscription"\n'
      '[choices]\ncloud-sign-in = "disabled"\n', 4, "needs a volume license"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[choices]\nusage-telemetry = "off"\n'
