@@ -10,10 +10,9 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
@@ -175,11 +174,12 @@ class _Keys(Mapping[str, KeySpec]):
 class DomainSchema:
     """One preference domain: its JSON Schema document, its keys, and where its facts come from."""
 
-    __slots__ = ("document", "domain", "keys", "path")
+    __slots__ = ("document", "domain", "keys", "path", "validators")
 
     def __init__(self, document: dict[str, Any], path: Path) -> None:
         self.document = document
         self.path = path
+        self.validators: dict[frozenset[str], Any] = {}  # compiled by profilegen.validation, per key set
         self.domain = str(document.get("x-domain", path.stem))
         self.keys: Mapping[str, KeySpec] = _Keys(self.domain, document.get("properties", {}))
 
@@ -210,15 +210,13 @@ class DomainSchema:
         return str(self.path)
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
     domain: str
     key: str
     value: PlistValue
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     choice: str
     name: str
     title: str
@@ -235,8 +233,7 @@ class Option:
         return f"{self.choice} = {self.name!r}"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     name: str
     title: str
     description: str

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
@@ -37,8 +38,7 @@ def _unwritable(value: object) -> str | None:
 SETTINGS_ORIGIN = "settings"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     severity: str  # "error" | "warning" | "info"
     rule: str
     message: str
@@ -64,8 +64,7 @@ class Resolution:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     domain: str
     key: str
     text: str
