@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import plistlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -200,31 +198,13 @@ def test_import_build_diff_has_no_setting_difference(path: Path, catalog: Catalo
 
 def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     saved = tmp_path / "basic.toml"
-    run = subprocess.run(
-        [sys.executable, "-m", "profilegen", "import", str(BASIC), "--save", str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = run_cli("import", str(BASIC), "--save", str(saved))
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"wrote {saved}:")
     assert "payload 1 holds 2 domains; the rebuild gives com.microsoft.autoupdate2 payloads of their own" in run.stderr
-    same = subprocess.run(
-        [sys.executable, "-m", "profilegen", "diff", str(BASIC), str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    same = run_cli("diff", str(BASIC), str(saved))
     assert (same.returncode, same.stdout) == (0, "")
-    again = subprocess.run(
-        [sys.executable, "-m", "profilegen", "import", str(BASIC), "--save", str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_cli("import", str(BASIC), "--save", str(saved))
     assert again.returncode == 5 and "exists" in again.stderr
 
 
