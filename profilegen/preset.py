@@ -71,7 +71,12 @@ class Preset:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path is not None else self.name
+        """How messages name the preset: its file, or "preset NAME" for a shipped one."""
+        if self.path is None:
+            return self.name
+        if self.path.parent.resolve() == presets_dir().resolve():
+            return f"shipped preset {self.name}"
+        return str(self.path)
 
 
 def shipped_presets() -> dict[str, Path]:

@@ -236,3 +236,13 @@ SendAllTelemetryEnabled = false
         "MCXToProfile.legacy.word", "11111111-2222-3333-4444-555555555555")
     assert excel["PayloadIdentifier"] == "com.contoso.office.com.microsoft.Excel"
     assert excel["PayloadOrganization"] == "Contoso" and excel["PayloadDisplayName"] == "Microsoft Excel"
+
+
+def test_errors_in_a_shipped_preset_name_it_not_its_installed_path(tmp_path: Path) -> None:
+    done = run_cli("build", "office-privacy-zero", "--set", "com.microsoft.office:DiagnosticDataTypePreference=Zero",
+                   "--out", str(tmp_path / "d"))
+    assert done.returncode == 4
+    assert done.stderr == (
+        "profilegen: error: shipped preset office-privacy-zero: com.microsoft.office:DiagnosticDataTypePreference = "
+        'Zero (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
+        '"ZeroDiagnosticData"\n')
