@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import PYTHON, environment, wall
+from profilegen.atomic import write_bytes
 from profilegen.catalog import load_catalog
 from profilegen.pipeline import build_preset
 from profilegen.preset import load_preset, shipped_presets
@@ -42,8 +43,18 @@ def main() -> None:
         total = wall([PYTHON, "-m", "profilegen", "build", *presets, "--out", str(work / "all")], work, env)
 
         catalog = load_catalog()
-        resolution = build_preset(load_preset(presets[0]), catalog).resolution
+        start = time.perf_counter()
+        for path in presets:
+            result = build_preset(load_preset(path), catalog)
+        in_process = (time.perf_counter() - start) / count
+        resolution = result.resolution
         (_, profile), = build_profiles(resolution, catalog)
+        probe = work / "probe"
+        probe.mkdir()
+        start = time.perf_counter()
+        for i in range(300):
+            write_bytes(probe / f"f{i}", b"x" * 2048)
+        file_cost = (time.perf_counter() - start) / 300
         samples = []
         for _ in range(7):
             start = time.perf_counter()
@@ -58,7 +69,12 @@ def main() -> None:
     print(f"per preset (start-up removed): {per_preset * 1e6:.0f} us")
     print(f"plistlib.dumps of the same profile: {dumps * 1e6:.0f} us")
     ratio = per_preset / dumps
-    print(f"ratio {ratio:.2f}x (budget {BUDGET}x): {'ok' if ratio <= BUDGET else 'OVER BUDGET'}")
+    print(f"end to end: {ratio:.2f}x plistlib.dumps (budget {BUDGET}x): {'ok' if ratio <= BUDGET else 'OVER'}")
+    print(f"  of which writing 3 files: {3 * file_cost * 1e6:.0f} us (one atomic write on this disk: "
+          f"{file_cost * 1e6:.0f} us)")
+    work_ratio = in_process / dumps
+    print(f"build work alone (load, resolve, validate, render; in process): {in_process * 1e6:.0f} us per preset, "
+          f"{work_ratio:.2f}x plistlib.dumps: {'ok' if work_ratio <= BUDGET else 'OVER'}")
 
 
 if __name__ == "__main__":

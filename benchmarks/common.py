@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def environment() -> dict[str, str]:
+    """The source tree first on the path; bytecode caching on, as in an installed wheel (pip compiles it)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("PROFILEGEN_CATALOG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -25,16 +28,24 @@ def wall(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def cpu(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+    """User + system CPU seconds of the command: steadier than wall time on a shared machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def interleaved(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
-                env: dict[str, str] | None = None) -> dict[str, float]:
-    """Median wall time of each command, the commands run in turn, ``rounds`` times."""
+                env: dict[str, str] | None = None, *, measure: Callable[..., float] = wall) -> dict[str, float]:
+    """Median time (wall, or ``measure=cpu``) of each command, the commands run in turn, ``rounds`` times."""
     env = env or environment()
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for command in commands.values():  # warm the file cache once
+    for command in commands.values():  # warm the file cache (and write the bytecode cache) once
         wall(command, cwd, env)
     for _ in range(rounds):
         for name, command in commands.items():
-            times[name].append(wall(command, cwd, env))
+            times[name].append(measure(command, cwd, env))
     return {name: statistics.median(values) for name, values in times.items()}
 
 

@@ -9,110 +9,198 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
 from profilegen.plisttypes import PlistValue
 
+_ALLOWED_TEXT = {
+    "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
+    "date": "a date (TOML datetime, e.g. 2026-01-31T00:00:00Z)", "data": "base64 text",
+    "array": "an array", "dict": "a table",
+}
+_JSON_TO_PLIST = {"boolean": "bool", "integer": "integer", "number": "real", "string": "string",
+                  "array": "array", "object": "dict"}
 
-@dataclass(frozen=True)
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value is not None else None
+
+
 class KeySpec:
-    """One key of one domain: what it is, its type and values, and the versions it works in."""
+    """One key of one domain: a typed view of its JSON Schema (type, values, versions, sources).
 
-    domain: str
-    name: str
-    plist_type: str
-    title: str = ""
-    description: str = ""
-    enum: tuple[PlistValue, ...] | None = None
-    enum_titles: tuple[str, ...] | None = None
-    default: PlistValue | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    app_min: str | None = None
-    app_max: str | None = None
-    deprecated_in: str | None = None
-    replaced_by: str | None = None
-    profile_only: bool = False
-    deprecated_values: dict[str, str] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()
-    notes: str | None = None
-    schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    A view rather than a copy: a build reads a handful of keys of each domain, so nothing is converted
+    until it is asked for.
+    """
+
+    __slots__ = ("domain", "name", "schema")
+
+    def __init__(self, domain: str, name: str, schema: dict[str, Any]) -> None:
+        self.domain = domain
+        self.name = name
+        self.schema = schema
+
+    def __repr__(self) -> str:
+        return f"KeySpec({self.domain}:{self.name}, {self.plist_type})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeySpec) and (self.domain, self.name, self.schema) == (
+            other.domain, other.name, other.schema)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def plist_type(self) -> str:
+        declared = self.schema.get("x-plist-type")
+        if isinstance(declared, str):
+            return declared
+        kind = self.schema.get("type")
+        return _JSON_TO_PLIST.get(kind if isinstance(kind, str) else "", "string")
+
+    @property
+    def title(self) -> str:
+        return str(self.schema.get("title", ""))
+
+    @property
+    def description(self) -> str:
+        return str(self.schema.get("description", ""))
+
+    @property
+    def enum(self) -> tuple[PlistValue, ...] | None:
+        enum = self.schema.get("enum")
+        return tuple(enum) if isinstance(enum, list) else None
+
+    @property
+    def enum_titles(self) -> tuple[str, ...] | None:
+        titles = self.schema.get("x-enum-titles")
+        return tuple(str(t) for t in titles) if isinstance(titles, list) else None
+
+    @property
+    def default(self) -> PlistValue | None:
+        value: PlistValue | None = self.schema.get("default")
+        return value
+
+    def _bound(self, name: str) -> float | None:
+        value = self.schema.get(name)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    @property
+    def minimum(self) -> float | None:
+        return self._bound("minimum")
+
+    @property
+    def maximum(self) -> float | None:
+        return self._bound("maximum")
+
+    @property
+    def app_min(self) -> str | None:
+        return _text_or_none(self.schema.get("x-app-min"))
+
+    @property
+    def app_max(self) -> str | None:
+        return _text_or_none(self.schema.get("x-app-max"))
+
+    @property
+    def deprecated_in(self) -> str | None:
+        return _text_or_none(self.schema.get("x-deprecated-in"))
+
+    @property
+    def replaced_by(self) -> str | None:
+        return _text_or_none(self.schema.get("x-replaced-by"))
+
+    @property
+    def profile_only(self) -> bool:
+        return bool(self.schema.get("x-profile-only", False))
+
+    @property
+    def deprecated_values(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.schema.get("x-deprecated-values", {}).items()}
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.schema.get("x-sources", ()))
+
+    @property
+    def notes(self) -> str | None:
+        return _text_or_none(self.schema.get("x-notes"))
 
     def allowed(self) -> str:
         """What an admin may write, for error messages."""
-        if self.enum is not None:
-            return "one of " + ", ".join(json.dumps(item) for item in self.enum)
-        text = {"bool": "true or false", "integer": "an integer", "real": "a number",
-                "string": "a string", "date": "a date (TOML datetime, e.g. 2026-01-31T00:00:00Z)",
-                "data": "base64 text", "array": "an array", "dict": "a table"}[self.plist_type]
-        if self.minimum is not None and self.maximum is not None:
-            text += f" from {self.minimum:g} to {self.maximum:g}"
-        elif self.minimum is not None:
-            text += f" of at least {self.minimum:g}"
-        elif self.maximum is not None:
-            text += f" of at most {self.maximum:g}"
+        enum = self.enum
+        if enum is not None:
+            return "one of " + ", ".join(json.dumps(item) for item in enum)
+        text = _ALLOWED_TEXT[self.plist_type]
+        minimum, maximum = self.minimum, self.maximum
+        if minimum is not None and maximum is not None:
+            text += f" from {minimum:g} to {maximum:g}"
+        elif minimum is not None:
+            text += f" of at least {minimum:g}"
+        elif maximum is not None:
+            text += f" of at most {maximum:g}"
         return text
 
 
-def _json_to_plist_type(schema: dict[str, Any]) -> str:
-    declared = schema.get("x-plist-type")
-    if isinstance(declared, str):
-        return declared
-    kind = schema.get("type")
-    return {"boolean": "bool", "integer": "integer", "number": "real", "string": "string",
-            "array": "array", "object": "dict"}.get(kind if isinstance(kind, str) else "", "string")
+class _Keys(Mapping[str, KeySpec]):
+    """A domain's keys by name, each KeySpec made when first asked for."""
+
+    __slots__ = ("_domain", "_made", "_properties")
+
+    def __init__(self, domain: str, properties: dict[str, Any]) -> None:
+        self._domain = domain
+        self._properties = {k: v for k, v in properties.items() if isinstance(v, dict)}
+        self._made: dict[str, KeySpec] = {}
+
+    def __getitem__(self, name: str) -> KeySpec:
+        spec = self._made.get(name)
+        if spec is None:
+            spec = self._made[name] = KeySpec(self._domain, name, self._properties[name])
+        return spec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._properties)
+
+    def __len__(self) -> int:
+        return len(self._properties)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._properties
 
 
-def _key_spec(domain: str, name: str, schema: dict[str, Any]) -> KeySpec:
-    enum = schema.get("enum")
-    titles = schema.get("x-enum-titles")
-    minimum = schema.get("minimum")
-    maximum = schema.get("maximum")
-    return KeySpec(
-        domain=domain,
-        name=name,
-        plist_type=_json_to_plist_type(schema),
-        title=str(schema.get("title", "")),
-        description=str(schema.get("description", "")),
-        enum=tuple(enum) if isinstance(enum, list) else None,
-        enum_titles=tuple(str(t) for t in titles) if isinstance(titles, list) else None,
-        default=schema.get("default"),
-        minimum=float(minimum) if isinstance(minimum, int | float) else None,
-        maximum=float(maximum) if isinstance(maximum, int | float) else None,
-        app_min=schema.get("x-app-min"),
-        app_max=schema.get("x-app-max"),
-        deprecated_in=schema.get("x-deprecated-in"),
-        replaced_by=schema.get("x-replaced-by"),
-        profile_only=bool(schema.get("x-profile-only", False)),
-        deprecated_values={str(k): str(v) for k, v in schema.get("x-deprecated-values", {}).items()},
-        sources=tuple(str(s) for s in schema.get("x-sources", ())),
-        notes=schema.get("x-notes"),
-        schema=schema,
-    )
-
-
-@dataclass(frozen=True)
 class DomainSchema:
-    """One preference domain's JSON Schema document and its keys."""
+    """One preference domain: its JSON Schema document, its keys, and where its facts come from."""
 
-    domain: str
-    title: str
-    description: str
-    versioned_by: str | None
-    path: Path
-    keys: dict[str, KeySpec]
-    document: dict[str, Any] = field(compare=False, repr=False)
+    __slots__ = ("document", "domain", "keys", "path", "validators")
+
+    def __init__(self, document: dict[str, Any], path: Path) -> None:
+        self.document = document
+        self.path = path
+        self.validators: dict[frozenset[str], Any] = {}  # compiled by profilegen.validation, per key set
+        self.domain = str(document.get("x-domain", path.stem))
+        self.keys: Mapping[str, KeySpec] = _Keys(self.domain, document.get("properties", {}))
+
+    def __repr__(self) -> str:
+        return f"DomainSchema({self.domain}, {self.path})"
+
+    @property
+    def title(self) -> str:
+        return str(self.document.get("title", self.domain))
+
+    @property
+    def description(self) -> str:
+        return str(self.document.get("description", ""))
+
+    @property
+    def versioned_by(self) -> str | None:
+        return _text_or_none(self.document.get("x-versioned-by"))
 
     @property
     def imported_from(self) -> str | None:
-        value = self.document.get("x-imported-from")
-        return str(value) if value is not None else None
+        return _text_or_none(self.document.get("x-imported-from"))
 
     @property
     def source_label(self) -> str:
@@ -122,15 +210,13 @@ class DomainSchema:
         return str(self.path)
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
     domain: str
     key: str
     value: PlistValue
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     choice: str
     name: str
     title: str
@@ -147,8 +233,7 @@ class Option:
         return f"{self.choice} = {self.name!r}"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     name: str
     title: str
     description: str
@@ -165,21 +250,7 @@ def load_domain_file(path: Path) -> DomainSchema:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
-    domain = str(document.get("x-domain", path.stem))
-    keys = {
-        name: _key_spec(domain, name, schema)
-        for name, schema in document.get("properties", {}).items()
-        if isinstance(schema, dict)
-    }
-    return DomainSchema(
-        domain=domain,
-        title=str(document.get("title", domain)),
-        description=str(document.get("description", "")),
-        versioned_by=document.get("x-versioned-by"),
-        path=path,
-        keys=keys,
-        document=document,
-    )
+    return DomainSchema(document, path)
 
 
 def _read_choices_text(path: Path) -> str:

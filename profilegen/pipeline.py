@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from profilegen.catalog import Catalog, load_catalog
 from profilegen.errors import InputError
@@ -17,8 +18,7 @@ from profilegen.resolve import Resolution, resolve
 PROFILE_SUFFIX = ".mobileconfig"
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(NamedTuple):
     filename: str
     data: bytes
     mode: int = 0o644

@@ -23,7 +23,9 @@ MAX_PRESET_BYTES = 1_000_000
 SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
-IDENTIFIER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)+$")
+# Reverse DNS is recommended, not required: profiles deployed by Jamf carry a bare UUID as their identifier,
+# and an imported preset must keep it for a rebuild to replace the deployed profile.
+IDENTIFIER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$")
 UUID_FORM = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 VERSION_FORM = re.compile(r"^\d+(?:\.\d+){0,3}$")
 
@@ -69,7 +71,12 @@ class Preset:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path is not None else self.name
+        """How messages name the preset: its file, or "preset NAME" for a shipped one."""
+        if self.path is None:
+            return self.name
+        if self.path.parent.resolve() == presets_dir().resolve():
+            return f"shipped preset {self.name}"
+        return str(self.path)
 
 
 def shipped_presets() -> dict[str, Path]:
@@ -162,7 +169,7 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
                          "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads"))
     identifier = reader.text("identifier")
     if not IDENTIFIER.match(identifier):
-        raise reader.fail(f"profile.identifier {identifier!r} is not a reverse-DNS identifier",
+        raise reader.fail(f"profile.identifier {identifier!r} is not a valid identifier",
                           "use letters, digits, '-' and '_' in dot-separated parts, e.g. com.example.office")
     uuid = reader.optional_text("uuid")
     if uuid is not None and not UUID_FORM.match(uuid):

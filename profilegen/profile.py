@@ -7,8 +7,7 @@ profile on every machine, and a re-upload replaces the deployed profile instead 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from profilegen.catalog import Catalog
 from profilegen.preset import PayloadPin, ProfileMeta
@@ -36,8 +35,7 @@ def derived_uuid(identifier: str) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=5)).upper()
 
 
-@dataclass(frozen=True)
-class PayloadSpec:
+class PayloadSpec(NamedTuple):
     domain: str
     identifier: str
     uuid: str

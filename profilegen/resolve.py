@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
@@ -37,8 +38,7 @@ def _unwritable(value: object) -> str | None:
 SETTINGS_ORIGIN = "settings"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     severity: str  # "error" | "warning" | "info"
     rule: str
     message: str
@@ -64,8 +64,7 @@ class Resolution:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     domain: str
     key: str
     text: str
@@ -216,17 +215,22 @@ class _Resolver:
                 if spec is None:
                     continue
                 self.errors.append(self.bad_value(domain, violation.key, keys[violation.key],
-                                                  violation.message, spec, schema.source_label))
+                                                  violation.message, spec,
+                                                  schema.source_label if schema.imported_from else None))
 
     def bad_value(self, domain: str, key: str, value: PlistValue, problem: str, spec: KeySpec,
                   source: str | None = None) -> str:
+        """The validator's words, unless the allowed values say it all (an enum lists them anyway)."""
         origin = self.origins.get((domain, key), SETTINGS_ORIGIN)
-        return (f"{domain}:{key} = {display(value)} (from {origin}) is not allowed: {problem}; "
+        because = "" if spec.enum is not None else f": {problem}"
+        return (f"{domain}:{key} = {display(value)} (from {origin}) is not allowed{because}; "
                 f"use {spec.allowed()}" + (f" [catalogue: {source}]" if source else ""))
 
     def check_versions(self, spec: KeySpec, value: PlistValue) -> None:
         ident = f"{spec.domain}:{spec.name}"
-        if isinstance(value, str) and value in spec.deprecated_values:
+        origin = self.origins.get((spec.domain, spec.name), "")
+        if isinstance(value, str) and value in spec.deprecated_values and not origin.startswith("choice "):
+            # a choice's own note already explains the values it sets
             self.note("info", "deprecated-value",
                       f"{ident} = {value!r}: {spec.deprecated_values[value]}", spec.domain, spec.name)
         version = self.preset.fleet.office_version
@@ -258,6 +262,6 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
         resolver.errors.extend(f"{f.message} (a warning, an error under --strict)"
                                for f in resolver.findings if f.severity == "warning")
     if resolver.errors:
-        raise ValidationError("\n".join(resolver.errors), path=preset.path)
+        raise ValidationError("\n".join(resolver.errors), path=preset.label)
     settings = {domain: dict(sorted(keys.items())) for domain, keys in sorted(resolver.settings.items()) if keys}
     return Resolution(preset, settings, resolver.origins, resolver.chosen, resolver.findings)

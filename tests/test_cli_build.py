@@ -93,7 +93,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[settings."com.microsoft.autoupdate2"]\n'
      'HowToCheck = "Sometimes"\n', 4,
      "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
-    ('format = 1\n[profile]\nidentifier = "com example"\n', 4, "profile.identifier 'com example' is not a reverse-DNS"),
+    ('format = 1\n[profile]\nidentifier = "com example"\n', 4,
+     "profile.identifier 'com example' is not a valid identifier (use letters, digits"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[fleet]\nlicense = "subscription"\n'
      '[choices]\ncloud-sign-in = "disabled"\n', 4, "needs a volume license"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[choices]\nusage-telemetry = "off"\n'
@@ -201,3 +202,47 @@ def test_presets_and_catalog_listings() -> None:
 def test_version_and_module_entry_point() -> None:
     done = run_cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("profilegen 0.")
+
+
+def test_profile_metadata_and_pinned_identifiers(tmp_path: Path) -> None:
+    preset = write(tmp_path, "meta.toml", '''format = 1
+[profile]
+display_name = "Contoso Office"
+identifier = "com.contoso.office"
+organization = "Contoso"
+description = "Managed by IT."
+scope = "User"
+removal_disallowed = true
+uuid = "0d3c1f5e-8a4b-4c2d-9e6f-1a2b3c4d5e6f"
+consent_text = { default = "Installs Office settings.", fr = "Installe les réglages d'Office." }
+[profile.payloads."com.microsoft.Word"]
+identifier = "MCXToProfile.legacy.word"
+uuid = "11111111-2222-3333-4444-555555555555"
+[settings."com.microsoft.Word"]
+SendAllTelemetryEnabled = false
+[settings."com.microsoft.Excel"]
+SendAllTelemetryEnabled = false
+''')
+    assert run_cli("build", str(preset), "--out", str(tmp_path / "out")).returncode == 0
+    profile = plistlib.loads((tmp_path / "out" / "meta.mobileconfig").read_bytes())
+    assert profile["PayloadUUID"] == "0D3C1F5E-8A4B-4C2D-9E6F-1A2B3C4D5E6F"
+    assert (profile["PayloadDisplayName"], profile["PayloadOrganization"], profile["PayloadDescription"],
+            profile["PayloadScope"], profile["PayloadRemovalDisallowed"]) == (
+        "Contoso Office", "Contoso", "Managed by IT.", "User", True)
+    assert profile["ConsentText"] == {"default": "Installs Office settings.", "fr": "Installe les réglages d'Office."}
+    by_domain = {next(iter(p["PayloadContent"])): p for p in profile["PayloadContent"]}
+    word, excel = by_domain["com.microsoft.Word"], by_domain["com.microsoft.Excel"]
+    assert (word["PayloadIdentifier"], word["PayloadUUID"]) == (
+        "MCXToProfile.legacy.word", "11111111-2222-3333-4444-555555555555")
+    assert excel["PayloadIdentifier"] == "com.contoso.office.com.microsoft.Excel"
+    assert excel["PayloadOrganization"] == "Contoso" and excel["PayloadDisplayName"] == "Microsoft Excel"
+
+
+def test_errors_in_a_shipped_preset_name_it_not_its_installed_path(tmp_path: Path) -> None:
+    done = run_cli("build", "office-privacy-zero", "--set", "com.microsoft.office:DiagnosticDataTypePreference=Zero",
+                   "--out", str(tmp_path / "d"))
+    assert done.returncode == 4
+    assert done.stderr == (
+        "profilegen: error: shipped preset office-privacy-zero: com.microsoft.office:DiagnosticDataTypePreference = "
+        'Zero (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
+        '"ZeroDiagnosticData"\n')

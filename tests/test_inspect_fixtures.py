@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import plistlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from profilegen.inspect.model import extract
 from profilegen.inspect.read import load, load_bytes
 from profilegen.pipeline import PROFILE_SUFFIX, build_preset
 from profilegen.preset import dumps_preset, load_preset
+from tests.cli import run_cli
 from tests.conftest import MICROSOFT_PROFILES
 from tests.inspect_app import make_app
 
@@ -71,7 +70,9 @@ def test_show_json_of_the_signed_profile() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["form"] == "xml"
-    assert data["signed"]["signature"] == "not verified"
+    # The signature itself is good; the Mac Developer certificate expired in 2019.
+    assert data["signed"]["signature"].startswith("signature valid, but the signer's certificate")
+    assert "expired on 2019-11-15" in data["signed"]["signature"]
     assert "Mac Developer: Paul Bowden (58ZPQ9VVEP)" in data["signed"]["subject"]
     assert data["signed"]["not_after"].startswith("2019-11-15")
     assert data["signed"]["digest"] == "sha1"
@@ -84,7 +85,24 @@ def test_show_json_of_the_signed_profile() -> None:
 def test_show_table_of_the_signed_profile() -> None:
     result = runner.invoke(app, ["show", str(SIGNED)])
     assert "signed (DER CMS), xml plist inside" in result.stdout
-    assert "valid 2018-11-15 to 2019-11-15; digest sha1; signature not verified" in result.stdout
+    assert "valid 2018-11-15 to 2019-11-15; digest sha1; signature valid, but the signer's" in result.stdout
+
+
+def test_tampered_signed_profile_is_reported_invalid(tmp_path: Path) -> None:
+    data = bytearray(SIGNED.read_bytes())
+    at = data.index(b"<string>com.apple.Terminal</string>")
+    data[at + 8: at + 11] = b"COM"  # change the signed content, keep its length
+    tampered = tmp_path / "tampered.mobileconfig"
+    tampered.write_bytes(bytes(data))
+    shown = runner.invoke(app, ["show", "--format", "json", str(tampered)])
+    assert json.loads(shown.stdout)["signed"]["signature"].startswith("signature invalid")
+    compared = run_cli("diff", str(SIGNED), str(tampered))
+    assert compared.returncode == 1  # the content differs, and the signature no longer covers it
+    assert "; signature valid, but the signer's certificate" in compared.stderr
+    assert f"# {tampered}: signed by" in compared.stderr and "; signature invalid" in compared.stderr
+    checked = runner.invoke(app, ["validate", "--format", "json", str(tampered)])
+    assert checked.exit_code == 1
+    assert "signature-invalid" in checked.stdout
 
 
 def test_show_reads_a_binary_plist(tmp_path: Path) -> None:
@@ -113,7 +131,6 @@ def test_validate_findings_make_sense(catalog: Catalog) -> None:
         ("duplicate-identifier", 13),
         ("jamf-signed", None),
         ("intune-xml", None),
-        ("signature-unverified", None),
         ("signer-expired", None),
         ("weak-digest", None),
     ]:
@@ -181,31 +198,13 @@ def test_import_build_diff_has_no_setting_difference(path: Path, catalog: Catalo
 
 def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     saved = tmp_path / "basic.toml"
-    run = subprocess.run(
-        [sys.executable, "-m", "profilegen", "import", str(BASIC), "--save", str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = run_cli("import", str(BASIC), "--save", str(saved))
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"wrote {saved}:")
     assert "payload 1 holds 2 domains; the rebuild gives com.microsoft.autoupdate2 payloads of their own" in run.stderr
-    same = subprocess.run(
-        [sys.executable, "-m", "profilegen", "diff", str(BASIC), str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    same = run_cli("diff", str(BASIC), str(saved))
     assert (same.returncode, same.stdout) == (0, "")
-    again = subprocess.run(
-        [sys.executable, "-m", "profilegen", "import", str(BASIC), "--save", str(saved)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_cli("import", str(BASIC), "--save", str(saved))
     assert again.returncode == 5 and "exists" in again.stderr
 
 

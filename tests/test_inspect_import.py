@@ -97,13 +97,18 @@ def test_set_once_is_noted() -> None:
     assert imported.notes == ["Set-Once settings imported as Forced: com.example.app:Enabled"]
 
 
-def test_a_non_reverse_dns_identifier_needs_one_given() -> None:
-    data = (
-        (DATA / "valid.mobileconfig")
-        .read_bytes()
-        .replace(b"<string>com.example.test</string>", b"<string>99263152-E15C-4FFD-8531-5FE4715DEA90</string>")
-    )
+def test_a_jamf_uuid_identifier_is_kept_so_the_rebuild_replaces_the_deployed_profile() -> None:
+    jamf = "99263152-E15C-4FFD-8531-5FE4715DEA90"
+    data = (DATA / "valid.mobileconfig").read_bytes().replace(b"<string>com.example.test</string>",
+                                                               f"<string>{jamf}</string>".encode())
     profile = extract(load_bytes(data, "jamf.mobileconfig"), strict=True)
+    assert import_profile(profile, CATALOG, name="p").preset.profile.identifier == jamf
+
+
+def test_an_identifier_with_spaces_needs_one_given() -> None:
+    data = (DATA / "valid.mobileconfig").read_bytes().replace(b"<string>com.example.test</string>",
+                                                               b"<string>My Office Profile</string>")
+    profile = extract(load_bytes(data, "spaces.mobileconfig"), strict=True)
     with pytest.raises(InputError) as caught:
         import_profile(profile, CATALOG, name="p")
     assert "--identifier" in caught.value.render()

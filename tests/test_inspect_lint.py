@@ -183,9 +183,7 @@ def test_signed_profile_findings(tmp_path: Path, catalog: Catalog) -> None:
     assert [(f.rule, f.severity) for f in findings] == [
         ("intune-xml", "warning"),
         ("jamf-signed", "info"),
-        ("signature-unverified", "info"),
     ]
-    assert "signed by Organization: profilegen tests, Common Name: Profile Signer Test" in findings[2].message
 
 
 def test_broken_preset_is_reported_with_its_line(catalog: Catalog) -> None:
@@ -201,6 +199,8 @@ def test_preset_warning_keeps_resolve_rule(catalog: Catalog) -> None:
 
 
 def test_every_rule_is_documented() -> None:
-    text = (REPO / "docs" / "readme-inspect.md").read_text()
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("## Reading existing profiles")
+    text = readme[start: readme.index("\n## ", start + 1)]
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", text, flags=re.MULTILINE))
     assert documented == set(RULES)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ import pytest
 
 from profilegen.errors import InputError
 from profilegen.inspect.read import MAX_BYTES, load, load_bytes
+from tests.cli import run_cli
 
 SECRET = "PROFILEGEN-SECRET-MARKER-7f3a"
 QUICK = 2.0  # seconds: every refusal here takes milliseconds; expansion would take minutes or memory
@@ -205,13 +204,7 @@ def test_cli_refuses_billion_laughs_with_one_line(tmp_path: Path) -> None:
     path = tmp_path / "laughs.mobileconfig"
     path.write_text(BILLION_LAUGHS)
     start = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-m", "profilegen", "show", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = run_cli("show", str(path))
     assert time.perf_counter() - start < 30
     assert run.returncode == 3
     assert run.stdout == ""
@@ -222,13 +215,7 @@ def test_cli_refuses_billion_laughs_with_one_line(tmp_path: Path) -> None:
 def test_cli_validate_reports_unsafe_file_as_finding(tmp_path: Path, secret_file: Path) -> None:
     path = tmp_path / "xxe.mobileconfig"
     path.write_text(external_entity(secret_file.as_uri()))
-    run = subprocess.run(
-        [sys.executable, "-m", "profilegen", "validate", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = run_cli("validate", "--format", "json", str(path))
     assert run.returncode == 1
     assert SECRET not in run.stdout + run.stderr
     assert '"rule": "unreadable"' in run.stdout

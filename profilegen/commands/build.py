@@ -8,6 +8,14 @@ from pathlib import Path
 import typer
 
 from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
+from profilegen.commands.signing import (
+    ALLOW_EXPIRED_OPTION,
+    CERT_OPTION,
+    CHAIN_OPTION,
+    KEY_OPTION,
+    P12_OPTION,
+    PASSWORD_ENV_OPTION,
+)
 
 
 class Style(StrEnum):
@@ -32,6 +40,16 @@ def build_command(
     force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
     catalog_dir: Path | None = CATALOG_OPTION,
+    endpoints: bool = typer.Option(False, "--endpoints", help="Also write <name>.endpoints.csv: what the "
+                                   "configuration still contacts, and what it silences."),
+    sign: bool = typer.Option(False, "--sign", help="Also write <name>.signed.mobileconfig (DER CMS), signed with "
+                              "--cert/--key or --p12."),
+    cert: Path | None = CERT_OPTION,
+    key: Path | None = KEY_OPTION,
+    chain: list[Path] = CHAIN_OPTION,
+    p12: Path | None = P12_OPTION,
+    password_env: str | None = PASSWORD_ENV_OPTION,
+    allow_expired: bool = ALLOW_EXPIRED_OPTION,
 ) -> None:
     """Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."""
     from profilegen.atomic import write_all
@@ -39,12 +57,31 @@ def build_command(
     from profilegen.preset import load_preset
     from profilegen.report import build_report
 
+    signer = None
+    if sign:  # asked first: a wrong password fails before any work, and is asked once for every preset
+        from profilegen.signing.identity import load_identity, terminal_prompt
+
+        signer = load_identity(cert=cert, key=key, chain=chain, p12=p12, password_env=password_env,
+                               prompt=terminal_prompt())
+    elif cert or key or chain or p12 or password_env:
+        from profilegen.errors import UsageError
+
+        raise UsageError("--cert, --key, --chain, --p12 and --password-env go with --sign", hint="add --sign")
     catalog = open_catalog(catalog_dir)
     results = []
     for ref in presets:  # everything is resolved and rendered before the first file is written
-        results.append(build_preset(
+        result = build_preset(
             load_preset(ref), catalog, overrides=set_values, style=style.value if style else None,
-            split=split, script_target=script_target.value, strict=strict))
+            split=split, script_target=script_target.value, strict=strict)
+        if signer is not None:
+            from profilegen.extras import signed_profiles
+
+            result.artifacts += signed_profiles(result, signer, allow_expired=allow_expired)
+        if endpoints:
+            from profilegen.extras import endpoint_report
+
+            result.artifacts.append(endpoint_report(result, catalog))
+        results.append(result)
     files: dict[Path, tuple[bytes, int]] = {}
     for result in results:
         for artifact in result.artifacts:

@@ -8,13 +8,7 @@ from typing import Any
 
 import typer
 
-CATALOG_OPTION: Any = typer.Option(
-    None,
-    "--catalog",
-    metavar="DIR",
-    envvar="PROFILEGEN_CATALOG",
-    help="A user catalogue folder (imported manifests); shipped schemas win for the same domain.",
-)
+from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
 
 class ShowFormat(StrEnum):
@@ -78,7 +72,6 @@ def validate_command(
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
     import json
 
-    from profilegen.commands.build import open_catalog
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
 
@@ -107,16 +100,20 @@ def validate_command(
 
 def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
-    from profilegen.commands.build import open_catalog
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
 
     try:
         catalog = open_catalog(catalog_dir)
-        changes = diff(load_side(a, catalog), load_side(b, catalog))
+        left, right = load_side(a, catalog), load_side(b, catalog)
+        changes = diff(left, right)
     except ProfilegenError as error:  # like diff(1): trouble is 2, whatever its kind
         typer.echo(f"profilegen: error: {error.render()}", err=True)
         raise typer.Exit(2) from None
+    for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
+        if side.document.signer is not None:
+            typer.echo(f"# {label}: signed by {side.document.signer.subject}; {side.document.signer.status}",
+                       err=True)
     if changes:
         typer.echo(render(changes))
         raise typer.Exit(1)
@@ -131,7 +128,6 @@ def import_command(
 ) -> None:
     """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
     from profilegen.atomic import write_all
-    from profilegen.commands.build import open_catalog
     from profilegen.errors import UsageError
     from profilegen.inspect.importer import import_profile
     from profilegen.inspect.model import extract

@@ -21,6 +21,10 @@ SET_OPTION: Any = typer.Option(
 def open_catalog(user_dir: Path | None) -> Catalog:
     """The shipped catalogue, with the user catalogue consulted only for domains it does not ship."""
     from profilegen.catalog import load_catalog
-    from profilegen.user_catalog import user_catalog_dirs
 
-    return load_catalog(lambda: user_catalog_dirs(user_dir))
+    def user_dirs() -> list[Path]:
+        from profilegen.user_catalog import user_catalog_dirs
+
+        return user_catalog_dirs(user_dir)
+
+    return load_catalog(user_dirs)

@@ -67,7 +67,7 @@ _RULES = [
     Rule("intune-size", "warning", "Intune's custom profile takes at most 1,000,000 bytes"),
     Rule("jamf-unsigned-custom", "warning", "Jamf Pro strips custom-style payloads from unsigned profiles"),
     Rule("jamf-signed", "info", "a signed profile cannot be uploaded through Jamf Pro's API"),
-    Rule("signature-unverified", "info", "the profile is signed; the signature was not verified"),
+    Rule("signature-invalid", "error", "the profile is signed, but its signature does not verify"),
     Rule("signer-expired", "warning", "the signing certificate has expired"),
     Rule("weak-digest", "warning", "the signature uses SHA-1"),
     Rule(

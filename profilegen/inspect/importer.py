@@ -47,7 +47,7 @@ def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> Profile
     ident = identifier or _text(profile, "PayloadIdentifier")
     if not IDENTIFIER.match(ident):
         raise InputError(
-            f"PayloadIdentifier {ident!r} is not the reverse-DNS identifier a preset needs",
+            f"PayloadIdentifier {ident!r} is not an identifier a preset can keep",
             path=profile.path,
             hint="give one with --identifier com.example.NAME (the rebuilt profile then installs beside "
             "the deployed one: remove the old one)",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profilegen.errors import InputError
-from profilegen.inspect.cms import NOT_VERIFIED
+from profilegen.inspect.cms import INVALID_PREFIX
 from profilegen.inspect.findings import Finding, finding
 from profilegen.inspect.model import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS, Payload, Profile, extract
 from profilegen.inspect.nodes import Node
@@ -476,12 +476,12 @@ def _signature(context: Context) -> None:
     signer = context.document.signer
     if signer is None:
         return
-    if signer.status == NOT_VERIFIED:
+    if signer.status.startswith(INVALID_PREFIX):
         context.add(
-            "signature-unverified",
+            "signature-invalid",
             None,
-            f"signed by {signer.subject}; the signature was not verified",
-            "verify it: `openssl cms -verify -inform DER -in FILE -noverify`",
+            f"signed by {signer.subject}, but the {signer.status}",
+            "the content changed after signing or the signature is damaged: rebuild and sign again",
         )
     now = datetime.datetime.now(datetime.UTC)
     if signer.not_after is not None and signer.not_after < now:

@@ -6,12 +6,12 @@ plistlib gives values only; findings need ``file:line`` and must see a key given
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.plisttypes import plist_type_of
 
 # Plist element names, as in the XML form; also the names `show` prints.
 KINDS = ("dict", "array", "string", "integer", "real", "bool", "date", "data")
@@ -56,27 +56,6 @@ class Node:
             if entry.key == key:
                 line = entry.line
         return line
-
-
-def kind_of(value: object) -> str:
-    """The plist type name of a plain Python value."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "real"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bytes | bytearray):
-        return "data"
-    if isinstance(value, datetime.datetime):
-        return "date"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, dict):
-        return "dict"
-    return type(value).__name__
 
 
 class _Budget:
@@ -124,4 +103,8 @@ def _from_python(value: object, budget: _Budget, depth: int) -> Node:
         return Node("array", None, [item.value for item in items], items=items)
     if isinstance(value, bytearray):
         value = bytes(value)
-    return Node(kind_of(value), None, value)
+    try:
+        kind = plist_type_of(value)
+    except TypeError:  # plistlib.UID of a keyed archive: no preference value, named as it is
+        kind = type(value).__name__
+    return Node(kind, None, value)

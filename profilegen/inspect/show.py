@@ -74,7 +74,7 @@ def table_text(profile: Profile) -> str:
             valid = f", valid {signer.not_before:%Y-%m-%d} to {signer.not_after:%Y-%m-%d}"
         lines.append(
             f"  signed by {signer.subject}{valid}; digest {signer.digest_algorithm}; "
-            f"signature {signer.status}"
+            f"{signer.status}"
         )
     for key, value in profile.metadata.items():
         lines.append(f"  {key}: {display(value)}")
