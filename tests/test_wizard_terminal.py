@@ -123,7 +123,7 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
         term.answer(number)
     term.question(FIRST_PROFILE_STEP + 2)
     term.send(CTRL_U + "my office profile" + ENTER)
-    term.see("is not a reverse-DNS identifier")
+    term.see("is not a valid identifier")
     term.see("e.g. com.example.office")  # the fix, as a preset file would be told
     term.send(CTRL_U + "com.example.mine" + ENTER)
     for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
