@@ -201,3 +201,23 @@ def test_choices_split_per_choice_parse_to_the_whole_file() -> None:
     pieces = split_choices(text)
     assert {name: tomllib.loads(piece)[name] for name, piece in pieces.items()} == tomllib.loads(text)
     assert list(pieces) == list(tomllib.loads(text))
+
+
+def test_every_choice_value_passes_the_runtime_validator() -> None:
+    """Builds skip re-validating choice values (catalogue data); this is what makes that safe."""
+    from profilegen.validation import violations
+    from profilegen.values import coerce
+
+    shipped = load_catalog()
+    checked = 0
+    for choice in shipped.choices().values():
+        for option in choice.options.values():
+            for effect in option.sets:
+                schema = shipped.domain(effect.domain)
+                assert schema is not None, f"{option.label}: unknown domain {effect.domain}"
+                spec = schema.keys.get(effect.key)
+                assert spec is not None, f"{option.label}: unknown key {effect.domain}:{effect.key}"
+                assert coerce(effect.value, spec) == effect.value
+                assert violations(schema, {effect.key: effect.value}) == [], option.label
+                checked += 1
+    assert checked > 50
