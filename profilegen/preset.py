@@ -10,15 +10,18 @@ import datetime
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings
 
 FORMAT = 1
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # the immutable default of the metadata's tables
 MAX_PRESET_BYTES = 1_000_000
 SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
@@ -30,16 +33,16 @@ UUID_FORM = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-
 VERSION_FORM = re.compile(r"^\d+(?:\.\d+){0,3}$")
 
 
-@dataclass
-class PayloadPin:
+class PayloadPin(NamedTuple):
     """An identifier and UUID kept from a deployed profile, so a rebuild replaces rather than adds."""
 
     identifier: str | None = None
     uuid: str | None = None
 
 
-@dataclass
-class ProfileMeta:
+class ProfileMeta(NamedTuple):
+    """What the profile says of itself. Immutable: a changed copy is `meta._replace(...)`."""
+
     display_name: str
     identifier: str
     organization: str = ""
@@ -48,12 +51,11 @@ class ProfileMeta:
     removal_disallowed: bool = False
     payload_style: str = "mcx"
     uuid: str | None = None
-    consent_text: dict[str, str] = field(default_factory=dict)
-    payloads: dict[str, PayloadPin] = field(default_factory=dict)
+    consent_text: Mapping[str, str] = _EMPTY
+    payloads: Mapping[str, PayloadPin] = _EMPTY
 
 
-@dataclass
-class Fleet:
+class Fleet(NamedTuple):
     """What the preset knows of the Macs it targets: drives version warnings and preconditions."""
 
     license: str | None = None
