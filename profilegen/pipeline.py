@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,8 +23,7 @@ class Artifact(NamedTuple):
     mode: int = 0o644
 
 
-@dataclass
-class BuildResult:
+class BuildResult(NamedTuple):
     preset: Preset
     resolution: Resolution
     artifacts: list[Artifact]

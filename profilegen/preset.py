@@ -11,7 +11,6 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -62,14 +61,15 @@ class Fleet(NamedTuple):
     office_version: str | None = None
 
 
-@dataclass
-class Preset:
+class Preset(NamedTuple):
+    """A preset as read (or as the wizard and import assemble it). Immutable: change with `_replace`."""
+
     name: str
     path: Path | None
     profile: ProfileMeta
-    fleet: Fleet = field(default_factory=Fleet)
-    choices: dict[str, str] = field(default_factory=dict)
-    settings: Settings = field(default_factory=dict)
+    fleet: Fleet = Fleet()
+    choices: Mapping[str, str] = _EMPTY
+    settings: Mapping[str, Mapping[str, PlistValue]] = _EMPTY
 
     @property
     def label(self) -> str:

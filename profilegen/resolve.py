@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from profilegen.catalog import Catalog, KeySpec, Option
@@ -23,19 +22,29 @@ from profilegen.versions import before, parse_version
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
 DOMAIN_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Control characters XML 1.0 cannot hold. Surrogates are found by encoding instead: a character class
+# spanning them costs more to compile than the rest of this module.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _unwritable(value: object) -> str | None:
     """The first character XML 1.0 (and so a plist) cannot hold, anywhere in ``value``."""
     if isinstance(value, str):
         match = _NOT_XML.search(value)
-        return match.group() if match else None
+        if match:
+            return match.group()
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate
+            return value[error.start]
+        return None
     if isinstance(value, list):
         return next((c for c in map(_unwritable, value) if c), None)
     if isinstance(value, dict):
         return next((c for c in map(_unwritable, [*value.keys(), *value.values()]) if c), None)
     return None
+
+
 SETTINGS_ORIGIN = "settings"
 
 
@@ -52,13 +61,12 @@ class Finding(NamedTuple):
         return f"{self.severity}: {where}{self.message} [{self.rule}]"
 
 
-@dataclass
-class Resolution:
+class Resolution(NamedTuple):
     preset: Preset
     settings: Settings
     origins: dict[tuple[str, str], str]
-    chosen: dict[str, Option] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    chosen: dict[str, Option]
+    findings: list[Finding]
 
     @property
     def warnings(self) -> list[Finding]:

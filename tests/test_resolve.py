@@ -221,3 +221,9 @@ def test_every_choice_value_passes_the_runtime_validator() -> None:
                 assert violations(schema, {effect.key: effect.value}) == [], option.label
                 checked += 1
     assert checked > 50
+
+
+def test_lone_surrogates_are_refused(tmp_path: Path, catalog: Catalog) -> None:
+    path = preset(tmp_path, "")
+    with pytest.raises(ValidationError, match="U\\+DC80"):
+        resolve(load_preset(str(path)), catalog, overrides=["org.other:Text=bad\udc80byte"])

@@ -76,7 +76,7 @@ def build_command(
         if signer is not None:
             from profilegen.extras import signed_profiles
 
-            result.artifacts += signed_profiles(result, signer, allow_expired=allow_expired)
+            result.artifacts.extend(signed_profiles(result, signer, allow_expired=allow_expired))
         if endpoints:
             from profilegen.extras import endpoint_report
 

@@ -21,7 +21,7 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
     try:
         preset = load_preset(file)
         if office_version:
-            preset.fleet = preset.fleet._replace(office_version=office_version)
+            preset = preset._replace(fleet=preset.fleet._replace(office_version=office_version))
         resolution = resolve(preset, catalog)
     except InputError as error:
         return [finding("unreadable", file, None, error.message, error.hint or "")]
