@@ -30,7 +30,8 @@ from tests.wizard_terminal import (
 
 CHOICES = shipped_choices()
 STEPS = step_count()
-FIRST_PROFILE_STEP = 3 + len(CHOICES)  # display name
+SETTINGS_STEP = 3 + len(CHOICES)  # "Add a setting for another preference domain?"
+FIRST_PROFILE_STEP = SETTINGS_STEP + 1  # display name
 LOCKDOWN = "office-volume-license-lockdown"
 
 
@@ -59,6 +60,7 @@ def test_full_walk_through_writes_the_preset_and_outputs_build_reproduces(tmp_pa
     wanted = {"cloud-sign-in": "disabled", "crash-report-attachments": "never", "update-checks": "manual",
               "diagnostic-data": "none"}
     answer_choices(term, wanted)
+    term.answer(SETTINGS_STEP)  # no other settings: Enter takes "No"
     term.question(FIRST_PROFILE_STEP)
     term.send(CTRL_U + "Lockdown for Example" + ENTER)
     term.answer(FIRST_PROFILE_STEP + 1, "example.com")  # organization
@@ -104,7 +106,7 @@ def test_from_a_shipped_preset_enter_enter_change_enter(tmp_path: Path) -> None:
     term.answer(1)
     term.answer(2)
     answer_choices(term, {"update-channel": "preview"}, defaults=shipped["choices"])
-    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
+    for number in range(SETTINGS_STEP, STEPS + 1):
         term.answer(number)
     term.see("What now")
     term.send(ENTER)
