@@ -55,7 +55,7 @@ def check_value(catalog: Catalog, fleet: Fleet, spec: KeySpec, text: str) -> Che
     try:
         value = parse_text(text, spec)
     except ValueTypeError as error:
-        raise AnswerError(f"{text!r} {error}: {spec.domain}:{spec.name} takes {spec.allowed()}") from None
+        raise AnswerError(f"{text!r} {error} ({spec.domain}:{spec.name} takes {spec.allowed()})") from None
     probe = Preset(name="wizard", path=None, profile=ProfileMeta("wizard", CHECK_IDENTIFIER), fleet=fleet,
                    settings={spec.domain: {spec.name: value}})
     try:
