@@ -12,6 +12,7 @@ from profilegen.catalog import Catalog, load_catalog
 from profilegen.commands.options import open_catalog
 from profilegen.errors import UsageError, ValidationError
 from profilegen.pipeline import build_preset
+from profilegen.plisttypes import PlistValue
 from profilegen.preset import load_preset
 from profilegen.resolve import resolve
 from profilegen.values import parse_text
@@ -84,8 +85,8 @@ def test_bool_and_enum_keys_are_lists_of_their_values_with_the_enum_titles(catal
     ads = wizard.value_question(EDGE, "AdsSettingForIntrusiveAdsSites")
     assert [pick.title for pick in ads.picks][:2] == ["Allow ads on all sites (1)",
                                                       "Do not allow ads on sites with intrusive ads (2)"]
-    assert wizard.set_setting(EDGE, "AdsSettingForIntrusiveAdsSites", ads.accept("2")).value == 2
-    assert wizard.set_setting(EDGE, "AllowSurfGame", surf.accept("false")).value is False
+    assert wizard.set_setting(EDGE, "AdsSettingForIntrusiveAdsSites", str(ads.accept("2"))).value == 2
+    assert wizard.set_setting(EDGE, "AllowSurfGame", str(surf.accept("false"))).value is False
     assert wizard.preset().settings == {EDGE: {"AdsSettingForIntrusiveAdsSites": 2, "AllowSurfGame": False}}
     assert wizard.value_question(EDGE, "AdsSettingForIntrusiveAdsSites").default == "2"  # the value set
 
@@ -111,7 +112,8 @@ def test_values_of_every_type_read_back_through_set_s_parser(catalog: Catalog) -
     edge = catalog.domain(EDGE)
     assert edge is not None
     by_type = {spec.plist_type: spec for spec in edge.keys.values() if spec.enum is None}
-    samples = {"bool": False, "integer": 7, "string": " spaced ", "array": ["a", "b"], "dict": {"k": [1, True]}}
+    samples: dict[str, PlistValue] = {"bool": False, "integer": 7, "string": " spaced ", "array": ["a", "b"],
+                                      "dict": {"k": [1, True]}}
     for kind, value in samples.items():
         assert parse_text(value_text(value), by_type[kind]) == value
     assert value_text(datetime.datetime(2026, 1, 31)) == "2026-01-31T00:00:00Z"
