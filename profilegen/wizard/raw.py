@@ -119,7 +119,7 @@ def key_question(catalog: Catalog, domain: str, settings: RawSettings,
             title += f"  [set by {by_choices[(domain, name)]}]"
         picks.append(Pick(name, name, title, key_description(spec)))
     back = Pick("back", None, "Back: another domain")
-    return Question("settings:key", f"Which key of {schema.title}? (type to filter)", "", (*picks, back),
+    return Question("settings:key", f"Which key of {schema.title}?", "", (*picks, back),
                     picks[0].value if picks else None)
 
 
