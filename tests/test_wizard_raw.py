@@ -155,7 +155,7 @@ def test_the_plan_writes_the_settings_table_and_build_gives_the_same_bytes(tmp_p
     assert written["settings"] == {EDGE: {"AllowSurfGame": False, "PolicyRefreshRate": 3600000}}
     assert written["choices"] == dict(load_preset("office-telemetry-off").choices)
     summary = summary_text(plan)
-    assert f"Other settings:  {EDGE}:AllowSurfGame, {EDGE}:PolicyRefreshRate" in summary
+    assert f"Other settings: {EDGE}:AllowSurfGame, {EDGE}:PolicyRefreshRate" in summary
     assert (f"  {EDGE}\n    AllowSurfGame = false    (settings)\n"
             "    PolicyRefreshRate = 3600000    (settings)") in summary
     (tmp_path / "mine.toml").write_text(plan.preset_text)
