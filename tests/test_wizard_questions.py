@@ -36,7 +36,8 @@ def test_every_catalogue_choice_is_a_question_with_its_option_titles_and_leave_u
     data = tomllib.loads((REPO / "schemas" / "choices.toml").read_text(encoding="utf-8"))
     steps = wizard.steps()
     assert steps[:2] == ["license", "office_version"]
-    assert steps[2:-6] == [CHOICE_PREFIX + name for name in data]
+    assert steps[2:-7] == [CHOICE_PREFIX + name for name in data]
+    assert steps[-7] == "settings"
     assert steps[-6:] == ["display_name", "organization", "identifier", "scope", "payload_style", "removal"]
     for name, body in data.items():
         question = asked(wizard, CHOICE_PREFIX + name)
@@ -100,7 +101,7 @@ def test_a_choice_whose_every_option_fails_is_skipped_with_the_reason(tmp_path: 
                      'title = "On"\nrequires-license = "volume"\n'
                      'sets = [{ domain = "com.microsoft.office", key = "OfficeAutoSignIn", value = false }]\n')
     wizard = Wizard(load_catalog([], root=schemas))
-    assert wizard.steps()[-7] == "choice:volume-only"
+    assert wizard.steps()[-8] == "choice:volume-only"
     assert isinstance(wizard.question("choice:volume-only"), Question)
     wizard.answer("license", "subscription")
     skipped = wizard.question("choice:volume-only")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import REPO, run_cli
+from tests.conftest import PROFILEMANIFESTS
 from tests.defaults_replay import profile_settings
 from tests.wizard_terminal import (
     CTRL_C,
@@ -30,8 +31,10 @@ from tests.wizard_terminal import (
 
 CHOICES = shipped_choices()
 STEPS = step_count()
-FIRST_PROFILE_STEP = 3 + len(CHOICES)  # display name
+SETTINGS_STEP = 3 + len(CHOICES)  # "Add a setting for another preference domain?"
+FIRST_PROFILE_STEP = SETTINGS_STEP + 1  # display name
 LOCKDOWN = "office-volume-license-lockdown"
+EDGE = "com.microsoft.Edge"
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -59,6 +62,7 @@ def test_full_walk_through_writes_the_preset_and_outputs_build_reproduces(tmp_pa
     wanted = {"cloud-sign-in": "disabled", "crash-report-attachments": "never", "update-checks": "manual",
               "diagnostic-data": "none"}
     answer_choices(term, wanted)
+    term.answer(SETTINGS_STEP)  # no other settings: Enter takes "No"
     term.question(FIRST_PROFILE_STEP)
     term.send(CTRL_U + "Lockdown for Example" + ENTER)
     term.answer(FIRST_PROFILE_STEP + 1, "example.com")  # organization
@@ -104,7 +108,7 @@ def test_from_a_shipped_preset_enter_enter_change_enter(tmp_path: Path) -> None:
     term.answer(1)
     term.answer(2)
     answer_choices(term, {"update-channel": "preview"}, defaults=shipped["choices"])
-    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
+    for number in range(SETTINGS_STEP, STEPS + 1):
         term.answer(number)
     term.see("What now")
     term.send(ENTER)
@@ -296,3 +300,79 @@ def test_save_must_name_a_toml_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--save office.txt: a preset is a .toml file (e.g. --save office.toml)" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_setting_of_an_imported_domain_is_added_checked_and_built(tmp_path: Path) -> None:
+    """Edge, imported from its ProfileManifests manifest: a boolean picked, an integer typed (refused twice)."""
+    catalog = tmp_path / "catalog"
+    done = run_cli("catalog", "import-manifests", str(PROFILEMANIFESTS / f"{EDGE}.plist"), "--into", str(catalog))
+    assert done.returncode == 0, done.stderr
+    term = Terminal("--catalog", str(catalog), "--save", "edge.toml", cwd=tmp_path)
+    for number in range(1, SETTINGS_STEP):
+        term.answer(number)
+    term.answer(SETTINGS_STEP, DOWN)  # yes, add a setting
+    term.see("Which preference domain?")
+    term.send("Microsoft Edge" + ENTER)  # typing filters the list by title
+    term.see("Which key of Microsoft Edge?")
+    term.send("(AllowSurfGame)" + ENTER)
+    term.see(f"Value for {EDGE}:AllowSurfGame")
+    term.send(DOWN + ENTER)  # from the schema's default, true, to false
+    term.see(f"Set {EDGE}:AllowSurfGame = false")
+    term.see(f"{EDGE}:AllowSurfGame = false")  # listed under "Other settings now"
+    term.answer(SETTINGS_STEP, DOWN)  # asked again: add another
+    term.see("Which preference domain?")
+    term.send("(com.microsoft.Edge)" + ENTER)
+    term.see("Which key of Microsoft Edge?")
+    term.send("(PolicyRefreshRate)" + ENTER)
+    term.see(f"Value for {EDGE}:PolicyRefreshRate")
+    term.send("soon" + ENTER)
+    term.see("'soon' is not an integer")
+    term.send(CTRL_U + "5" + ENTER)
+    term.see("5 is less than the minimum of 1800000")
+    term.send(CTRL_U + "3600000" + ENTER)
+    term.see(f"Set {EDGE}:PolicyRefreshRate = 3600000")
+    term.answer(SETTINGS_STEP)  # Enter: no more
+    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
+        term.answer(number)
+    term.see("Files to write")
+    term.see("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    screen = term.flat_text()
+    assert f"Other settings: {EDGE}:AllowSurfGame, {EDGE}:PolicyRefreshRate" in screen  # the summary
+    assert "PolicyRefreshRate = 3600000 (settings)" in screen
+
+    preset = tomllib.loads((tmp_path / "edge.toml").read_text())
+    assert preset["settings"] == {EDGE: {"AllowSurfGame": False, "PolicyRefreshRate": 3600000}}
+    assert "choices" not in preset
+    settings = profile_settings(plistlib.loads((tmp_path / "dist" / "edge.mobileconfig").read_bytes()))
+    assert settings == {EDGE: {"AllowSurfGame": False, "PolicyRefreshRate": 3600000}}
+    rebuilt = run_cli("build", "edge.toml", "--catalog", str(catalog), "--out", "rebuilt", cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert files_in(tmp_path / "rebuilt") == files_in(tmp_path / "dist")
+
+
+def test_settings_of_the_from_preset_are_listed_kept_and_one_removed(tmp_path: Path) -> None:
+    (tmp_path / "raw.toml").write_text('format = 1\n[profile]\nidentifier = "com.example.raw"\n'
+                                       '[settings."com.microsoft.autoupdate2"]\nChannelName = "Preview"\n'
+                                       'UpdateCheckInterval = 240\n')
+    term = Terminal("--from", "raw.toml", "--save", "kept.toml", cwd=tmp_path)
+    for number in range(1, SETTINGS_STEP):
+        term.answer(number)
+    term.see("Other settings now: com.microsoft.autoupdate2:ChannelName = Preview "
+             "com.microsoft.autoupdate2:UpdateCheckInterval = 240")
+    term.answer(SETTINGS_STEP, DOWN + DOWN)  # remove a setting
+    term.see("Which setting do you want to remove?")
+    term.send(UP + UP + ENTER)  # from "Back: remove nothing" up to the first, ChannelName
+    term.see("Removed com.microsoft.autoupdate2:ChannelName")
+    term.answer(SETTINGS_STEP)  # no more
+    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
+        term.answer(number)
+    term.see("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    written = tomllib.loads((tmp_path / "kept.toml").read_text())
+    assert written["settings"] == {"com.microsoft.autoupdate2": {"UpdateCheckInterval": 240}}
+    settings = profile_settings(plistlib.loads((tmp_path / "dist" / "kept.mobileconfig").read_bytes()))
+    assert settings == {"com.microsoft.autoupdate2": {"UpdateCheckInterval": 240}}
+    rebuilt_matches(tmp_path / "kept.toml", tmp_path / "dist", tmp_path)

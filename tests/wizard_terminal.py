@@ -27,7 +27,8 @@ def shipped_choices(schemas: Path = REPO / "schemas") -> dict[str, list[str]]:
 
 
 def step_count(schemas: Path = REPO / "schemas") -> int:
-    return 2 + len(shipped_choices(schemas)) + 6  # license and version, the choices, six profile questions
+    # license and version, the choices, "other settings", six profile questions
+    return 2 + len(shipped_choices(schemas)) + 1 + 6
 
 
 def moves(options: list[str], default: str | None, target: str | None) -> str:

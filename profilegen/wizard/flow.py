@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 
-from profilegen.catalog import Catalog
+from profilegen.catalog import Catalog, KeySpec
+from profilegen.plisttypes import PlistValue
 from profilegen.preset import Fleet, Preset, ProfileMeta
 from profilegen.wizard.questions import (
     REMOVAL_ALLOWED,
@@ -30,6 +31,17 @@ from profilegen.wizard.questions import (
     style_question,
     version_question,
 )
+from profilegen.wizard.raw import (
+    SETTINGS_STEP,
+    Checked,
+    RawSettings,
+    check_value,
+    domain_question,
+    key_question,
+    more_question,
+    remove_question,
+    value_question,
+)
 
 CHOICE_PREFIX = "choice:"
 BEFORE_CHOICES = ("license", "office_version")
@@ -45,11 +57,13 @@ class Wizard:
         self.base = base
         self.fixed_name = name or (base.name if base is not None else None)
         self.answers: dict[str, Answer] = {}
+        # raw settings, a base preset's first (kept unless removed): [settings."domain"] of the preset
+        self.settings: RawSettings = copy.deepcopy({d: dict(k) for d, k in base.settings.items()}) if base else {}
 
     # -- the questions ----------------------------------------------------------------------------
     def steps(self) -> list[str]:
         return [*BEFORE_CHOICES, *(CHOICE_PREFIX + name for name in self.catalog.choice_names()),
-                *AFTER_CHOICES]
+                SETTINGS_STEP, *AFTER_CHOICES]
 
     def question(self, key: str) -> Question | Skipped:
         default = self.value(key)
@@ -62,6 +76,8 @@ class Wizard:
             if choice is None:
                 raise KeyError(key)
             return choice_question(self.catalog, choice, self.fleet, default, key)
+        if key == SETTINGS_STEP:
+            return more_question(self.settings)
         text = default or ""
         builders = {"display_name": display_name_question, "organization": organization_question,
                     "identifier": identifier_question}
@@ -86,13 +102,58 @@ class Wizard:
     def misfit(self, key: str) -> str | None:
         """Why the current answer no longer fits its question (after an earlier answer changed), or None."""
         question = self.question(key)
-        if isinstance(question, Skipped):
+        if isinstance(question, Skipped) or key == SETTINGS_STEP:  # raw settings: checked as they are set
             return None
         try:
             question.accept(self.value(key))
         except AnswerError as error:
             return str(error)
         return None
+
+    # -- other settings (raw keys of any catalogue domain) ---------------------------------------
+    def domain_question(self, default: Answer = None) -> Question:
+        return domain_question(self.catalog, default)
+
+    def key_question(self, domain: str) -> Question:
+        return key_question(self.catalog, domain, self.settings, self._set_by_choices())
+
+    def value_question(self, domain: str, key: str) -> Question:
+        return value_question(self.catalog, self.fleet, self._spec(domain, key), self.settings.get(domain, {}).get(key))
+
+    def remove_question(self) -> Question:
+        return remove_question(self.settings)
+
+    def set_setting(self, domain: str, key: str, text: str) -> Checked:
+        """Set a key from its text (as `--set` reads it); AnswerError with the reason when it does not fit."""
+        checked = check_value(self.catalog, self.fleet, self._spec(domain, key), text)
+        self.settings.setdefault(domain, {})[key] = checked.value
+        return checked
+
+    def remove_setting(self, domain: str, key: str) -> PlistValue:
+        keys = self.settings.get(domain, {})
+        if key not in keys:
+            raise AnswerError(f"{domain}:{key} is not set")
+        value = keys.pop(key)
+        if not keys:
+            del self.settings[domain]
+        return value
+
+    def _spec(self, domain: str, key: str) -> KeySpec:
+        spec = self.catalog.key(domain, key)
+        if spec is None:
+            raise AnswerError(f"{domain}:{key} is not a key of the catalogue")
+        return spec
+
+    def _set_by_choices(self) -> dict[tuple[str, str], str]:
+        """(domain, key) -> the chosen option that sets it: the key list marks them."""
+        found: dict[tuple[str, str], str] = {}
+        for name in self.catalog.choice_names():
+            option_name = self.value(CHOICE_PREFIX + name)
+            choice = self.catalog.choice(name) if option_name is not None else None
+            option = choice.options.get(option_name) if choice is not None and option_name else None
+            if option is not None:
+                found.update({(effect.domain, effect.key): f"choice {option.label}" for effect in option.sets})
+        return found
 
     # -- answers and defaults ---------------------------------------------------------------------
     def value(self, key: str) -> Answer:
@@ -160,6 +221,6 @@ class Wizard:
             option = self.value(CHOICE_PREFIX + name)
             if option is not None:
                 choices[name] = option
-        settings = copy.deepcopy(base.settings) if base is not None else {}
+        settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
                       settings=settings)

@@ -63,6 +63,8 @@ def summary_text(plan: Plan) -> str:
     lines.append(f"            organization {meta.organization or '(none)'}, scope {meta.scope}, "
                  f"style {meta.payload_style}, removal {'disallowed' if meta.removal_disallowed else 'allowed'}")
     lines.append("  Choices:  " + (", ".join(f"{c} = {o}" for c, o in preset.choices.items()) or "(none)"))
+    raw = [f"{domain}:{key}" for domain, keys in preset.settings.items() for key in keys]
+    lines.append("  Other settings: " + (", ".join(raw) or "(none)"))
     lines += ["", "Settings per domain"]
     if not resolution.settings:
         lines.append("  (none: every choice is left unmanaged, the profile sets nothing)")

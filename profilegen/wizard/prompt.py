@@ -6,6 +6,7 @@ nothing written.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import textwrap
 from pathlib import Path
@@ -16,9 +17,11 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from prompt_toolkit.keys import Keys
 
 from profilegen.errors import ProfilegenError
+from profilegen.plisttypes import display
 from profilegen.wizard.flow import Wizard
 from profilegen.wizard.plan import Plan, make_plan, summary_text
 from profilegen.wizard.questions import Answer, AnswerError, Question, Skipped
+from profilegen.wizard.raw import MORE_NO, MORE_REMOVE, SETTINGS_STEP, removal_target, settings_lines
 
 _WRITE, _CHANGE, _ABORT, _BACK = "write", "change", "abort", "__back__"
 # questionary matches a select's answer by value, and None means "no value": stand-in for None answers.
@@ -68,13 +71,16 @@ def _say(text: str = "", style: str | None = None) -> None:
     questionary.print(text, style=style)
 
 
-def _select(message: str, choices: list[questionary.Choice], default: str | None) -> Any:
+def _select(message: str, choices: list[questionary.Choice], default: str | None, search: bool = False) -> Any:
+    """A list; with ``search``, typed letters filter it by title (long lists: a domain's keys)."""
+    instruction = "(arrow keys or type to filter, Enter; Esc cancels)" if search else "(arrow keys, Enter; Esc cancels)"
     question = questionary.select(message, choices=choices, default=default, use_shortcuts=False,
-                                  show_description=True, instruction="(arrow keys, Enter; Esc cancels)")
+                                  use_jk_keys=not search, use_search_filter=search,
+                                  show_description=True, instruction=instruction)
     return _cancellable(question).unsafe_ask()
 
 
-def ask(question: Question, number: str = "") -> Answer:
+def ask(question: Question, number: str = "", *, search: bool = False) -> Answer:
     """One question in the terminal; the answer is validated by the question before it returns."""
     message = f"{number}{question.prompt}"
     if question.explanation:
@@ -100,7 +106,7 @@ def ask(question: Question, number: str = "") -> Answer:
             disabled="not offered" if pick.unavailable else None,
             description=_wrapped(" ".join(notes)) if notes else None))
     default = _NONE if question.default is None else question.default
-    chosen = _select(message, choices, default)
+    chosen = _select(message, choices, default, search)
     value = question.accept(None if chosen == _NONE else chosen)
     for warning in question.pick(value).warnings:
         _say(_filled(f"Warning: {warning}", "  "), style="fg:ansiyellow")
@@ -108,12 +114,64 @@ def ask(question: Question, number: str = "") -> Answer:
 
 
 def ask_step(wizard: Wizard, key: str, number: str = "") -> None:
+    if key == SETTINGS_STEP:
+        _other_settings(wizard, number)
+        return
     question = wizard.question(key)
     if isinstance(question, Skipped):
         _say("\n" + _filled(f"{number}{question.prompt}: not asked: {question.reason}"), style="fg:ansiyellow")
         wizard.skip(key)
         return
     wizard.answer(key, ask(question, number))
+
+
+def _other_settings(wizard: Wizard, number: str) -> None:
+    """Raw settings of any catalogue domain, added, changed or removed until the admin says no more."""
+    first = True
+    while True:
+        lines = settings_lines(wizard.settings)
+        if lines:
+            _say("\nOther settings now:\n" + "\n".join(_filled(line, "  ") for line in lines))
+        question = wizard.question(SETTINGS_STEP)
+        assert isinstance(question, Question)
+        action = ask(question if first else dataclasses.replace(question, explanation=""), number)
+        first = False
+        if action == MORE_NO:
+            return
+        if action == MORE_REMOVE:
+            target = ask(wizard.remove_question())
+            if target is not None:
+                domain, key = removal_target(target)
+                wizard.remove_setting(domain, key)
+                _say(f"  Removed {domain}:{key}", style="fg:ansigreen")
+        else:
+            _add_setting(wizard)
+
+
+def _add_setting(wizard: Wizard) -> None:
+    """Domain, key, value; "back" from a key returns to the domains, from a value to the loop's question."""
+    domain: Answer = None
+    while True:
+        domain = ask(wizard.domain_question(domain), search=True)
+        if domain is None:
+            return
+        key = ask(wizard.key_question(domain), search=True)
+        if key is not None:
+            break
+    question = wizard.value_question(domain, key)
+    while True:
+        text = ask(question)
+        if text is None:
+            return
+        try:
+            checked = wizard.set_setting(domain, key, text)
+        except AnswerError as error:  # a listed value the schema refuses: shown, and the list again
+            _say(_filled(str(error), "  "), style="fg:ansired")
+            continue
+        for note in checked.notes:
+            _say(_filled(note, "  "), style="fg:ansiyellow")
+        _say(f"  Set {domain}:{key} = {display(checked.value)}", style="fg:ansigreen")
+        return
 
 
 def _recheck_after(wizard: Wizard, changed: str) -> None:
@@ -130,7 +188,11 @@ def _change(wizard: Wizard) -> None:
     choices = []
     for key in wizard.steps():
         question = wizard.question(key)
-        answer = "not asked" if isinstance(question, Skipped) else question.describe(wizard.value(key))
+        if key == SETTINGS_STEP:
+            count = len(settings_lines(wizard.settings))
+            answer = f"{count} setting(s)" if count else "none"
+        else:
+            answer = "not asked" if isinstance(question, Skipped) else question.describe(wizard.value(key))
         choices.append(questionary.Choice(title=f"{question.prompt}: {answer}", value=key))
     choices.append(questionary.Choice(title="Back to the summary", value=_BACK))
     key = _select("Which answer do you want to change?", choices, _BACK)

@@ -35,7 +35,7 @@ UNMANAGED = "unmanaged"
 UNKNOWN = "unknown"
 REMOVAL_ALLOWED = "allowed"
 REMOVAL_DISALLOWED = "disallowed"
-_CHECK_IDENTIFIER = "com.example.profilegen-wizard"
+CHECK_IDENTIFIER = "com.example.profilegen-wizard"
 
 
 class AnswerError(ValueError):
@@ -128,7 +128,7 @@ class Skipped:
 
 def _through_preset(profile: dict[str, object]) -> ProfileMeta:
     try:
-        return parse_preset({"profile": {"identifier": _CHECK_IDENTIFIER, **profile}}, name="wizard").profile
+        return parse_preset({"profile": {"identifier": CHECK_IDENTIFIER, **profile}}, name="wizard").profile
     except ValidationError as error:
         raise AnswerError(error.render()) from None
 
@@ -218,7 +218,7 @@ def version_question(catalog: Catalog, default: Answer) -> Question:
 
 def _option_pick(catalog: Catalog, option: Option, fleet: Fleet) -> Pick:
     """The option as a pick: unavailable when resolving it alone fails, its warnings otherwise."""
-    probe = Preset(name="wizard", path=None, profile=ProfileMeta("wizard", _CHECK_IDENTIFIER), fleet=fleet,
+    probe = Preset(name="wizard", path=None, profile=ProfileMeta("wizard", CHECK_IDENTIFIER), fleet=fleet,
                    choices={option.choice: option.name})
     warnings: list[str] = [option.warning] if option.warning else []
     try:
