@@ -477,92 +477,31 @@ def test_choice_and_option_names_as_in_core_api() -> None:
         assert list(CHOICES_DATA[name]["options"]) == options, name
 
 
+_EFFECT = {"domain": "com.microsoft.Word", "key": "K", "value": 1}
+
+
+def _choices_with(option: dict[str, Any], name: str = "x") -> dict[str, Any]:
+    """A one-choice, one-option choices document; ``option`` adds to (or replaces) the option's fields."""
+    return {name: {"title": "t", "description": "d",
+                   "options": {"a": {"title": "t", "description": "d", "sets": [_EFFECT], **option}}}}
+
+
+def _without_sets() -> dict[str, Any]:
+    broken = _choices_with({})
+    del broken["x"]["options"]["a"]["sets"]
+    return broken
+
+
 @pytest.mark.parametrize(
     "broken",
     [
-        {"x": {"title": "t", "description": "d", "options": {"a": {"title": "t", "description": "d"}}}},
-        {
-            "x": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K"}],
-                    }
-                },
-            }
-        },
-        {
-            "x": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "warnings": "typo",
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K", "value": 1}],
-                    }
-                },
-            }
-        },
-        {
-            "x": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "requires-license": "retail",
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K", "value": 1}],
-                    }
-                },
-            }
-        },
-        {
-            "x": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "silences": ["Sign In"],
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K", "value": 1}],
-                    }
-                },
-            }
-        },
-        {
-            "x": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "app-min": "16.x",
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K", "value": 1}],
-                    }
-                },
-            }
-        },
-        {
-            "Cloud_Sign_In": {
-                "title": "t",
-                "description": "d",
-                "options": {
-                    "a": {
-                        "title": "t",
-                        "description": "d",
-                        "sets": [{"domain": "com.microsoft.Word", "key": "K", "value": 1}],
-                    }
-                },
-            }
-        },
+        _without_sets(),
+        _choices_with({"sets": [{"domain": "com.microsoft.Word", "key": "K"}]}),
+        _choices_with({"warnings": "typo"}),
+        _choices_with({"requires-license": "retail"}),
+        _choices_with({"silences": ["Sign In"]}),
+        _choices_with({"app-min": "16.x"}),
+        _choices_with({}, name="Cloud_Sign_In"),
     ],
     ids=[
         "no-sets",
@@ -576,6 +515,10 @@ def test_choice_and_option_names_as_in_core_api() -> None:
 )
 def test_choices_meta_schema_rejects_broken_choices(broken: dict[str, Any]) -> None:
     assert not Draft202012Validator(CHOICES_META).is_valid(broken)
+
+
+def test_the_unbroken_form_of_those_choices_is_valid() -> None:
+    assert Draft202012Validator(CHOICES_META).is_valid(_choices_with({}))
 
 
 @pytest.mark.parametrize(("choice", "option"), [(c, o) for c, opts in CHOICES.items() for o in opts])
