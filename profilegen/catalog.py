@@ -260,29 +260,37 @@ def _read_choices_text(path: Path) -> str:
         raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
 
 
-def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
+def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
+    return Option(
+        choice=choice,
+        name=name,
+        title=str(body.get("title", name)),
+        description=str(body.get("description", "")),
+        warning=body.get("warning"),
+        requires_license=body.get("requires-license"),
+        app_min=body.get("app-min"),
+        app_max=body.get("app-max"),
+        silences=tuple(body.get("silences", ())),
+        sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
+    )
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", path=path) from None
+
+
+def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
+    data = _parse_toml(text, path)
     choices: dict[str, Choice] = {}
     for name, body in data.items():
         if not isinstance(body, dict):
             raise InputError(f"choice {name!r} must be a table", path=path)
         options: dict[str, Option] = {}
         for option_name, option in body.get("options", {}).items():
-            options[option_name] = Option(
-                choice=name,
-                name=option_name,
-                title=str(option.get("title", option_name)),
-                description=str(option.get("description", "")),
-                warning=option.get("warning"),
-                requires_license=option.get("requires-license"),
-                app_min=option.get("app-min"),
-                app_max=option.get("app-max"),
-                silences=tuple(option.get("silences", ())),
-                sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in option.get("sets", ())),
-            )
+            options[option_name] = _option(name, option_name, option)
         choices[name] = Choice(
             name=name,
             title=str(body.get("title", name)),
@@ -293,21 +301,30 @@ def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
     return choices
 
 
-_TABLE_HEADER = re.compile(r"^\[([A-Za-z0-9_-]+)(?:\.[^\]]*)?\]\s*(?:#.*)?$", re.MULTILINE)
+_TABLE_HEADER = re.compile(r"^\[([A-Za-z0-9_-]+)(\.[^\]]*)?\]\s*(?:#.*)?$", re.MULTILINE)
+_OPTION_TABLE = ".options."
 
 
-def split_choices(text: str) -> dict[str, str]:
-    """choices.toml cut into one TOML text per choice (its table and sub-tables), without parsing it.
+def split_tables(text: str) -> dict[str, dict[str, str]]:
+    """choices.toml cut into its tables, by choice then by the rest of the header ("" for the choice's own
+    table, ".options.NAME" for an option), without parsing it.
 
     tomllib is pure Python: parsing the whole file costs more than the rest of a build, so a build parses
-    only the choices its preset names. A test checks that the pieces parse to the whole.
+    only the option tables its preset names. A test checks that the pieces parse to the whole.
     """
-    pieces: dict[str, list[str]] = {}
+    tables: dict[str, dict[str, str]] = {}
     headers = list(_TABLE_HEADER.finditer(text))
     for i, header in enumerate(headers):
         end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
-        pieces.setdefault(header.group(1), []).append(text[header.start():end])
-    return {name: "".join(parts) for name, parts in pieces.items()}
+        rest = header.group(2) or ""
+        chunks = tables.setdefault(header.group(1), {})
+        chunks[rest] = chunks.get(rest, "") + text[header.start():end]
+    return tables
+
+
+def split_choices(text: str) -> dict[str, str]:
+    """One TOML text per choice: its table and all its sub-tables."""
+    return {name: "".join(chunks.values()) for name, chunks in split_tables(text).items()}
 
 
 class Catalog:
@@ -370,21 +387,40 @@ class Catalog:
         return schema.keys.get(key) if schema is not None else None
 
     @cached_property
-    def _choice_texts(self) -> dict[str, str]:
+    def _choice_tables(self) -> dict[str, dict[str, str]]:
         if self._choices_path is None or not self._choices_path.is_file():
             return {}
-        return split_choices(_read_choices_text(self._choices_path))
+        return split_tables(_read_choices_text(self._choices_path))
 
     def choice_names(self) -> list[str]:
-        return list(self._choice_texts)
+        return list(self._choice_tables)
+
+    def option_names(self, choice: str) -> list[str]:
+        tables = self._choice_tables.get(choice, {})
+        names = [rest[len(_OPTION_TABLE):] for rest in tables if rest.startswith(_OPTION_TABLE)]
+        if names and all(name.replace("-", "").isalnum() for name in names):
+            return names
+        found = self.choice(choice)  # options written some other way: read the whole choice
+        return list(found.options) if found is not None else []
+
+    def option(self, choice: str, name: str) -> Option | None:
+        """One option, parsing only its own table when it has one (what a build needs)."""
+        text = self._choice_tables.get(choice, {}).get(f"{_OPTION_TABLE}{name}")
+        if text is not None and self._choices_path is not None:
+            body = _parse_toml(text, self._choices_path).get(choice, {}).get("options", {}).get(name)
+            if isinstance(body, dict) and "." not in name:
+                return _option(choice, name, body)
+        found = self.choice(choice)
+        return found.options.get(name) if found is not None else None
 
     def choice(self, name: str) -> Choice | None:
         """One choice, parsing only its part of choices.toml."""
         if name not in self._parsed_choices:
-            text = self._choice_texts.get(name)
+            chunks = self._choice_tables.get(name)
             path = self._choices_path
             self._parsed_choices[name] = (
-                _parse_choices(text, path).get(name) if text is not None and path is not None else None)
+                _parse_choices("".join(chunks.values()), path).get(name)
+                if chunks is not None and path is not None else None)
         return self._parsed_choices[name]
 
     def choices(self) -> dict[str, Choice]:

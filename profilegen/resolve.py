@@ -107,16 +107,16 @@ class _Resolver:
     # -- choices -------------------------------------------------------------------------------
     def apply_choices(self) -> None:
         for choice_name, option_name in self.preset.choices.items():
-            choice = self.catalog.choice(choice_name)
-            if choice is None:
+            if choice_name not in self.catalog.choice_names():
                 close = difflib.get_close_matches(choice_name, self.catalog.choice_names(), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "`profilegen catalog --choices` lists them"
+                hint = f"did you mean {close[0]!r}?" if close else "`profilegen catalog choices` lists them"
                 self.errors.append(f"unknown choice {choice_name!r} ({hint})")
                 continue
-            option = choice.options.get(option_name)
+            option = self.catalog.option(choice_name, option_name)
             if option is None:
+                names = self.catalog.option_names(choice_name)
                 self.errors.append(f"choices.{choice_name} = {option_name!r} is not an option "
-                                   f"(use one of {', '.join(map(repr, choice.options))})")
+                                   f"(use one of {', '.join(map(repr, names))})")
                 continue
             self.chosen[choice_name] = option
             self.check_option(option)

@@ -199,8 +199,15 @@ def test_choices_split_per_choice_parse_to_the_whole_file() -> None:
 
     text = (schemas_dir() / "choices.toml").read_text()
     pieces = split_choices(text)
-    assert {name: tomllib.loads(piece)[name] for name, piece in pieces.items()} == tomllib.loads(text)
-    assert list(pieces) == list(tomllib.loads(text))
+    whole = tomllib.loads(text)
+    assert {name: tomllib.loads(piece)[name] for name, piece in pieces.items()} == whole
+    assert list(pieces) == list(whole)
+    shipped = load_catalog()
+    for name, body in whole.items():  # each option read from its own table alone equals the whole file's
+        assert shipped.option_names(name) == list(body["options"])
+        for option_name in body["options"]:
+            alone = shipped.option(name, option_name)
+            assert alone is not None and alone == shipped.choices()[name].options[option_name]
 
 
 def test_every_choice_value_passes_the_runtime_validator() -> None:
