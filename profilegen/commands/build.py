@@ -7,14 +7,16 @@ from pathlib import Path
 
 import typer
 
-from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
-from profilegen.commands.signing import (
+from profilegen.commands.options import (
     ALLOW_EXPIRED_OPTION,
+    CATALOG_OPTION,
     CERT_OPTION,
     CHAIN_OPTION,
     KEY_OPTION,
     P12_OPTION,
     PASSWORD_ENV_OPTION,
+    SET_OPTION,
+    open_catalog,
 )
 
 

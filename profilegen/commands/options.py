@@ -17,6 +17,28 @@ CATALOG_OPTION: Any = typer.Option(
 SET_OPTION: Any = typer.Option(
     [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key (repeatable); typed by the catalogue.")
 
+# The signing identity, for `sign` and `build --sign`.
+CERT_OPTION: Any = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
+KEY_OPTION: Any = typer.Option(
+    None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted)."
+)
+CHAIN_OPTION: Any = typer.Option(
+    [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
+)
+P12_OPTION: Any = typer.Option(
+    None, "--p12", help="Identity exported from Keychain (.p12), instead of --cert/--key.", metavar="FILE"
+)
+PASSWORD_ENV_OPTION: Any = typer.Option(
+    None,
+    "--password-env",
+    help="Name of the environment variable holding the p12 password or key passphrase "
+    "(else asked without echo on a terminal).",
+    metavar="VAR",
+)
+ALLOW_EXPIRED_OPTION: Any = typer.Option(
+    False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
+)
+
 
 def open_catalog(user_dir: Path | None) -> Catalog:
     """The shipped catalogue, with the user catalogue consulted only for domains it does not ship."""

@@ -1,6 +1,6 @@
 """`profilegen sign`, `verify` and `unsign`. Only typer here; the work is imported inside each command.
 
-The identity options (CERT_OPTION ... ALLOW_EXPIRED_OPTION) are public so `build --sign` can reuse them.
+The identity options live in profilegen/commands/options.py, shared with `build --sign`.
 """
 
 from __future__ import annotations
@@ -9,34 +9,21 @@ from pathlib import Path
 
 import typer
 
+from profilegen.commands.options import (
+    ALLOW_EXPIRED_OPTION,
+    CERT_OPTION,
+    CHAIN_OPTION,
+    KEY_OPTION,
+    P12_OPTION,
+    PASSWORD_ENV_OPTION,
+)
+
 MAX_PROFILE_BYTES = 16 * 1024 * 1024
-
-CERT_OPTION = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
-KEY_OPTION = typer.Option(
-    None, "--key", metavar="KEY.pem", help="Its private key, PEM (asks for a passphrase if encrypted)."
-)
-CHAIN_OPTION = typer.Option(
-    [], "--chain", help="Intermediate certificate(s), PEM; repeat for more.", metavar="CHAIN.pem"
-)
-P12_OPTION = typer.Option(
-    None, "--p12", help="Identity exported from Keychain (.p12), instead of --cert/--key.", metavar="FILE"
-)
-PASSWORD_ENV_OPTION = typer.Option(
-    None,
-    "--password-env",
-    help="Name of the environment variable holding the p12 password or key passphrase "
-    "(else asked without echo on a terminal).",
-    metavar="VAR",
-)
-
 
 _SIGN_IN = typer.Argument(
     ..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist)."
 )
 _SIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to write the signed profile (DER).")
-ALLOW_EXPIRED_OPTION = typer.Option(
-    False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
-)
 _RESIGN = typer.Option(False, "--resign", help="Replace the signature of a signed profile.")
 _FORCE = typer.Option(False, "--force", help="Overwrite the output if it exists.")
 
