@@ -10,12 +10,12 @@ import uuid
 from typing import Any, NamedTuple
 
 from profilegen.catalog import Catalog
+from profilegen.limits import MCX_TYPE
 from profilegen.preset import PayloadPin, ProfileMeta
 from profilegen.resolve import Resolution
 
 # Fixed namespace for profilegen's uuid5 identifiers: never change it, or every deployed UUID changes.
 NAMESPACE = uuid.UUID("5d7f3a52-9a0e-4b55-8a57-2f3b0d1c6e41")
-MCX_TYPE = "com.apple.ManagedClient.preferences"
 
 
 def _sha1(data: bytes) -> bytes:

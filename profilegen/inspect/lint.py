@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from profilegen.errors import InputError
 from profilegen.inspect.cms import INVALID_PREFIX
 from profilegen.inspect.findings import Finding, finding
-from profilegen.inspect.model import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS, Payload, Profile, extract
+from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile, extract
 from profilegen.inspect.nodes import Node
 from profilegen.inspect.read import Document, load
+from profilegen.limits import INTUNE_MAX_BYTES, MCX_MODES, MCX_TYPE
 
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
-INTUNE_MAX_BYTES = 1_000_000
 UUID_FORM = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 TOP_REQUIRED = ("PayloadContent", "PayloadIdentifier", "PayloadType", "PayloadUUID", "PayloadVersion")
 PAYLOAD_REQUIRED = ("PayloadIdentifier", "PayloadType", "PayloadUUID", "PayloadVersion")

@@ -14,9 +14,8 @@ from typing import Any
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Node
 from profilegen.inspect.read import Document
+from profilegen.limits import MCX_MODES, MCX_TYPE
 
-MCX_TYPE = "com.apple.ManagedClient.preferences"
-MCX_MODES = ("Forced", "Set-Once")
 # Keys every payload may carry that are about the payload, not settings.
 PAYLOAD_KEYS = frozenset(
     {

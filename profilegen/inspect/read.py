@@ -12,9 +12,9 @@ from profilegen.errors import InputError
 from profilegen.inspect.cms import Signer, unwrap
 from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
+from profilegen.limits import UTF8_BOM
 
 MAX_BYTES = 10 * 1024 * 1024  # ten times what Intune accepts; bigger files are refused unread
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass

@@ -6,17 +6,11 @@ import plistlib
 from typing import Any
 
 from profilegen.errors import InputError, ValidationError
+from profilegen.limits import INTUNE_MAX_BYTES, MCX_TYPE, UTF8_BOM
 from profilegen.plisttypes import PlistValue, Settings
+from profilegen.signing import is_signed
 
-INTUNE_MAX_BYTES = 1_000_000
-MCX_TYPE = "com.apple.ManagedClient.preferences"
 _MAX_PROFILE_BYTES = 10 * 1024 * 1024
-_UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def is_signed(data: bytes) -> bool:
-    """A signed profile is DER CMS: an ASN.1 SEQUENCE, first byte 0x30 (a plist starts with '<' or 'b')."""
-    return data[:1] == b"\x30"
 
 
 def refuse_signed(data: bytes, source: str, mdm: str) -> None:
@@ -70,7 +64,7 @@ def refuse_for_intune(data: bytes, source: str) -> None:
             f"the profile is {len(data):,} bytes; Intune takes at most {INTUNE_MAX_BYTES:,}",
             path=source, hint="split it with --split, or leave out keys",
         )
-    if data.startswith(_UTF8_BOM):
+    if data.startswith(UTF8_BOM):
         raise InputError("the profile starts with a byte-order mark, which Intune refuses "
                          "(\"Must be a well formed XML string\")", path=source,
                          hint="save it as UTF-8 without a BOM")

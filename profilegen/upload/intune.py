@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from profilegen.errors import InputError, RemoteError, UsageError
+from profilegen.limits import INTUNE_MAX_BYTES
 from profilegen.plisttypes import Settings
 from profilegen.render import intune_plist
 from profilegen.upload.auth import AuthorizedSession
-from profilegen.upload.checks import INTUNE_MAX_BYTES, refuse_for_intune
+from profilegen.upload.checks import refuse_for_intune
 from profilegen.upload.http import Request, Response, UncertainOutcome
 from profilegen.upload.result import UploadResult
 
