@@ -59,6 +59,15 @@ class Fleet(NamedTuple):
 
     license: str | None = None
     office_version: str | None = None
+    mau_version: str | None = None  # Microsoft AutoUpdate's own versions (4.x): its keys are versioned by them
+
+    def version_of(self, versioned_by: str | None) -> tuple[str, str] | None:
+        """(product name, the fleet's oldest version) for a domain's x-versioned-by, when the preset says."""
+        if versioned_by == "office" and self.office_version:
+            return "Office for Mac", self.office_version
+        if versioned_by == "mau" and self.mau_version:
+            return "Microsoft AutoUpdate", self.mau_version
+        return None
 
 
 class Preset(NamedTuple):
@@ -203,11 +212,14 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
 
 def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:
     reader = _Reader(table, "fleet", path)
-    reader.check_fields(("license", "office_version"))
-    version = reader.optional_text("office_version")
-    if version is not None and not VERSION_FORM.match(version):
-        raise reader.fail(f"fleet.office_version {version!r} is not a version", 'write it like "16.28"')
-    return Fleet(license=reader.one_of("license", LICENSES, None), office_version=version)
+    reader.check_fields(("license", "office_version", "mau_version"))
+    versions = {}
+    for name, example in (("office_version", "16.28"), ("mau_version", "4.12")):
+        version = reader.optional_text(name)
+        if version is not None and not VERSION_FORM.match(version):
+            raise reader.fail(f"fleet.{name} {version!r} is not a version", f'write it like "{example}"')
+        versions[name] = version
+    return Fleet(license=reader.one_of("license", LICENSES, None), **versions)
 
 
 def toml_to_plist(value: object, where: str, path: Path | None) -> PlistValue:
@@ -289,7 +301,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
         }
     document: dict[str, Any] = {"format": FORMAT, "profile": profile}
     fleet = {k: v for k, v in (("license", preset.fleet.license),
-                               ("office_version", preset.fleet.office_version)) if v}
+                               ("office_version", preset.fleet.office_version),
+                               ("mau_version", preset.fleet.mau_version)) if v}
     if fleet:
         document["fleet"] = fleet
     if preset.choices:

@@ -246,19 +246,20 @@ class _Resolver:
             # a choice's own note already explains the values it sets
             self.note("info", "deprecated-value",
                       f"{ident} = {value!r}: {spec.deprecated_values[value]}", spec.domain, spec.name)
-        version = self.preset.fleet.office_version
         schema = self.catalog.domain(spec.domain)
-        if not version or schema is None or schema.versioned_by != "office" or parse_version(version) is None:
+        known = self.preset.fleet.version_of(schema.versioned_by) if schema is not None else None
+        if known is None or parse_version(known[1]) is None:
             return
+        product, version = known
         replacement = f"; use {spec.replaced_by} instead" if spec.replaced_by else ""
         if spec.app_min and before(version, spec.app_min):
-            self.note("warning", "version-too-old", f"{ident} needs Office for Mac {spec.app_min} or later; "
+            self.note("warning", "version-too-old", f"{ident} needs {product} {spec.app_min} or later; "
                       f"the fleet's oldest is {version}", spec.domain, spec.name)
         if spec.app_max and before(spec.app_max, version):
-            self.note("warning", "key-retired", f"{ident} last works in Office for Mac {spec.app_max}; "
+            self.note("warning", "key-retired", f"{ident} last works in {product} {spec.app_max}; "
                       f"the fleet's oldest is {version}{replacement}", spec.domain, spec.name)
         elif spec.deprecated_in and not before(version, spec.deprecated_in):
-            self.note("info", "key-deprecated", f"{ident} is deprecated from Office for Mac "
+            self.note("info", "key-deprecated", f"{ident} is deprecated from {product} "
                       f"{spec.deprecated_in}{replacement}", spec.domain, spec.name)
 
 

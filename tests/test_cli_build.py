@@ -246,3 +246,17 @@ def test_errors_in_a_shipped_preset_name_it_not_its_installed_path(tmp_path: Pat
         "profilegen: error: shipped preset office-privacy-zero: com.microsoft.office:DiagnosticDataTypePreference = "
         'Zero (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
         '"ZeroDiagnosticData"\n')
+
+
+def test_mau_version_checks_autoupdate_keys_by_autoupdate_versions(tmp_path: Path) -> None:
+    preset = write(tmp_path, "mau.toml", 'format = 1\n[profile]\nidentifier = "com.example.mau"\n'
+                   '[fleet]\nmau_version = "4.20"\n[choices]\nusage-telemetry = "off"\n')
+    done = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert ("warning: com.microsoft.autoupdate2:SendAllTelemetryEnabled last works in Microsoft AutoUpdate 4.11; "
+            "the fleet's oldest is 4.20") in done.stdout
+    assert "com.microsoft.Word:SendAllTelemetryEnabled last works" not in done.stdout  # no Office version given
+    bad = write(tmp_path, "bad.toml", 'format = 1\n[profile]\nidentifier = "com.example.mau"\n'
+                '[fleet]\nmau_version = "four"\n')
+    done = run_cli("build", str(bad), "--out", str(tmp_path / "out2"))
+    assert done.returncode == 4 and "fleet.mau_version 'four' is not a version" in done.stderr

@@ -198,3 +198,14 @@ def test_the_plan_builds_the_saved_text_with_builds_code(tmp_path: Path) -> None
     assert "    HowToCheck = Manual    (choice update-checks = 'manual')\n" in summary
     assert f"{tmp_path / 'mine.toml'}    (exists)" in summary
     assert "Stops only 'Usage' telemetry" in summary
+
+
+def test_from_preset_keeps_the_mau_version_the_wizard_does_not_ask(tmp_path: Path) -> None:
+    from profilegen.catalog import load_catalog
+    from profilegen.preset import load_preset
+    from profilegen.wizard.flow import Wizard
+
+    path = tmp_path / "mau.toml"
+    path.write_text('format = 1\n[profile]\nidentifier = "com.example.mau"\n[fleet]\nmau_version = "4.20"\n')
+    wizard = Wizard(load_catalog(), load_preset(str(path)), name="mau")
+    assert wizard.fleet.mau_version == "4.20"

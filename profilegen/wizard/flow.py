@@ -184,7 +184,10 @@ class Wizard:
 
     @property
     def fleet(self) -> Fleet:
-        return Fleet(license=self.value("license"), office_version=self.value("office_version"))
+        # not asked (the wizard asks the Office version only): kept from --from
+        mau_version = self.base.fleet.mau_version if self.base is not None else None
+        return Fleet(license=self.value("license"), office_version=self.value("office_version"),
+                     mau_version=mau_version)
 
     @property
     def name(self) -> str:
