@@ -1,7 +1,7 @@
 """The catalogue data itself: domain files, their meta-schema, choices.toml and its meta-schema.
 
 Checked with jsonschema's Draft 2020-12 validator (a test extra), against the facts of shared/FACTS.md
-section 1, the endpoint sections of core-api.md and Microsoft's own sample profiles.
+section 1, the endpoint sections of the founding document and Microsoft's own sample profiles.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ FACTS_DETAILS: list[tuple[str, str, dict[str, Any]]] = [
     (OFFICE, "InstallDefender", {"x-app-min": "16.75", "x-profile-only": True}),
 ]
 
-# core-api.md: choice names and their options, in this order.
+# The choice names and their options, in this order (presets and the wizard depend on them).
 CHOICES: dict[str, list[str]] = {
     "cloud-sign-in": ["disabled", "enabled"],
     "usage-telemetry": ["off", "on"],
@@ -135,7 +135,7 @@ CHOICES: dict[str, list[str]] = {
     "office-auto-sign-in": ["on", "off"],
 }
 
-# core-api.md: one endpoint section per bold heading of the network-requests document.
+# One endpoint section per bold heading of the network-requests document.
 SECTION_IDS = {
     "installation-and-updates",
     "first-app-launch",
@@ -471,7 +471,7 @@ def test_choice_sources_exist_and_urls_are_https() -> None:
                 assert source.startswith("https://"), source
 
 
-def test_choice_and_option_names_as_in_core_api() -> None:
+def test_choice_and_option_names_are_the_documented_ones() -> None:
     assert list(CHOICES_DATA) == list(CHOICES)
     for name, options in CHOICES.items():
         assert list(CHOICES_DATA[name]["options"]) == options, name

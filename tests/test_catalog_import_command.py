@@ -1,4 +1,4 @@
-"""`catalog import-manifests` through typer, on a catalog group like the lead's."""
+"""`catalog import-manifests` through typer, on a stand-in for the catalog group."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def make_app() -> typer.Typer:
 
     @catalog_app.callback(invoke_without_command=True)
     def catalog() -> None:
-        """A stand-in for the lead's `catalog` group."""
+        """A stand-in for profilegen's `catalog` group."""
 
     catalog_import.attach(catalog_app)
     app.add_typer(catalog_app, name="catalog")

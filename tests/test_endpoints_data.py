@@ -21,7 +21,7 @@ DOCUMENT = REFERENCE / "office-for-mac-network-requests.md"
 DATA = REPO / "schemas" / "endpoints.toml"
 ALL_APPS = ["W", "X", "P", "O", "N"]
 
-# The section ids of core-api.md, one per bold heading of the document, in its order.
+# The endpoint section ids, one per bold heading of the document, in its order.
 SECTION_IDS = {
     "Installation and updates": "installation-and-updates",
     "First app launch": "first-app-launch",
