@@ -35,6 +35,15 @@ def plist_type_of(value: object) -> str:
     raise TypeError(f"not a plist value: {type(value).__name__}")
 
 
+def fits(value: object, plist_type: str) -> bool:
+    """Whether a plist value may stand for ``plist_type`` (an integer may stand for a real)."""
+    try:
+        kind = plist_type_of(value)
+    except TypeError:
+        return False
+    return kind == plist_type or (plist_type == "real" and kind == "integer")
+
+
 def to_json(value: PlistValue) -> Any:
     """The JSON view a JSON Schema validator checks: dates as ISO 8601 text, data as base64 text."""
     if isinstance(value, datetime.datetime):

@@ -7,8 +7,6 @@ rest of the manifest. Only a manifest without a usable pfm_domain is refused (Ma
 
 from __future__ import annotations
 
-import base64
-import datetime
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -18,6 +16,7 @@ from typing import Any
 from profilegen.errors import InputError
 from profilegen.manifests import conditions
 from profilegen.manifests.vocabulary import PLIST_TYPES, is_unknown
+from profilegen.plisttypes import fits, to_json
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 IMPORTED_FROM = "ProfileManifests"
@@ -109,42 +108,6 @@ def _source(text: str) -> str:
 def _slug(text: str) -> str:
     """An app name as x-versioned-by takes it: "Microsoft AutoUpdate" -> "Microsoft-AutoUpdate"."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._") or "app"
-
-
-def to_json(value: Any) -> Any:
-    """A plist value as JSON: dates as ISO 8601 (UTC, ``Z``), data as base64."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): to_json(item) for key, item in value.items()}
-    return value
-
-
-def matches_plist_type(value: Any, plist_type: str) -> bool:
-    """Whether a raw plist value (from plistlib) has the given x-plist-type."""
-    if plist_type == "bool":
-        return isinstance(value, bool)
-    if plist_type == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if plist_type == "real":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if plist_type == "string":
-        return isinstance(value, str)
-    if plist_type == "date":
-        return isinstance(value, datetime.datetime)
-    if plist_type == "data":
-        return isinstance(value, bytes | bytearray)
-    if plist_type == "array":
-        return isinstance(value, list)
-    if plist_type == "dict":
-        return isinstance(value, Mapping)
-    return False
 
 
 def _text(value: Any) -> str:
@@ -398,7 +361,7 @@ class _KeyConverter:
         titles = spec.get("pfm_range_list_titles")
         titles_ok = isinstance(titles, list) and all(isinstance(t, str) for t in titles)
         if isinstance(range_list, list) and range_list:
-            if not all(matches_plist_type(value, target_type) for value in range_list):
+            if not all(fits(value, target_type) for value in range_list):
                 self._note(
                     notes,
                     "Allowed values (pfm_range_list) do not match the key's type: "
@@ -425,7 +388,7 @@ class _KeyConverter:
 
         if "pfm_default" in spec:
             default = spec["pfm_default"]
-            if matches_plist_type(default, plist_type):
+            if fits(default, plist_type):
                 schema["default"] = to_json(default)
             else:
                 self._note(
