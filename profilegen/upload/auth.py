@@ -83,7 +83,35 @@ def _lifetime(value: object, default: float) -> float:
     return float(value) if isinstance(value, int | float) and value > 0 else default
 
 
-class JamfClientCredentials(_CachedToken):
+class _ClientCredentials(_CachedToken):
+    """The OAuth 2.0 client-credentials grant (RFC 6749 section 4.4), as Jamf Pro and Entra ID take it."""
+
+    what: ClassVar[str]  # the subclasses say what is asked, and what to check when it is refused
+    hints: ClassVar[dict[int, str]]
+
+    def __init__(self, url: str, client_id: str, client_secret: Secret, transport: Transport, *,
+                 extra: Mapping[str, str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(transport, clock=clock)
+        self.url = url
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.extra = dict(extra or {})
+        transport.redact.add(client_secret)
+
+    def _fetch(self) -> tuple[Secret, float]:
+        body, shown = _form(
+            {"grant_type": "client_credentials", "client_id": self.client_id,
+             "client_secret": self.client_secret.reveal(), **self.extra},
+            "client_secret",
+        )
+        response = self._post(Request("POST", self.url, _FORM, body, shown_body=shown), self.what, self.hints)
+        if response is None:
+            return _DRY_RUN_TOKEN, float("inf")
+        token, data = self._answer(response, "access_token", self.what)
+        return token, _lifetime(data.get("expires_in"), 300.0)
+
+
+class JamfClientCredentials(_ClientCredentials):
     """A Jamf Pro API client (API Roles and Clients), preferred over a user account."""
 
     what = "get a Jamf Pro access token"
@@ -95,23 +123,7 @@ class JamfClientCredentials(_CachedToken):
 
     def __init__(self, base_url: str, client_id: str, client_secret: Secret, transport: Transport,
                  *, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(transport, clock=clock)
-        self.url = f"{base_url}/api/oauth/token"
-        self.client_id = client_id
-        self.client_secret = client_secret
-        transport.redact.add(client_secret)
-
-    def _fetch(self) -> tuple[Secret, float]:
-        body, shown = _form(
-            {"grant_type": "client_credentials", "client_id": self.client_id,
-             "client_secret": self.client_secret.reveal()},
-            "client_secret",
-        )
-        response = self._post(Request("POST", self.url, _FORM, body, shown_body=shown), self.what, self.hints)
-        if response is None:
-            return _DRY_RUN_TOKEN, float("inf")
-        token, data = self._answer(response, "access_token", self.what)
-        return token, _lifetime(data.get("expires_in"), 300.0)
+        super().__init__(f"{base_url}/api/oauth/token", client_id, client_secret, transport, clock=clock)
 
 
 class JamfUserToken(_CachedToken):
@@ -157,7 +169,7 @@ class JamfUserToken(_CachedToken):
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
 
 
-class EntraClientCredentials(_CachedToken):
+class EntraClientCredentials(_ClientCredentials):
     """An app registration in Microsoft Entra ID with a client secret (OAuth client credentials)."""
 
     what = "get a Microsoft Graph token from Entra ID"
@@ -171,27 +183,11 @@ class EntraClientCredentials(_CachedToken):
     def __init__(self, authority_url: str, tenant: str, *, graph_url: str, client_id: str,
                  client_secret: Secret, transport: Transport,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(transport, clock=clock)
         if not _TENANT.match(tenant):
             raise UsageError(f"--tenant {tenant!r} is not a tenant ID or domain",
                              hint="use the directory (tenant) ID or e.g. contoso.onmicrosoft.com")
-        self.url = f"{authority_url}/{quote(tenant, safe='')}/oauth2/v2.0/token"
-        self.scope = f"{graph_url}/.default"
-        self.client_id = client_id
-        self.client_secret = client_secret
-        transport.redact.add(client_secret)
-
-    def _fetch(self) -> tuple[Secret, float]:
-        body, shown = _form(
-            {"grant_type": "client_credentials", "client_id": self.client_id,
-             "client_secret": self.client_secret.reveal(), "scope": self.scope},
-            "client_secret",
-        )
-        response = self._post(Request("POST", self.url, _FORM, body, shown_body=shown), self.what, self.hints)
-        if response is None:
-            return _DRY_RUN_TOKEN, float("inf")
-        token, data = self._answer(response, "access_token", self.what)
-        return token, _lifetime(data.get("expires_in"), 300.0)
+        super().__init__(f"{authority_url}/{quote(tenant, safe='')}/oauth2/v2.0/token", client_id, client_secret,
+                         transport, extra={"scope": f"{graph_url}/.default"}, clock=clock)
 
 
 class AuthorizedSession:
