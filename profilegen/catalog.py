@@ -348,8 +348,9 @@ class Catalog:
         found: dict[str, list[Path]] = {}
         for directory in directories:
             if directory.is_dir():
-                for path in sorted(directory.glob("*.json")):
-                    found.setdefault(path.stem, []).append(path)
+                for path in sorted(directory.iterdir()):  # not glob, which compiles a pattern
+                    if path.suffix == ".json":
+                        found.setdefault(path.stem, []).append(path)
         return found
 
     @cached_property

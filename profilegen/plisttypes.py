@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime
 from typing import Any, TypeAlias
 
@@ -49,12 +49,17 @@ def to_json(value: PlistValue) -> Any:
     if isinstance(value, datetime.datetime):
         return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
+        return base64_text(value)
     if isinstance(value, list):
         return [to_json(item) for item in value]
     if isinstance(value, dict):
         return {key: to_json(item) for key, item in value.items()}
     return value
+
+
+def base64_text(value: bytes) -> str:
+    """Data as one line of base64 (binascii, not the base64 module: it costs start-up for one call)."""
+    return binascii.b2a_base64(value, newline=False).decode("ascii")
 
 
 def utc(value: datetime.datetime) -> datetime.datetime:

@@ -5,10 +5,8 @@ The wizard writes exactly this format; `build` reads it. A preset never names a 
 
 from __future__ import annotations
 
-import base64
 import datetime
 import difflib
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +15,8 @@ from typing import Any, NamedTuple
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.paths import presets_dir
-from profilegen.plisttypes import PlistValue, Settings
+from profilegen.plisttypes import PlistValue, Settings, base64_text
+from profilegen.versions import is_version
 
 FORMAT = 1
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the immutable default of the metadata's tables
@@ -27,9 +26,22 @@ STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
 # Reverse DNS is recommended, not required: profiles deployed by Jamf carry a bare UUID as their identifier,
 # and an imported preset must keep it for a rebuild to replace the deployed profile.
-IDENTIFIER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$")
-UUID_FORM = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-VERSION_FORM = re.compile(r"^\d+(?:\.\d+){0,3}$")
+# Checked by sets, not regular expressions: compiling those cost every build more than the checks.
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_IDENTIFIER_CHARS = _ALNUM | {"-", "_"}
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_UUID_GROUPS = [8, 4, 4, 4, 12]
+
+
+def is_identifier(text: str) -> bool:
+    """Dot-separated parts of letters, digits, '-' and '_', each beginning and ending with a letter or digit."""
+    return all(part and part[0] in _ALNUM and part[-1] in _ALNUM and _IDENTIFIER_CHARS.issuperset(part)
+               for part in text.split("."))
+
+
+def is_uuid(text: str) -> bool:
+    """8-4-4-4-12 hex digits, either case."""
+    return [len(group) for group in text.split("-")] == _UUID_GROUPS and _HEX.issuperset(text.replace("-", ""))
 
 
 class PayloadPin(NamedTuple):
@@ -92,7 +104,10 @@ class Preset(NamedTuple):
 
 def shipped_presets() -> dict[str, Path]:
     directory = presets_dir()
-    return {path.stem: path for path in sorted(directory.glob("*.toml"))} if directory.is_dir() else {}
+    try:  # iterdir, not glob: glob compiles a pattern
+        return {path.stem: path for path in sorted(directory.iterdir()) if path.suffix == ".toml"}
+    except OSError:
+        return {}
 
 
 def find_preset(ref: str) -> Path:
@@ -179,11 +194,11 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
     reader.check_fields(("display_name", "identifier", "organization", "description", "scope",
                          "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads"))
     identifier = reader.text("identifier")
-    if not IDENTIFIER.match(identifier):
+    if not is_identifier(identifier):
         raise reader.fail(f"profile.identifier {identifier!r} is not a valid identifier",
                           "use letters, digits, '-' and '_' in dot-separated parts, e.g. com.example.office")
     uuid = reader.optional_text("uuid")
-    if uuid is not None and not UUID_FORM.match(uuid):
+    if uuid is not None and not is_uuid(uuid):
         raise reader.fail(f"profile.uuid {uuid!r} is not a UUID", "use the form 8-4-4-4-12 hex digits")
     consent = table.get("consent_text", {})
     if not isinstance(consent, dict) or not all(isinstance(v, str) for v in consent.values()):
@@ -193,7 +208,7 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         pin_reader = _Reader(pin if isinstance(pin, dict) else {}, f"profile.payloads.{domain!r}", path)
         pin_reader.check_fields(("identifier", "uuid"))
         pin_uuid = pin_reader.optional_text("uuid")
-        if pin_uuid is not None and not UUID_FORM.match(pin_uuid):
+        if pin_uuid is not None and not is_uuid(pin_uuid):
             raise pin_reader.fail(f"profile.payloads.{domain!r}.uuid {pin_uuid!r} is not a UUID")
         pins[domain] = PayloadPin(identifier=pin_reader.optional_text("identifier"), uuid=pin_uuid)
     return ProfileMeta(
@@ -216,7 +231,7 @@ def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:
     versions = {}
     for name, example in (("office_version", "16.28"), ("mau_version", "4.12")):
         version = reader.optional_text(name)
-        if version is not None and not VERSION_FORM.match(version):
+        if version is not None and not is_version(version):
             raise reader.fail(f"fleet.{name} {version!r} is not a version", f'write it like "{example}"')
         versions[name] = version
     return Fleet(license=reader.one_of("license", LICENSES, None), **versions)
@@ -269,7 +284,7 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
 
 def _plist_to_toml(value: PlistValue) -> Any:
     if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
+        return base64_text(value)
     if isinstance(value, datetime.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=datetime.UTC)
     if isinstance(value, list):

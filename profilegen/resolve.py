@@ -21,16 +21,23 @@ from profilegen.versions import before, parse_version
 
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
-DOMAIN_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_DOMAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 # Control characters XML 1.0 cannot hold. Surrogates are found by encoding instead: a character class
 # spanning them costs more to compile than the rest of this module.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+
+
+def is_domain(text: str) -> bool:
+    """A name a shell and `defaults` take as one word: letters, digits, '.', '_', '-'; not starting with those three."""
+    return bool(text) and text[0] not in "._-" and _DOMAIN_CHARS.issuperset(text)
 
 
 def _unwritable(value: object) -> str | None:
     """The first character XML 1.0 (and so a plist) cannot hold, anywhere in ``value``."""
     if isinstance(value, str):
-        match = _NOT_XML.search(value)
+        if value.isprintable():  # nothing to find, and the pattern need not be compiled
+            return None
+        match = re.search(_NOT_XML, value)
         if match:
             return match.group()
         try:
@@ -186,7 +193,7 @@ class _Resolver:
     def check_text(self) -> None:
         """Domains a shell and `defaults` take as one name; text an XML plist can carry."""
         for domain, keys in self.settings.items():
-            if not DOMAIN_FORM.match(domain):
+            if not is_domain(domain):
                 self.errors.append(f"{domain!r} is not a preference domain: use a bundle identifier "
                                    "such as com.microsoft.Word")
             for key, value in keys.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime
 import json
@@ -28,7 +27,7 @@ def coerce(value: PlistValue, spec: KeySpec) -> PlistValue:
         return int(value)
     if kind == "data" and isinstance(value, str):
         try:
-            return base64.b64decode(value.encode("ascii"), validate=True)
+            return binascii.a2b_base64(value.encode("ascii"), strict_mode=True)  # = b64decode(validate=True)
         except (binascii.Error, UnicodeEncodeError):
             raise ValueTypeError("is not base64 text") from None
     if kind == "date" and isinstance(value, str):

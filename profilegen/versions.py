@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-import re
+_DIGITS = frozenset("0123456789")
 
-_VERSION = re.compile(r"^\s*(\d+(?:\.\d+)*)(?:\s*\[\d+\])?\s*$")
+
+def _numbers(text: str) -> list[str] | None:
+    """The dot-separated ASCII numbers of ``text``, or None when it is anything else."""
+    parts = text.split(".")
+    return parts if all(part and _DIGITS.issuperset(part) for part in parts) else None
 
 
 def parse_version(text: str) -> tuple[int, ...] | None:
     """The numeric parts of a version, or None when ``text`` is not one; a build in brackets is ignored."""
-    match = _VERSION.match(text)
-    if match is None:
-        return None
-    return tuple(int(part) for part in match.group(1).split("."))
+    text = text.strip()
+    if text.endswith("]"):
+        text, bracket, build = text[:-1].rpartition("[")
+        if not bracket or not build or not _DIGITS.issuperset(build):
+            return None
+        text = text.rstrip()
+    parts = _numbers(text)
+    return None if parts is None else tuple(int(part) for part in parts)
+
+
+def is_version(text: str) -> bool:
+    """A version as a preset states it: one to four dot-separated numbers, e.g. 16.28."""
+    parts = _numbers(text)
+    return parts is not None and len(parts) <= 4
 
 
 def version_key(text: str) -> tuple[int, ...]:

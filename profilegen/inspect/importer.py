@@ -15,7 +15,7 @@ from profilegen.errors import InputError
 from profilegen.inspect.canon import same
 from profilegen.inspect.model import Profile
 from profilegen.plisttypes import Settings
-from profilegen.preset import IDENTIFIER, SCOPES, UUID_FORM, PayloadPin, Preset, ProfileMeta
+from profilegen.preset import SCOPES, PayloadPin, Preset, ProfileMeta, is_identifier, is_uuid
 
 
 @dataclass
@@ -45,7 +45,7 @@ def _text(profile: Profile, key: str, default: str = "") -> str:
 
 def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> ProfileMeta:
     ident = identifier or _text(profile, "PayloadIdentifier")
-    if not IDENTIFIER.match(ident):
+    if not is_identifier(ident):
         raise InputError(
             f"PayloadIdentifier {ident!r} is not an identifier a preset can keep",
             path=profile.path,
@@ -57,7 +57,7 @@ def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> Profile
     if fixed != scope:
         notes.append(f"PayloadScope {scope!r} imported as {fixed!r}")
     uuid = _text(profile, "PayloadUUID") or None
-    if uuid is not None and not UUID_FORM.match(uuid):
+    if uuid is not None and not is_uuid(uuid):
         notes.append(f"the profile's PayloadUUID {uuid!r} is not a UUID: not pinned")
         uuid = None
     consent = profile.metadata.get("ConsentText")
@@ -98,7 +98,7 @@ def _pins(profile: Profile, notes: list[str]) -> dict[str, PayloadPin]:
         if domain in pins:
             notes.append(f"{domain} appears in two payloads: the first one's identifier is kept")
             continue
-        uuid = payload.uuid if payload.uuid and UUID_FORM.match(payload.uuid) else None
+        uuid = payload.uuid if payload.uuid and is_uuid(payload.uuid) else None
         pins[domain] = PayloadPin(identifier=payload.identifier or None, uuid=uuid.upper() if uuid else None)
         if len(payload.domains) > 1:
             notes.append(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import plistlib
 from typing import Any
+
+from profilegen.render import plist_xml
 
 
 def render(profile: dict[str, Any]) -> bytes:
-    return plistlib.dumps(profile, fmt=plistlib.FMT_XML, sort_keys=True)
+    return plist_xml.dumps(profile)

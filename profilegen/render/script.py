@@ -1,40 +1,44 @@
 """The equivalent `defaults write` script, and its undo script (`defaults delete` for the same keys).
 
-Every domain, key and value is one single-quoted shell word (shlex.quote), so no value can break out of
-its argument. `defaults` writes user preferences, which the user can change back: the header says so.
+Every domain, key and value is one single-quoted shell word (`quote`, which is shlex.quote), so no
+value can break out of its argument. `defaults` writes user preferences, which the user can change
+back: the header says so.
 """
 
 from __future__ import annotations
 
 import datetime
-import plistlib
 import re
-import shlex
 from collections.abc import Iterable
 
 from profilegen import __version__
 from profilegen.plisttypes import PlistValue, Settings, utc
+from profilegen.render import plist_xml
 
 TARGETS = ("console-user", "current-user", "system")
 _NOBODY = "root|loginwindow|_mbsetupuser|''"
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]+")
+_SHELL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-")
+
+
+def quote(word: str) -> str:
+    """One shell word, exactly as shlex.quote gives it (a test holds them equal); shlex costs start-up."""
+    if not word:
+        return "''"
+    if _SHELL_SAFE.issuperset(word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
 
 
 def _comment(text: str) -> str:
     """Text safe inside a `#` comment: no line breaks or control characters can end the comment."""
-    return _UNPRINTABLE.sub(" ", text).strip()
+    if not text.isprintable():  # the pattern is compiled only for such text
+        text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return text.strip()
 
 
 def _say(who: str, message: str) -> str:
     """A message for `echo`, as one quoted word whatever the preset's name holds."""
-    return shlex.quote(f"{_comment(who)}: {message}")
-
-
-def _fragment(value: PlistValue) -> str:
-    """An array or dict as the XML plist fragment `defaults write` accepts as a value."""
-    text = plistlib.dumps(value, fmt=plistlib.FMT_XML, sort_keys=True).decode("utf-8")
-    start = text.index("<plist version=\"1.0\">") + len("<plist version=\"1.0\">")
-    return text[start: text.rindex("</plist>")].strip()
+    return quote(f"{_comment(who)}: {message}")
 
 
 def value_arguments(value: PlistValue) -> list[str]:
@@ -51,7 +55,7 @@ def value_arguments(value: PlistValue) -> list[str]:
         return ["-data", value.hex()]
     if isinstance(value, datetime.datetime):
         return ["-date", utc(value).strftime("%Y-%m-%d %H:%M:%S +0000")]
-    return [_fragment(value)]
+    return [plist_xml.fragment(value)]  # an array or dict: the XML fragment `defaults write` accepts
 
 
 def _target_domain(domain: str, target: str) -> str:
@@ -138,7 +142,7 @@ def render_script(name: str, title: str, settings: Settings, *, target: str = "c
         lines += ["", f"# {domain}"]
         for key, value in keys.items():
             words = ["prefs", "write", _target_domain(domain, target), key, *value_arguments(value)]
-            lines.append(" ".join(shlex.quote(word) if i else word for i, word in enumerate(words)))
+            lines.append(" ".join(quote(word) if i else word for i, word in enumerate(words)))
     lines += ["", f"echo {_say(name, f'{sum(len(k) for k in kept.values())} preference(s) written')}", ""]
     return "\n".join(lines)
 
@@ -153,7 +157,7 @@ def render_undo_script(name: str, title: str, settings: Settings, *, target: str
         lines += ["", f"# {domain}"]
         for key in keys:
             words = ["prefs", "delete", _target_domain(domain, target), key]
-            lines.append(" ".join(shlex.quote(word) if i else word for i, word in enumerate(words))
+            lines.append(" ".join(quote(word) if i else word for i, word in enumerate(words))
                          + " 2>/dev/null || true")
     lines += ["", f"echo {_say(name, 'preferences removed')}", ""]
     return "\n".join(lines)

@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from profilegen.catalog import Catalog, Choice, Option
 from profilegen.errors import ValidationError
 from profilegen.preset import (
-    IDENTIFIER,
     LICENSES,
     SCOPES,
     STYLES,
-    VERSION_FORM,
     Fleet,
     Preset,
     ProfileMeta,
+    is_identifier,
     parse_preset,
 )
 from profilegen.resolve import resolve
-from profilegen.versions import version_key
+from profilegen.versions import is_version, version_key
 
 Answer = str | None
 
@@ -166,7 +165,7 @@ def reverse_dns(organization: str) -> str:
 
 def default_identifier(organization: str, name: str) -> str:
     candidate = f"{reverse_dns(organization)}.{slug(name) or 'office'}"
-    return candidate if IDENTIFIER.match(candidate) else "com.example.office"
+    return candidate if is_identifier(candidate) else "com.example.office"
 
 
 # -- the questions --------------------------------------------------------------------------------
@@ -190,7 +189,7 @@ def fleet_versions(catalog: Catalog) -> dict[str, tuple[list[str], list[str]]]:
     for choice in catalog.choices().values():
         for option in choice.options.values():
             for bound, index in ((option.app_min, 0), (option.app_max, 1)):
-                if bound and VERSION_FORM.match(bound):
+                if bound and is_version(bound):
                     names = found.setdefault(bound, ([], []))[index]
                     if choice.name not in names:
                         names.append(choice.name)
@@ -199,7 +198,7 @@ def fleet_versions(catalog: Catalog) -> dict[str, tuple[list[str], list[str]]]:
 
 def version_question(catalog: Catalog, default: Answer) -> Question:
     versions = fleet_versions(catalog)
-    if default is not None and VERSION_FORM.match(default) and default not in versions:
+    if default is not None and is_version(default) and default not in versions:
         versions[default] = ([], [])
         versions = dict(sorted(versions.items(), key=lambda item: version_key(item[0])))
     picks = []
