@@ -22,7 +22,7 @@ def reference(value: Any) -> bytes:
 
 # Text with everything XML text may hold, markup characters and line ends included: only the C0
 # controls plistlib refuses are left out.
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
+texts = st.text(st.characters(codec="utf-8", exclude_characters=[
     chr(c) for c in range(32) if chr(c) not in "\t\n\r"]) | st.sampled_from("&<>\r\n\t]]>"))
 scalars = (
     texts
@@ -31,7 +31,7 @@ scalars = (
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.binary(max_size=300)
     | st.datetimes(min_value=datetime.datetime(1, 1, 1), max_value=datetime.datetime(9999, 12, 31),
-                   timezones=st.none() | st.just(datetime.UTC))
+                   timezones=st.one_of(st.none(), st.just(datetime.UTC)))
 )
 values = st.recursive(
     scalars,
