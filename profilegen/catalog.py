@@ -12,11 +12,12 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
 from profilegen.plisttypes import PlistValue
+from profilegen.record import record
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -210,13 +211,15 @@ class DomainSchema:
         return str(self.path)
 
 
-class Effect(NamedTuple):
+@record
+class Effect:
     domain: str
     key: str
     value: PlistValue
 
 
-class Option(NamedTuple):
+@record
+class Option:
     choice: str
     name: str
     title: str
@@ -233,7 +236,8 @@ class Option(NamedTuple):
         return f"{self.choice} = {self.name!r}"
 
 
-class Choice(NamedTuple):
+@record
+class Choice:
     name: str
     title: str
     description: str

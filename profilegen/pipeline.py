@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from profilegen.catalog import Catalog, load_catalog
 from profilegen.errors import InputError
 from profilegen.preset import Preset, load_preset
 from profilegen.profile import build_profiles
+from profilegen.record import record
 from profilegen.render import mobileconfig
 from profilegen.render.script import render_script, render_undo_script
 from profilegen.resolve import Resolution, resolve
@@ -17,13 +17,15 @@ from profilegen.resolve import Resolution, resolve
 PROFILE_SUFFIX = ".mobileconfig"
 
 
-class Artifact(NamedTuple):
+@record
+class Artifact:
     filename: str
     data: bytes
     mode: int = 0o644
 
 
-class BuildResult(NamedTuple):
+@record
+class BuildResult:
     preset: Preset
     resolution: Resolution
     artifacts: list[Artifact]

@@ -11,11 +11,12 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings, base64_text
+from profilegen.record import record
 from profilegen.versions import is_version
 
 FORMAT = 1
@@ -44,15 +45,17 @@ def is_uuid(text: str) -> bool:
     return [len(group) for group in text.split("-")] == _UUID_GROUPS and _HEX.issuperset(text.replace("-", ""))
 
 
-class PayloadPin(NamedTuple):
+@record
+class PayloadPin:
     """An identifier and UUID kept from a deployed profile, so a rebuild replaces rather than adds."""
 
     identifier: str | None = None
     uuid: str | None = None
 
 
-class ProfileMeta(NamedTuple):
-    """What the profile says of itself. Immutable: a changed copy is `meta._replace(...)`."""
+@record
+class ProfileMeta:
+    """What the profile says of itself. Immutable: a changed copy is `record.replace(meta, ...)`."""
 
     display_name: str
     identifier: str
@@ -66,7 +69,8 @@ class ProfileMeta(NamedTuple):
     payloads: Mapping[str, PayloadPin] = _EMPTY
 
 
-class Fleet(NamedTuple):
+@record
+class Fleet:
     """What the preset knows of the Macs it targets: drives version warnings and preconditions."""
 
     license: str | None = None
@@ -82,8 +86,9 @@ class Fleet(NamedTuple):
         return None
 
 
-class Preset(NamedTuple):
-    """A preset as read (or as the wizard and import assemble it). Immutable: change with `_replace`."""
+@record
+class Preset:
+    """A preset as read (or as the wizard and import assemble it). Immutable: change with `record.replace`."""
 
     name: str
     path: Path | None

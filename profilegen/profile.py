@@ -7,11 +7,12 @@ profile on every machine, and a re-upload replaces the deployed profile instead 
 from __future__ import annotations
 
 import uuid
-from typing import Any, NamedTuple
+from typing import Any
 
 from profilegen.catalog import Catalog
 from profilegen.limits import MCX_TYPE
 from profilegen.preset import PayloadPin, ProfileMeta
+from profilegen.record import record
 from profilegen.resolve import Resolution
 
 # Fixed namespace for profilegen's uuid5 identifiers: never change it, or every deployed UUID changes.
@@ -35,7 +36,8 @@ def derived_uuid(identifier: str) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=5)).upper()
 
 
-class PayloadSpec(NamedTuple):
+@record
+class PayloadSpec:
     domain: str
     identifier: str
     uuid: str

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
 from profilegen.preset import Preset
+from profilegen.record import record
 from profilegen.validation import violations
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
@@ -55,7 +55,8 @@ def _unwritable(value: object) -> str | None:
 SETTINGS_ORIGIN = "settings"
 
 
-class Finding(NamedTuple):
+@record
+class Finding:
     severity: str  # "error" | "warning" | "info"
     rule: str
     message: str
@@ -68,7 +69,8 @@ class Finding(NamedTuple):
         return f"{self.severity}: {where}{self.message} [{self.rule}]"
 
 
-class Resolution(NamedTuple):
+@record
+class Resolution:
     preset: Preset
     settings: Settings
     origins: dict[tuple[str, str], str]
@@ -80,7 +82,8 @@ class Resolution(NamedTuple):
         return [f for f in self.findings if f.severity == "warning"]
 
 
-class Override(NamedTuple):
+@record
+class Override:
     domain: str
     key: str
     text: str

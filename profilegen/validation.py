@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from profilegen.catalog import DomainSchema
 from profilegen.plisttypes import PlistValue, to_json
+from profilegen.record import record
 
 _SHARED = ("$defs", "definitions", "$schema")
 
 
-class SchemaViolation(NamedTuple):
+@record
+class SchemaViolation:
     key: str
     message: str
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.inspect.findings import Finding, finding
+from profilegen.record import replace
 
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
@@ -21,7 +22,7 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
     try:
         preset = load_preset(file)
         if office_version:
-            preset = preset._replace(fleet=preset.fleet._replace(office_version=office_version))
+            preset = replace(preset, fleet=replace(preset.fleet, office_version=office_version))
         resolution = resolve(preset, catalog)
     except InputError as error:
         return [finding("unreadable", file, None, error.message, error.hint or "")]
