@@ -15,7 +15,6 @@ from profilegen.errors import UsageError, ValidationError
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
 from profilegen.preset import Preset
 from profilegen.record import record
-from profilegen.validation import violations
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
 
@@ -233,7 +232,11 @@ class _Resolver:
             # own tests (tests/test_catalog_data.py), as the schema files are by the meta-schema: the
             # validator checks what the admin wrote. A build made of choices alone never loads it.
             given = {k: v for k, v in keys.items() if not self.origins[(domain, k)].startswith(CHOICE_ORIGIN)}
-            for violation in violations(schema, given) if given else ():
+            if not given:
+                continue
+            from profilegen.validation import violations
+
+            for violation in violations(schema, given):
                 spec = schema.keys.get(violation.key)
                 if spec is None:
                     continue
