@@ -52,8 +52,30 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644) -> None:
         raise
 
 
-def write_all(files: dict[Path, tuple[bytes, int]], *, force: bool) -> None:
-    """Write a set of outputs: all are rendered before the first is written, each one atomically."""
+def is_unchanged(target: Path, data: bytes, mode: int) -> bool:
+    """True when ``target`` already holds exactly ``data`` with permissions ``mode``."""
+    try:
+        with open(target, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if status.st_size != len(data) or status.st_mode & 0o7777 != mode:
+                return False
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def write_all(files: dict[Path, tuple[bytes, int]], *, force: bool) -> set[Path]:
+    """Write a set of outputs: all are rendered before the first is written, each one atomically.
+
+    An output that already holds the same bytes and permissions is left as it is, modification time
+    included, so that a rebuild which changes nothing changes no file (for make, rsync, upload-if-changed).
+    Returns those unchanged paths.
+    """
     check_writable(files, force=force)
+    unchanged = set()
     for path, (data, mode) in files.items():
-        write_bytes(path, data, mode=mode)
+        if force and is_unchanged(path, data, mode):
+            unchanged.add(path)
+        else:
+            write_bytes(path, data, mode=mode)
+    return unchanged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from pathlib import Path
 
 from profilegen.pipeline import BuildResult
@@ -9,7 +10,8 @@ from profilegen.plisttypes import display
 from profilegen.render.table import table
 
 
-def build_report(result: BuildResult, out: Path) -> str:
+def build_report(result: BuildResult, out: Path, unchanged: Set[Path] = frozenset()) -> str:
+    """The table, the findings, then each output: written, or left as it was because it already matched."""
     resolution = result.resolution
     rows = [
         [domain, key, display(value), resolution.origins.get((domain, key), "")]
@@ -21,5 +23,7 @@ def build_report(result: BuildResult, out: Path) -> str:
     lines.append(table(["domain", "key", "value", "from"], rows))
     for finding in resolution.findings:
         lines.append(f"{finding.severity}: {finding.message}")
-    lines += [f"wrote {out / artifact.filename}" for artifact in result.artifacts]
+    for artifact in result.artifacts:
+        target = out / artifact.filename
+        lines.append(f"unchanged {target}" if target in unchanged else f"wrote {target}")
     return "\n".join(lines) + "\n"

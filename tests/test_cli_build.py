@@ -161,6 +161,25 @@ def test_existing_outputs_need_force_and_stay_intact(tmp_path: Path) -> None:
     assert (out / f"{LOCKDOWN}.sh").read_bytes().startswith(b"#!/bin/bash")
 
 
+def test_a_rebuild_that_changes_nothing_leaves_every_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run_cli("build", LOCKDOWN, "--out", str(out)).returncode == 0
+    names = [f"{LOCKDOWN}.mobileconfig", f"{LOCKDOWN}.sh", f"{LOCKDOWN}.undo.sh"]
+    before = {name: (out / name).stat() for name in names}
+    (out / f"{LOCKDOWN}.undo.sh").chmod(0o700)  # same bytes, other permissions: rewritten
+    (out / f"{LOCKDOWN}.sh").write_bytes((out / f"{LOCKDOWN}.sh").read_bytes() + b"# mine\n")  # other bytes
+    again = run_cli("build", LOCKDOWN, "--out", str(out), "--force")
+    assert again.returncode == 0, again.stderr
+    assert f"unchanged {out / names[0]}" in again.stdout
+    assert f"wrote {out / names[1]}" in again.stdout and f"wrote {out / names[2]}" in again.stdout
+    after = (out / names[0]).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before[names[0]].st_ino, before[names[0]].st_mtime_ns)
+    assert (out / names[2]).stat().st_mode & 0o777 == 0o755
+    assert not (out / names[1]).read_bytes().endswith(b"# mine\n")
+    third = run_cli("build", LOCKDOWN, "--out", str(out), "--force")
+    assert [line.split()[0] for line in third.stdout.split("\n") if line][-3:] == ["unchanged"] * 3
+
+
 def test_error_in_a_later_preset_writes_nothing_for_earlier_ones(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.toml", 'format = 1\n[profile]\nidentifier = "com.example.x"\n[choices]\nx = "y"\n')
     done = run_cli("build", LOCKDOWN, str(bad), "--out", str(tmp_path / "dist"))

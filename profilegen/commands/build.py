@@ -95,9 +95,9 @@ def build_command(
 
                 raise UsageError(f"two presets would both write {target}", hint="give presets distinct names")
             files[target] = (artifact.data, artifact.mode)
-    write_all(files, force=force)
+    unchanged = write_all(files, force=force)
     for result in results:
-        typer.echo(build_report(result, out))
+        typer.echo(build_report(result, out, unchanged))
 
 
 def presets_command() -> None:

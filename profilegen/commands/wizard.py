@@ -60,9 +60,9 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     from profilegen.wizard import prompt
 
     plan = prompt.walk(wizard, save=save, out=out, force=force)
-    write_all(plan.files, force=True)  # existing files were confirmed (or --force) by the walk
-    typer.echo(f"\nwrote {plan.preset_path}")
-    typer.echo(build_report(plan.result, out), nl=False)
+    unchanged = write_all(plan.files, force=True)  # existing files were confirmed (or --force) by the walk
+    typer.echo(f"\n{'unchanged' if plan.preset_path in unchanged else 'wrote'} {plan.preset_path}")
+    typer.echo(build_report(plan.result, out, unchanged), nl=False)
     typer.echo(f"\nIn CI or on another machine: profilegen build {plan.preset_path} --out {out}")
 
 
