@@ -55,7 +55,7 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644) -> None:
 def is_unchanged(target: Path, data: bytes, mode: int) -> bool:
     """True when ``target`` already holds exactly ``data`` with permissions ``mode``."""
     try:
-        with open(target, "rb") as handle:
+        with target.open("rb") as handle:
             status = os.fstat(handle.fileno())
             if status.st_size != len(data) or status.st_mode & 0o7777 != mode:
                 return False
