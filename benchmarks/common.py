@@ -37,14 +37,23 @@ def cpu(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
 
 
 def interleaved(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
-                env: dict[str, str] | None = None, *, measure: Callable[..., float] = wall) -> dict[str, float]:
-    """Median time (wall, or ``measure=cpu``) of each command, the commands run in turn, ``rounds`` times."""
+                env: dict[str, str] | None = None, *, measure: Callable[..., float] = wall,
+                prepare: Mapping[str, Callable[[], None]] | None = None) -> dict[str, float]:
+    """Median time (wall, or ``measure=cpu``) of each command, the commands run in turn, ``rounds`` times.
+
+    ``prepare[name]``, when given, runs untimed before every run of that command (to clear its outputs, say).
+    """
     env = env or environment()
+    prepare = prepare or {}
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for command in commands.values():  # warm the file cache (and write the bytecode cache) once
+    for name, command in commands.items():  # warm the file cache (and write the bytecode cache) once
+        if name in prepare:
+            prepare[name]()
         wall(command, cwd, env)
     for _ in range(rounds):
         for name, command in commands.items():
+            if name in prepare:
+                prepare[name]()
             times[name].append(measure(command, cwd, env))
     return {name: statistics.median(values) for name, values in times.items()}
 
