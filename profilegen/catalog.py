@@ -17,7 +17,7 @@ from typing import Any
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
 from profilegen.plisttypes import PlistValue
-from profilegen.record import record
+from profilegen.record import Record
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -211,15 +211,13 @@ class DomainSchema:
         return str(self.path)
 
 
-@record
-class Effect:
+class Effect(Record):
     domain: str
     key: str
     value: PlistValue
 
 
-@record
-class Option:
+class Option(Record):
     choice: str
     name: str
     title: str
@@ -236,8 +234,7 @@ class Option:
         return f"{self.choice} = {self.name!r}"
 
 
-@record
-class Choice:
+class Choice(Record):
     name: str
     title: str
     description: str

@@ -9,7 +9,7 @@ from profilegen.catalog import Catalog, load_catalog
 from profilegen.errors import InputError
 from profilegen.preset import Preset, load_preset
 from profilegen.profile import build_profiles
-from profilegen.record import record
+from profilegen.record import Record
 from profilegen.render import mobileconfig
 from profilegen.render.script import render_script, render_undo_script
 from profilegen.resolve import Resolution, resolve
@@ -17,15 +17,13 @@ from profilegen.resolve import Resolution, resolve
 PROFILE_SUFFIX = ".mobileconfig"
 
 
-@record
-class Artifact:
+class Artifact(Record):
     filename: str
     data: bytes
     mode: int = 0o644
 
 
-@record
-class BuildResult:
+class BuildResult(Record):
     preset: Preset
     resolution: Resolution
     artifacts: list[Artifact]

@@ -16,7 +16,7 @@ from typing import Any
 from profilegen.errors import InputError, ValidationError
 from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings, base64_text
-from profilegen.record import record
+from profilegen.record import Record
 from profilegen.versions import is_version
 
 FORMAT = 1
@@ -45,16 +45,14 @@ def is_uuid(text: str) -> bool:
     return [len(group) for group in text.split("-")] == _UUID_GROUPS and _HEX.issuperset(text.replace("-", ""))
 
 
-@record
-class PayloadPin:
+class PayloadPin(Record):
     """An identifier and UUID kept from a deployed profile, so a rebuild replaces rather than adds."""
 
     identifier: str | None = None
     uuid: str | None = None
 
 
-@record
-class ProfileMeta:
+class ProfileMeta(Record):
     """What the profile says of itself. Immutable: a changed copy is `record.replace(meta, ...)`."""
 
     display_name: str
@@ -69,8 +67,7 @@ class ProfileMeta:
     payloads: Mapping[str, PayloadPin] = _EMPTY
 
 
-@record
-class Fleet:
+class Fleet(Record):
     """What the preset knows of the Macs it targets: drives version warnings and preconditions."""
 
     license: str | None = None
@@ -86,8 +83,7 @@ class Fleet:
         return None
 
 
-@record
-class Preset:
+class Preset(Record):
     """A preset as read (or as the wizard and import assemble it). Immutable: change with `record.replace`."""
 
     name: str

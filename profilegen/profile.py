@@ -12,7 +12,7 @@ from typing import Any
 from profilegen.catalog import Catalog
 from profilegen.limits import MCX_TYPE
 from profilegen.preset import PayloadPin, ProfileMeta
-from profilegen.record import record
+from profilegen.record import Record
 from profilegen.resolve import Resolution
 
 # Fixed namespace for profilegen's uuid5 identifiers: never change it, or every deployed UUID changes.
@@ -36,8 +36,7 @@ def derived_uuid(identifier: str) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=5)).upper()
 
 
-@record
-class PayloadSpec:
+class PayloadSpec(Record):
     domain: str
     identifier: str
     uuid: str

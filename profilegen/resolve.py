@@ -14,7 +14,7 @@ from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
 from profilegen.preset import Preset
-from profilegen.record import record
+from profilegen.record import Record
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
 
@@ -54,8 +54,7 @@ def _unwritable(value: object) -> str | None:
 SETTINGS_ORIGIN = "settings"
 
 
-@record
-class Finding:
+class Finding(Record):
     severity: str  # "error" | "warning" | "info"
     rule: str
     message: str
@@ -68,8 +67,7 @@ class Finding:
         return f"{self.severity}: {where}{self.message} [{self.rule}]"
 
 
-@record
-class Resolution:
+class Resolution(Record):
     preset: Preset
     settings: Settings
     origins: dict[tuple[str, str], str]
@@ -81,8 +79,7 @@ class Resolution:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-@record
-class Override:
+class Override(Record):
     domain: str
     key: str
     text: str

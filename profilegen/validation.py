@@ -6,13 +6,12 @@ from typing import Any
 
 from profilegen.catalog import DomainSchema
 from profilegen.plisttypes import PlistValue, to_json
-from profilegen.record import record
+from profilegen.record import Record
 
 _SHARED = ("$defs", "definitions", "$schema")
 
 
-@record
-class SchemaViolation:
+class SchemaViolation(Record):
     key: str
     message: str
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from profilegen.preset import Fleet, PayloadPin, ProfileMeta
-from profilegen.record import record, replace
+from profilegen.record import Record, replace
 
 
-@record
-class Point:
+class Point(Record):
     x: int
     y: int = 0
     label: str = ""

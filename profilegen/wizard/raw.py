@@ -17,7 +17,7 @@ from profilegen.catalog import Catalog, KeySpec
 from profilegen.errors import ProfilegenError, ValidationError
 from profilegen.plisttypes import PlistValue, display, to_json
 from profilegen.preset import Fleet, Preset, ProfileMeta
-from profilegen.record import record
+from profilegen.record import Record
 from profilegen.resolve import resolve
 from profilegen.values import ValueTypeError, parse_text
 from profilegen.wizard.questions import CHECK_IDENTIFIER, Answer, AnswerError, Pick, Question
@@ -28,8 +28,7 @@ MORE_NO, MORE_ADD, MORE_REMOVE = "no", "add", "remove"
 RawSettings = dict[str, dict[str, PlistValue]]
 
 
-@record
-class Checked:
+class Checked(Record):
     """A value that passed the checks, and what the resolver noted about it (versions, deprecations)."""
 
     value: PlistValue
