@@ -342,6 +342,7 @@ class Catalog:
         self._choices_path = choices_path
         self._loaded: dict[str, DomainSchema | None] = {}
         self._parsed_choices: dict[str, Choice | None] = {}
+        self._parsed_options: dict[tuple[str, str], Option | None] = {}
 
     @staticmethod
     def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
@@ -406,7 +407,13 @@ class Catalog:
         return list(found.options) if found is not None else []
 
     def option(self, choice: str, name: str) -> Option | None:
-        """One option, parsing only its own table when it has one (what a build needs)."""
+        """One option, parsing only its own table when it has one (what a build needs); parsed once."""
+        key = (choice, name)
+        if key not in self._parsed_options:
+            self._parsed_options[key] = self._read_option(choice, name)
+        return self._parsed_options[key]
+
+    def _read_option(self, choice: str, name: str) -> Option | None:
         text = self._choice_tables.get(choice, {}).get(f"{_OPTION_TABLE}{name}")
         if text is not None and self._choices_path is not None:
             body = _parse_toml(text, self._choices_path).get(choice, {}).get("options", {}).get(name)

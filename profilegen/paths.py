@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@cache  # asked once per preset in a build of thousands; where the package lives does not change
 def _data_dir(name: str) -> Path:
     installed = _PACKAGE / "_data" / name
     if installed.is_dir():

@@ -98,7 +98,7 @@ class Preset(Record):
         """How messages name the preset: its file, or "preset NAME" for a shipped one."""
         if self.path is None:
             return self.name
-        if self.path.parent.resolve() == presets_dir().resolve():
+        if self.path.parent == presets_dir():  # as find_preset makes it for a name; no resolve() per preset
             return f"shipped preset {self.name}"
         return str(self.path)
 

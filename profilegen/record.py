@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 R = TypeVar("R", bound="Record")
-_MISSING = object()
 
 
 @dataclass_transform(frozen_default=True)
@@ -39,15 +38,14 @@ class Record:
         if len(args) > len(fields):
             raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments but {len(args)} were given")
         values = self.__dict__
-        for name, value in zip(fields, args, strict=False):  # args may stop short: keywords and defaults follow
-            values[name] = value
+        values.update(zip(fields, args, strict=False))  # args may stop short: keywords and defaults follow
         for name in fields[len(args):]:
-            value = kwargs.pop(name, _MISSING)
-            if value is _MISSING:
-                value = cls._defaults.get(name, _MISSING)
-                if value is _MISSING:
-                    raise TypeError(f"{cls.__name__}() missing argument {name!r}")
-            values[name] = value
+            if name in kwargs:
+                values[name] = kwargs.pop(name)
+            elif name in cls._defaults:
+                values[name] = cls._defaults[name]
+            else:
+                raise TypeError(f"{cls.__name__}() missing argument {name!r}")
         if kwargs:
             raise TypeError(f"{cls.__name__}() got an unexpected argument {next(iter(kwargs))!r}")
 
