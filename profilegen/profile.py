@@ -7,6 +7,8 @@ profile on every machine, and a re-upload replaces the deployed profile instead 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from profilegen.catalog import Catalog
@@ -19,21 +21,28 @@ from profilegen.resolve import Resolution
 NAMESPACE = uuid.UUID("5d7f3a52-9a0e-4b55-8a57-2f3b0d1c6e41")
 
 
-def _sha1(data: bytes) -> bytes:
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_NO_PIN = PayloadPin()
+
+
+@cache
+def _sha1() -> Callable[[bytes], Any]:
     # CPython's built-in _sha1 is what hashlib falls back on; importing hashlib loads OpenSSL, which
     # costs more start-up time than the rest of a build. Same digest either way (a test checks uuid5).
     try:
         from _sha1 import sha1  # type: ignore[import-not-found]
     except ImportError:  # an interpreter built without its own hashes
         from hashlib import sha1
-    digest: bytes = sha1(data).digest()  # noqa: S324 (uuid5 is defined on SHA-1; no security rests on it)
-    return digest
+    return sha1  # type: ignore[no-any-return]
 
 
 def derived_uuid(identifier: str) -> str:
-    """uuid5(NAMESPACE, identifier), uppercase."""
-    digest = _sha1(NAMESPACE.bytes + identifier.encode("utf-8"))
-    return str(uuid.UUID(bytes=digest[:16], version=5)).upper()
+    """uuid5(NAMESPACE, identifier), uppercase: RFC 4122's version and variant bits set on a SHA-1 digest."""
+    digest = bytearray(_sha1()(_NAMESPACE_BYTES + identifier.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex().upper()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 class PayloadSpec(Record):
@@ -44,7 +53,7 @@ class PayloadSpec(Record):
 
 
 def _payload_spec(meta: ProfileMeta, profile_identifier: str, domain: str, title: str) -> PayloadSpec:
-    pin = meta.payloads.get(domain, PayloadPin())
+    pin = meta.payloads.get(domain, _NO_PIN)
     identifier = pin.identifier or f"{profile_identifier}.{domain}"
     return PayloadSpec(domain, identifier, (pin.uuid or derived_uuid(identifier)).upper(), title)
 

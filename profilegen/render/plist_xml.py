@@ -85,11 +85,15 @@ def _dict(value: dict[Any, Any], level: int, out: list[str]) -> None:
         return
     out.append(f"{tabs}<dict>\n")
     inner = _TABS[level + 1]
-    for key, item in sorted(value.items()):
+    for key in sorted(value):  # keys are unique, so this is plistlib's sorted(items) order
         if not isinstance(key, str):
             raise TypeError("keys must be strings")
-        out.append(f"{inner}<key>{escape(key)}</key>\n")
-        _write(item, level + 1, out)
+        item = value[key]
+        if type(item) is str:  # the common case, written here rather than through _write
+            out.append(f"{inner}<key>{escape(key)}</key>\n{inner}<string>{escape(item)}</string>\n")
+        else:
+            out.append(f"{inner}<key>{escape(key)}</key>\n")
+            _write(item, level + 1, out)
     out.append(f"{tabs}</dict>\n")
 
 

@@ -140,9 +140,9 @@ def render_script(name: str, title: str, settings: Settings, *, target: str = "c
     lines += _prologue(target, name)
     for domain, keys in kept.items():
         lines += ["", f"# {domain}"]
+        where = quote(_target_domain(domain, target))
         for key, value in keys.items():
-            words = ["prefs", "write", _target_domain(domain, target), key, *value_arguments(value)]
-            lines.append(" ".join(quote(word) if i else word for i, word in enumerate(words)))
+            lines.append(f"prefs write {where} {quote(key)} {' '.join(map(quote, value_arguments(value)))}")
     lines += ["", f"echo {_say(name, f'{sum(len(k) for k in kept.values())} preference(s) written')}", ""]
     return "\n".join(lines)
 
@@ -155,9 +155,7 @@ def render_undo_script(name: str, title: str, settings: Settings, *, target: str
     lines += _prologue(target, name)
     for domain, keys in kept.items():
         lines += ["", f"# {domain}"]
-        for key in keys:
-            words = ["prefs", "delete", _target_domain(domain, target), key]
-            lines.append(" ".join(quote(word) if i else word for i, word in enumerate(words))
-                         + " 2>/dev/null || true")
+        where = quote(_target_domain(domain, target))
+        lines += [f"prefs delete {where} {quote(key)} 2>/dev/null || true" for key in keys]
     lines += ["", f"echo {_say(name, 'preferences removed')}", ""]
     return "\n".join(lines)
