@@ -29,18 +29,19 @@ def check_writable(targets: Iterable[Path], *, force: bool) -> None:
         )
 
 
-def write_bytes(target: Path, data: bytes, *, mode: int = 0o644) -> None:
+def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bool = True) -> None:
     """Write ``data`` to ``target`` atomically; the previous file stays intact on any error."""
     tmp_name = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if make_parent:
+            target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        tmp_name.chmod(mode)
+            os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask
         tmp_name.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -73,9 +74,11 @@ def write_all(files: dict[Path, tuple[bytes, int]], *, force: bool) -> set[Path]
     """
     check_writable(files, force=force)
     unchanged = set()
+    folders: set[Path] = set()
     for path, (data, mode) in files.items():
         if force and is_unchanged(path, data, mode):
             unchanged.add(path)
-        else:
-            write_bytes(path, data, mode=mode)
+            continue
+        write_bytes(path, data, mode=mode, make_parent=path.parent not in folders)
+        folders.add(path.parent)
     return unchanged
