@@ -39,9 +39,13 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bo
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:  # os.write, not a file object: it would ask whether the file is a terminal, and seek
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask
+        finally:
+            os.close(fd)
         tmp_name.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
