@@ -31,10 +31,12 @@ def check_writable(targets: Iterable[Path], *, force: bool) -> None:
 
 def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bool = True) -> None:
     """Write ``data`` to ``target`` atomically; the previous file stays intact on any error."""
-    tmp_name = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
+    path = os.fspath(target)  # os functions on text: a build of thousands of presets makes many paths
+    folder, name = os.path.split(path)
+    tmp_name = os.path.join(folder, f".{name}.{os.getpid()}.{next(_COUNTER)}.tmp")
     try:
-        if make_parent:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        if make_parent and folder:
+            os.makedirs(folder, exist_ok=True)
         fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
@@ -46,14 +48,14 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bo
             os.fchmod(fd, mode)  # exactly ``mode``, whatever the umask
         finally:
             os.close(fd)
-        tmp_name.replace(target)
+        os.replace(tmp_name, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            tmp_name.unlink()
+            os.unlink(tmp_name)
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp_name.unlink()
+            os.unlink(tmp_name)
         raise
 
 
@@ -78,11 +80,12 @@ def write_all(files: dict[Path, tuple[bytes, int]], *, force: bool) -> set[Path]
     """
     check_writable(files, force=force)
     unchanged = set()
-    folders: set[Path] = set()
+    folders: set[str] = set()
     for path, (data, mode) in files.items():
         if force and is_unchanged(path, data, mode):
             unchanged.add(path)
             continue
-        write_bytes(path, data, mode=mode, make_parent=path.parent not in folders)
-        folders.add(path.parent)
+        folder = os.path.dirname(path)
+        write_bytes(path, data, mode=mode, make_parent=folder not in folders)
+        folders.add(folder)
     return unchanged
