@@ -398,6 +398,9 @@ class Catalog:
     def choice_names(self) -> list[str]:
         return list(self._choice_tables)
 
+    def has_choice(self, name: str) -> bool:
+        return name in self._choice_tables
+
     def option_names(self, choice: str) -> list[str]:
         tables = self._choice_tables.get(choice, {})
         names = [rest[len(_OPTION_TABLE):] for rest in tables if rest.startswith(_OPTION_TABLE)]

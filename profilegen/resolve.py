@@ -113,7 +113,7 @@ class _Resolver:
     # -- choices -------------------------------------------------------------------------------
     def apply_choices(self) -> None:
         for choice_name, option_name in self.preset.choices.items():
-            if choice_name not in self.catalog.choice_names():
+            if not self.catalog.has_choice(choice_name):
                 close = difflib.get_close_matches(choice_name, self.catalog.choice_names(), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "`profilegen catalog choices` lists them"
                 self.errors.append(f"unknown choice {choice_name!r} ({hint})")
@@ -211,6 +211,9 @@ class _Resolver:
                           f"{domain} is not in the catalogue: its {len(keys)} key(s) are written "
                           f"with the types given, unchecked", domain)
                 continue
+            known = self.preset.fleet.version_of(schema.versioned_by)  # (product, the fleet's oldest version)
+            if known is not None and parse_version(known[1]) is None:
+                known = None
             for key in list(keys):
                 spec = schema.keys.get(key)
                 if spec is None:
@@ -224,7 +227,7 @@ class _Resolver:
                 except ValueTypeError as exc:
                     self.errors.append(self.bad_value(domain, key, keys[key], str(exc), spec))
                     continue
-                self.check_versions(spec, keys[key])
+                self.check_versions(spec, keys[key], known)
             # A choice's values are catalogue data, checked against these schemas by the catalogue's
             # own tests (tests/test_catalog_data.py), as the schema files are by the meta-schema: the
             # validator checks what the admin wrote. A build made of choices alone never loads it.
@@ -249,16 +252,15 @@ class _Resolver:
         return (f"{domain}:{key} = {display(value)} (from {origin}) is not allowed{because}; "
                 f"use {spec.allowed()}" + (f" [catalogue: {source}]" if source else ""))
 
-    def check_versions(self, spec: KeySpec, value: PlistValue) -> None:
+    def check_versions(self, spec: KeySpec, value: PlistValue, known: tuple[str, str] | None) -> None:
+        """Notes on deprecated values, and on keys the fleet's oldest version (``known``) lacks or retired."""
         ident = f"{spec.domain}:{spec.name}"
-        origin = self.origins.get((spec.domain, spec.name), "")
-        if isinstance(value, str) and value in spec.deprecated_values and not origin.startswith(CHOICE_ORIGIN):
-            # a choice's own note already explains the values it sets
-            self.note("info", "deprecated-value",
-                      f"{ident} = {value!r}: {spec.deprecated_values[value]}", spec.domain, spec.name)
-        schema = self.catalog.domain(spec.domain)
-        known = self.preset.fleet.version_of(schema.versioned_by) if schema is not None else None
-        if known is None or parse_version(known[1]) is None:
+        if isinstance(value, str) and value in spec.deprecated_values:
+            origin = self.origins.get((spec.domain, spec.name), "")
+            if not origin.startswith(CHOICE_ORIGIN):  # a choice's own note already explains its values
+                self.note("info", "deprecated-value",
+                          f"{ident} = {value!r}: {spec.deprecated_values[value]}", spec.domain, spec.name)
+        if known is None:
             return
         product, version = known
         replacement = f"; use {spec.replaced_by} instead" if spec.replaced_by else ""

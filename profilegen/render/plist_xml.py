@@ -21,6 +21,9 @@ HEADER = (
 FOOTER = "</plist>\n"
 _INT_MIN, _INT_MAX = -(1 << 63), 1 << 64  # what plistlib accepts: signed 64-bit up to unsigned 64-bit
 _NOT_IN_PLIST = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+# Escaped dict keys: a build of many presets writes the same few hundred keys again and again.
+_KEYS: dict[str, str] = {}
+_KEYS_KEPT = 4096
 
 
 def dumps(value: Any) -> bytes:
@@ -89,10 +92,15 @@ def _dict(value: dict[Any, Any], level: int, out: list[str]) -> None:
         if not isinstance(key, str):
             raise TypeError("keys must be strings")
         item = value[key]
+        text = _KEYS.get(key)
+        if text is None:
+            text = escape(key)
+            if len(_KEYS) < _KEYS_KEPT:
+                _KEYS[key] = text
         if type(item) is str:  # the common case, written here rather than through _write
-            out.append(f"{inner}<key>{escape(key)}</key>\n{inner}<string>{escape(item)}</string>\n")
+            out.append(f"{inner}<key>{text}</key>\n{inner}<string>{escape(item)}</string>\n")
         else:
-            out.append(f"{inner}<key>{escape(key)}</key>\n")
+            out.append(f"{inner}<key>{text}</key>\n")
             _write(item, level + 1, out)
     out.append(f"{tabs}</dict>\n")
 

@@ -121,6 +121,8 @@ def _header(name: str, title: str, target: str, action: str, skipped: Iterable[t
 
 def _split_profile_only(settings: Settings,
                         profile_only: set[tuple[str, str]]) -> tuple[Settings, list[tuple[str, str]]]:
+    if not profile_only:
+        return settings, []
     kept: Settings = {}
     skipped: list[tuple[str, str]] = []
     for domain, keys in settings.items():
