@@ -14,10 +14,10 @@ from types import MappingProxyType
 from typing import Any
 
 from profilegen.errors import InputError, ValidationError
+from profilegen.forms import is_identifier, is_uuid, is_version
 from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings, base64_text
 from profilegen.record import Record
-from profilegen.versions import is_version
 
 FORMAT = 1
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the immutable default of the metadata's tables
@@ -25,24 +25,6 @@ MAX_PRESET_BYTES = 1_000_000
 SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
-# Reverse DNS is recommended, not required: profiles deployed by Jamf carry a bare UUID as their identifier,
-# and an imported preset must keep it for a rebuild to replace the deployed profile.
-# Checked by sets, not regular expressions: compiling those cost every build more than the checks.
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-_IDENTIFIER_CHARS = _ALNUM | {"-", "_"}
-_HEX = frozenset("0123456789ABCDEFabcdef")
-_UUID_GROUPS = [8, 4, 4, 4, 12]
-
-
-def is_identifier(text: str) -> bool:
-    """Dot-separated parts of letters, digits, '-' and '_', each beginning and ending with a letter or digit."""
-    return all(part and part[0] in _ALNUM and part[-1] in _ALNUM and _IDENTIFIER_CHARS.issuperset(part)
-               for part in text.split("."))
-
-
-def is_uuid(text: str) -> bool:
-    """8-4-4-4-12 hex digits, either case."""
-    return [len(group) for group in text.split("-")] == _UUID_GROUPS and _HEX.issuperset(text.replace("-", ""))
 
 
 class PayloadPin(Record):

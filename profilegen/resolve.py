@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
+from profilegen.forms import is_domain
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
 from profilegen.preset import Preset
 from profilegen.record import Record
@@ -20,15 +21,9 @@ from profilegen.versions import before, parse_version
 
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
-_DOMAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 # Control characters XML 1.0 cannot hold. Surrogates are found by encoding instead: a character class
 # spanning them costs more to compile than the rest of this module.
 _NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-
-
-def is_domain(text: str) -> bool:
-    """A name a shell and `defaults` take as one word: letters, digits, '.', '_', '-'; not starting with those three."""
-    return bool(text) and text[0] not in "._-" and _DOMAIN_CHARS.issuperset(text)
 
 
 def _unwritable(value: object) -> str | None:

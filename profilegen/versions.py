@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-_DIGITS = frozenset("0123456789")
-
-
-def _numbers(text: str) -> list[str] | None:
-    """The dot-separated ASCII numbers of ``text``, or None when it is anything else."""
-    parts = text.split(".")
-    return parts if all(part and _DIGITS.issuperset(part) for part in parts) else None
+from profilegen.forms import DIGITS, dotted_numbers
 
 
 def parse_version(text: str) -> tuple[int, ...] | None:
@@ -16,17 +10,11 @@ def parse_version(text: str) -> tuple[int, ...] | None:
     text = text.strip()
     if text.endswith("]"):
         text, bracket, build = text[:-1].rpartition("[")
-        if not bracket or not build or not _DIGITS.issuperset(build):
+        if not bracket or not build or not DIGITS.issuperset(build):
             return None
         text = text.rstrip()
-    parts = _numbers(text)
+    parts = dotted_numbers(text)
     return None if parts is None else tuple(int(part) for part in parts)
-
-
-def is_version(text: str) -> bool:
-    """A version as a preset states it: one to four dot-separated numbers, e.g. 16.28."""
-    parts = _numbers(text)
-    return parts is not None and len(parts) <= 4
 
 
 def version_key(text: str) -> tuple[int, ...]:

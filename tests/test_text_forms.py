@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilegen.preset import is_identifier, is_uuid
+from profilegen.forms import is_domain, is_identifier, is_uuid, is_version
 from profilegen.render.script import quote
-from profilegen.resolve import is_domain
-from profilegen.versions import is_version, parse_version
+from profilegen.versions import parse_version
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*")
 UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")

@@ -12,10 +12,11 @@ from typing import Any
 
 from profilegen.catalog import Catalog, Option
 from profilegen.errors import InputError
+from profilegen.forms import is_identifier, is_uuid
 from profilegen.inspect.canon import same
 from profilegen.inspect.model import Profile
 from profilegen.plisttypes import Settings
-from profilegen.preset import SCOPES, PayloadPin, Preset, ProfileMeta, is_identifier, is_uuid
+from profilegen.preset import SCOPES, PayloadPin, Preset, ProfileMeta
 
 
 @dataclass

@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterable
 
 from profilegen import __version__
+from profilegen.forms import ASCII_ALNUM
 from profilegen.plisttypes import PlistValue, Settings, utc
 from profilegen.render import plist_xml
 
 TARGETS = ("console-user", "current-user", "system")
 _NOBODY = "root|loginwindow|_mbsetupuser|''"
-_SHELL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-")
+_SHELL_SAFE = ASCII_ALNUM | frozenset("_@%+=:,./-")
 
 
 def quote(word: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from profilegen.catalog import Catalog, Choice, Option
 from profilegen.errors import ValidationError
+from profilegen.forms import is_identifier, is_version
 from profilegen.preset import (
     LICENSES,
     SCOPES,
@@ -22,11 +23,10 @@ from profilegen.preset import (
     Fleet,
     Preset,
     ProfileMeta,
-    is_identifier,
     parse_preset,
 )
 from profilegen.resolve import resolve
-from profilegen.versions import is_version, version_key
+from profilegen.versions import version_key
 
 Answer = str | None
 
