@@ -129,6 +129,7 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
     term.send(CTRL_U + "my office profile" + ENTER)
     term.see("is not a valid identifier")
     term.see("e.g. com.example.office")  # the fix, as a preset file would be told
+    term.see("my office profile")  # asked again, the answer kept: typing before then would reach no prompt
     term.send(CTRL_U + "com.example.mine" + ENTER)
     for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
         term.answer(number)
@@ -327,8 +328,10 @@ def test_a_setting_of_an_imported_domain_is_added_checked_and_built(tmp_path: Pa
     term.see(f"Value for {EDGE}:PolicyRefreshRate")
     term.send("soon" + ENTER)
     term.see("'soon' is not an integer")
+    term.see(f"Value for {EDGE}:PolicyRefreshRate")  # asked again: keys sent sooner would reach no prompt
     term.send(CTRL_U + "5" + ENTER)
     term.see("5 is less than the minimum of 1800000")
+    term.see(f"Value for {EDGE}:PolicyRefreshRate")
     term.send(CTRL_U + "3600000" + ENTER)
     term.see(f"Set {EDGE}:PolicyRefreshRate = 3600000")
     term.answer(SETTINGS_STEP)  # Enter: no more
