@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from pathlib import Path
 
 from profilegen.pipeline import BuildResult
@@ -10,8 +10,9 @@ from profilegen.plisttypes import display
 from profilegen.render.table import table
 
 
-def build_report(result: BuildResult, out: Path, unchanged: Set[Path] = frozenset()) -> str:
-    """The table, the findings, then each output: written, or left as it was because it already matched."""
+def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Path] = frozenset()) -> str:
+    """The table, the findings, then each output (``targets``, one per artifact): written, or left as it
+    was because it already matched."""
     resolution = result.resolution
     rows = [
         [domain, key, display(value), resolution.origins.get((domain, key), "")]
@@ -23,7 +24,6 @@ def build_report(result: BuildResult, out: Path, unchanged: Set[Path] = frozense
     lines.append(table(["domain", "key", "value", "from"], rows))
     for finding in resolution.findings:
         lines.append(f"{finding.severity}: {finding.message}")
-    for artifact in result.artifacts:
-        target = out / artifact.filename
-        lines.append(f"unchanged {target}" if target in unchanged else f"wrote {target}")
+    lines += [f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}"
+              for target in targets]
     return "\n".join(lines) + "\n"

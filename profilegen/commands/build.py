@@ -87,17 +87,17 @@ def build_command(
             result.artifacts.append(endpoint_report(result, catalog))
         results.append(result)
     files: dict[Path, tuple[bytes, int]] = {}
-    for result in results:
-        for artifact in result.artifacts:
-            target = out / artifact.filename
+    targets = [[out / artifact.filename for artifact in result.artifacts] for result in results]
+    for result, paths in zip(results, targets, strict=True):
+        for artifact, target in zip(result.artifacts, paths, strict=True):
             if target in files:
                 from profilegen.errors import UsageError
 
                 raise UsageError(f"two presets would both write {target}", hint="give presets distinct names")
             files[target] = (artifact.data, artifact.mode)
     unchanged = write_all(files, force=force)
-    for result in results:
-        typer.echo(build_report(result, out, unchanged))
+    for result, paths in zip(results, targets, strict=True):
+        typer.echo(build_report(result, paths, unchanged))
 
 
 def presets_command() -> None:
