@@ -23,8 +23,10 @@ from benchmarks.common import PYTHON, environment, interleaved
 from profilegen.preset import shipped_presets
 
 BUDGET = 3.0
-DUMPS = "import plistlib, sys; p = plistlib.loads(open(sys.argv[1], 'rb').read())\n" \
-        "for _ in range(int(sys.argv[2])): plistlib.dumps(p)"
+# plistlib.dumps of one profile, argv[2] times
+DUMPS = ("import plistlib, sys\n"
+         "profile = plistlib.loads(open(sys.argv[1], 'rb').read())\n"
+         "for _ in range(int(sys.argv[2])): plistlib.dumps(profile)")
 
 
 def cpu_split(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -53,24 +55,25 @@ def main() -> None:
                 f'identifier = "org.profilegen.bench.p{i:04d}"'))
         presets = sorted(str(p) for p in folder.iterdir())
         env = environment()
-        build = [PYTHON, "-m", "profilegen", "build", "--out", str(work / "out")]
+        out = work / "out"
+        build = [PYTHON, "-m", "profilegen", "build", "--out", str(out)]
         subprocess.run([*build, presets[0]], cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
-        profile = str(work / "out" / "p0000.mobileconfig")
+        profile = str(shutil.copy(out / "p0000.mobileconfig", work))  # out/ is emptied before every build
         commands = {
             "build 1": [*build, presets[0]],
             "build N": [*build, *presets],
             "dumps 1": [PYTHON, "-c", DUMPS, profile, "1"],
             "dumps N": [PYTHON, "-c", DUMPS, profile, str(count)],
         }
-        # the profile to dump is read before the build that follows empties the folder
-        shutil.copy(profile, work / "profile.mobileconfig")
-        for name in ("dumps 1", "dumps N"):
-            commands[name][3] = str(work / "profile.mobileconfig")
-        emptied = {name: (lambda: shutil.rmtree(work / "out", ignore_errors=True)) for name in ("build 1", "build N")}
+
+        def empty_out() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+
+        emptied = {"build 1": empty_out, "build N": empty_out}
         walls = interleaved(commands, work, args.rounds, env, prepare=emptied)
         split = {}
         for name in ("build 1", "build N"):
-            emptied[name]()
+            empty_out()
             split[name] = cpu_split(commands[name], work, env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
