@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import plistlib
+import pty
 import shutil
 import subprocess
 import sys
+import termios
 import time
 import tomllib
 from collections.abc import Mapping
@@ -129,7 +132,7 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
     term.send(CTRL_U + "my office profile" + ENTER)
     term.see("is not a valid identifier")
     term.see("e.g. com.example.office")  # the fix, as a preset file would be told
-    term.see("my office profile")  # asked again, the answer kept: typing before then would reach no prompt
+    term.see("my office profile")  # asked again, the answer kept
     term.send(CTRL_U + "com.example.mine" + ENTER)
     for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
         term.answer(number)
@@ -140,6 +143,45 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
     assert preset["profile"]["identifier"] == "com.example.mine"
     profile = plistlib.loads((tmp_path / "dist" / "mine.mobileconfig").read_bytes())
     assert profile["PayloadIdentifier"] == "com.example.mine"
+
+
+def test_the_terminal_stays_raw_between_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two questions the terminal must not echo keys or take Ctrl-U as "kill line" (a refused
+    answer's correction typed before it is asked again was lost that way); afterwards it is as it was."""
+    from profilegen.wizard import prompt
+
+    leader, follower = pty.openpty()
+    try:
+        with os.fdopen(follower, "r", closefd=False) as terminal:
+            monkeypatch.setattr(sys, "stdin", terminal)
+            before = termios.tcgetattr(follower)
+            with prompt._typeahead_kept():
+                between = termios.tcgetattr(follower)
+            after = termios.tcgetattr(follower)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    local_modes = 3
+    assert before[local_modes] & termios.ECHO and before[local_modes] & termios.ICANON
+    assert not between[local_modes] & (termios.ECHO | termios.ICANON | termios.ISIG)
+    assert after == before
+
+
+def test_keys_typed_ahead_wait_for_the_next_question(tmp_path: Path) -> None:
+    """A refused answer and its correction sent at once, and Enter pressed ahead for every remaining
+    question: the terminal stays raw between questions, so each key reaches the question it was meant for."""
+    term = Terminal("--from", "office-manual-updates", "--save", "mine.toml", cwd=tmp_path)
+    for number in range(1, FIRST_PROFILE_STEP + 2):
+        term.answer(number)
+    term.question(FIRST_PROFILE_STEP + 2)
+    remaining = STEPS - (FIRST_PROFILE_STEP + 2)
+    term.send(CTRL_U + "my office profile" + ENTER + CTRL_U + "com.example.ahead" + ENTER + ENTER * remaining)
+    term.see("is not a valid identifier")
+    term.see("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    assert tomllib.loads((tmp_path / "mine.toml").read_text())["profile"]["identifier"] == "com.example.ahead"
+    assert "com.example.ahead" not in term.text().split("is not a valid identifier")[0]  # not echoed early
 
 
 @pytest.mark.parametrize(("where", "key"), [("question", CTRL_C), ("question", ESCAPE), ("text", ESCAPE),

@@ -6,9 +6,12 @@ nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
+import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +214,30 @@ def _overwrite_ok(plan: Plan, force: bool) -> bool:
     return bool(answer == "yes")
 
 
+@contextlib.contextmanager
+def _typeahead_kept() -> Iterator[None]:
+    """The terminal stays raw between questions, as it is during each one.
+
+    Otherwise keys typed before the next question is drawn (a corrected answer, Enter held down to take
+    the defaults) reach the terminal's own line editing: echoed, Ctrl-U taken as "kill line". Raw, they
+    wait for the next question, which reads them as typed.
+    """
+    if not sys.stdin.isatty():
+        yield
+        return
+    from prompt_toolkit.input.vt100 import raw_mode
+
+    with raw_mode(sys.stdin.fileno()):
+        yield
+
+
 def walk(wizard: Wizard, *, save: Path | None, out: Path, force: bool) -> Plan:
     """Ask every question, then the summary until the admin confirms; the plan to write."""
+    with _typeahead_kept():
+        return _walk(wizard, save=save, out=out, force=force)
+
+
+def _walk(wizard: Wizard, *, save: Path | None, out: Path, force: bool) -> Plan:
     steps = wizard.steps()
     for index, key in enumerate(steps, start=1):
         ask_step(wizard, key, f"({index}/{len(steps)}) ")
