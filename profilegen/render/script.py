@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from profilegen import __version__
 from profilegen.forms import ASCII_ALNUM
@@ -135,30 +135,38 @@ def _split_profile_only(settings: Settings,
     return kept, skipped
 
 
-def render_script(name: str, title: str, settings: Settings, *, target: str = "console-user",
-                  profile_only: set[tuple[str, str]] | None = None) -> str:
-    """A bash script that writes ``settings`` with `defaults write`."""
+def _script(name: str, title: str, settings: Settings, target: str, profile_only: set[tuple[str, str]] | None,
+            *, action: str, line: Callable[[str, str, PlistValue], str], done: str) -> str:
+    """Header, prologue, then one ``line(domain word, key, value)`` per kept key, grouped by domain."""
     kept, skipped = _split_profile_only(settings, profile_only or set())
-    lines = _header(name, title, target, "sets these preferences with `defaults write`", skipped)
+    lines = _header(name, title, target, action, skipped)
     lines += _prologue(target, name)
     for domain, keys in kept.items():
         lines += ["", f"# {domain}"]
         where = quote(_target_domain(domain, target))
-        for key, value in keys.items():
-            lines.append(f"prefs write {where} {quote(key)} {' '.join(map(quote, value_arguments(value)))}")
-    lines += ["", f"echo {_say(name, f'{sum(len(k) for k in kept.values())} preference(s) written')}", ""]
+        lines += [line(where, key, value) for key, value in keys.items()]
+    lines += ["", f"echo {_say(name, done.format(count=sum(len(k) for k in kept.values())))}", ""]
     return "\n".join(lines)
+
+
+def _write_line(where: str, key: str, value: PlistValue) -> str:
+    return f"prefs write {where} {quote(key)} {' '.join(map(quote, value_arguments(value)))}"
+
+
+def _delete_line(where: str, key: str, value: PlistValue) -> str:
+    return f"prefs delete {where} {quote(key)} 2>/dev/null || true"
+
+
+def render_script(name: str, title: str, settings: Settings, *, target: str = "console-user",
+                  profile_only: set[tuple[str, str]] | None = None) -> str:
+    """A bash script that writes ``settings`` with `defaults write`."""
+    return _script(name, title, settings, target, profile_only, action="sets these preferences with `defaults write`",
+                   line=_write_line, done="{count} preference(s) written")
 
 
 def render_undo_script(name: str, title: str, settings: Settings, *, target: str = "console-user",
                        profile_only: set[tuple[str, str]] | None = None) -> str:
     """A bash script that deletes the keys ``render_script`` writes (a missing key is not an error)."""
-    kept, skipped = _split_profile_only(settings, profile_only or set())
-    lines = _header(name, title, target, "removes the preferences its script wrote (`defaults delete`)", skipped)
-    lines += _prologue(target, name)
-    for domain, keys in kept.items():
-        lines += ["", f"# {domain}"]
-        where = quote(_target_domain(domain, target))
-        lines += [f"prefs delete {where} {quote(key)} 2>/dev/null || true" for key in keys]
-    lines += ["", f"echo {_say(name, 'preferences removed')}", ""]
-    return "\n".join(lines)
+    return _script(name, title, settings, target, profile_only,
+                   action="removes the preferences its script wrote (`defaults delete`)",
+                   line=_delete_line, done="preferences removed")
