@@ -7,10 +7,11 @@ profilegen keeps them as text an admin can read rather than half-expressing them
 
 from __future__ import annotations
 
-import base64
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from profilegen.plisttypes import base64_text
 
 
 def describe_value(value: Any) -> str:
@@ -22,7 +23,7 @@ def describe_value(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
+        return base64_text(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(describe_value(item) for item in value) + "]"
     return str(value)

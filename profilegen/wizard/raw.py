@@ -8,7 +8,6 @@ is never refused for what another answer sets.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 from collections.abc import Mapping
@@ -43,10 +42,8 @@ def value_text(value: PlistValue) -> str:
         return value
     if isinstance(value, int | float):
         return repr(value)
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime | bytes):  # ISO 8601 text, base64 text
         return str(to_json(value))
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
     return json.dumps(to_json(value), ensure_ascii=False)
 
 
