@@ -62,8 +62,7 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     plan = prompt.walk(wizard, save=save, out=out, force=force)
     unchanged = write_all(plan.files, force=True)  # existing files were confirmed (or --force) by the walk
     typer.echo(f"\n{'unchanged' if plan.preset_path in unchanged else 'wrote'} {plan.preset_path}")
-    targets = [out / artifact.filename for artifact in plan.result.artifacts]
-    typer.echo(build_report(plan.result, targets, unchanged), nl=False)
+    typer.echo(build_report(plan.result, plan.targets, unchanged), nl=False)
     typer.echo(f"\nIn CI or on another machine: profilegen build {plan.preset_path} --out {out}")
 
 

@@ -26,11 +26,16 @@ class Plan:
     result: BuildResult
 
     @property
+    def targets(self) -> list[Path]:
+        """Where each built artifact goes, in the artifacts' order."""
+        return [self.out / artifact.filename for artifact in self.result.artifacts]
+
+    @property
     def files(self) -> dict[Path, tuple[bytes, int]]:
         """Every file to write, the preset first, in the form `atomic.write_all` takes."""
         files = {self.preset_path: (self.preset_text.encode("utf-8"), PRESET_MODE)}
-        for artifact in self.result.artifacts:
-            files[self.out / artifact.filename] = (artifact.data, artifact.mode)
+        for artifact, target in zip(self.result.artifacts, self.targets, strict=True):
+            files[target] = (artifact.data, artifact.mode)
         return files
 
     def existing(self) -> list[Path]:
