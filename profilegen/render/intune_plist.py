@@ -8,14 +8,13 @@ settings give the same bytes.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import math
 import re
 from collections.abc import Mapping
 
 from profilegen.errors import ValidationError
-from profilegen.plisttypes import PlistValue
+from profilegen.plisttypes import PlistValue, base64_text
 
 _INT_MIN = -(2**63)
 _INT_MAX = 2**64 - 1
@@ -57,7 +56,7 @@ def _value(lines: list[str], value: PlistValue, *, depth: int, where: str) -> No
     elif isinstance(value, str):
         lines.append(pad + f"<string>{_text(value, where)}</string>")
     elif isinstance(value, bytes | bytearray):
-        lines.append(pad + f"<data>{base64.b64encode(bytes(value)).decode('ascii')}</data>")
+        lines.append(pad + f"<data>{base64_text(bytes(value))}</data>")
     elif isinstance(value, datetime.datetime):
         lines.append(pad + f"<date>{_date(value)}</date>")
     elif isinstance(value, list | tuple):
