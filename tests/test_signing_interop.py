@@ -181,6 +181,7 @@ def _ms_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [{k: v for k, v in p.items() if not k.startswith("Payload")} for p in payloads]
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_is_read_and_its_signature_checked(tmp_path: Path) -> None:
     data = MS_SIGNED.read_bytes()
     assert is_signed(data) and not is_signed(MS_UNSIGNED.read_bytes())
@@ -201,6 +202,7 @@ def test_microsoft_signed_fixture_is_read_and_its_signature_checked(tmp_path: Pa
     assert report.content == openssl_extract_unverified(MS_SIGNED, tmp_path / "o.plist") == unsign(data)
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_content_against_its_unsigned_sibling() -> None:
     """The two files are not the same profile: the comparison records how they differ."""
     signed = plistlib.loads(unsign(MS_SIGNED.read_bytes()))
@@ -221,6 +223,7 @@ def test_microsoft_signed_fixture_content_against_its_unsigned_sibling() -> None
     assert "payloadScope" in signed and "PayloadScope" in unsigned  # the signed copy has a mis-cased key
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_through_the_cli(pki: Pki, tmp_path: Path) -> None:
     result = run_profilegen("verify", MS_SIGNED)
     assert result.returncode == 6
