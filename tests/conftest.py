@@ -54,10 +54,6 @@ def corpus_files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if CORPUS is not None else [folder / pattern]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "corpus: checks profilegen against third-party files (PROFILEGEN_CORPUS)")
-
-
 def pytest_report_header(config: pytest.Config) -> str:
     return f"corpus: {CORPUS}" if CORPUS is not None else f"corpus: none ({CORPUS_VARIABLE} unset or not a corpus)"
 
