@@ -41,13 +41,13 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(values)
 def test_arbitrary_values_match_plistlib_byte_for_byte(value: Any) -> None:
     assert plist_xml.dumps(value) == reference(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.binary(max_size=200), min_size=1, max_size=1), st.integers(min_value=0, max_value=12))
 def test_data_lines_wrap_as_plistlib_wraps_them_at_every_depth(data: list[bytes], depth: int) -> None:
     value: Any = data[0]

@@ -26,6 +26,7 @@ file the world lacks fails here, naming it: add the file to :func:`world`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -223,6 +224,12 @@ def _env(root: Path, bin_dir: Path) -> dict[str, str]:
             "P12_PASSWORD": P12_PASSWORD, "PROFILE_P12_PASSWORD": P12_PASSWORD}
 
 
+@functools.cache
+def _help(path: tuple[str, ...], world: Path) -> tuple[int, str]:
+    done = _run(shlex.join(["profilegen", *path, "--help"]), world)
+    return done.returncode, done.stdout
+
+
 def _run(part: str, folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", "-c", part], cwd=folder, env=_env(folder, folder / ".bin"), capture_output=True,
                           text=True, check=False, timeout=120, stdin=subprocess.DEVNULL)
@@ -261,10 +268,10 @@ def test_readme_block_runs(block: Block, lines: list[tuple[int, str]], world: Pa
                 continue
             tokens = words(part)
             for path in command_paths(tokens):
-                helped = _run(shlex.join(["profilegen", *path, "--help"]), folder)
-                assert helped.returncode == 0, f"{where} ({reason}): `profilegen {' '.join(path)}` has no help"
+                code, text = _help(tuple(path), world)
+                assert code == 0, f"{where} ({reason}): `profilegen {' '.join(path)}` has no help"
                 for option in options(tokens):
-                    assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", helped.stdout), (
+                    assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text), (
                         f"{where} ({reason}): `profilegen {' '.join(path)}` has no option {option}")
 
 

@@ -266,7 +266,7 @@ def test_damaged_signatures_give_a_report_or_one_clear_error(pki: Pki, profile: 
 
     flip = st.tuples(st.integers(0, len(original) - 1), st.integers(1, 255))
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=60, deadline=None)
     @given(st.lists(flip, min_size=1, max_size=3))
     def check(flips: list[tuple[int, int]]) -> None:
         data = bytearray(original)
