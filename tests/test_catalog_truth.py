@@ -295,3 +295,12 @@ def test_defender_and_onedrive_refuse_wrong_values(tmp_path: Path, setting: str,
     assert done.returncode == 4
     assert problem in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_catalog_listing_marks_do_not_set_and_disputed_keys() -> None:
+    done = run_cli("catalog", MAU)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
+    assert "date (do not set)" in rows["LastUpdate"]
+    assert "4.51+ (disputed)" in rows["UpdateDeadline.FinalCountDown"]
+    assert "(do not set)" not in rows["HowToCheck"] and "(disputed)" not in rows["HowToCheck"]
