@@ -87,6 +87,7 @@ _RULES = [
         "warning",
         "an option that works only up to an Office older than the fleet's oldest (presets)",
     ),
+    Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]
 RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}
