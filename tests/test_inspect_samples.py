@@ -93,10 +93,9 @@ def test_validate_findings_name_the_line(catalog: Catalog) -> None:
     basic = [(f.rule, f.line) for f in lint_path(BASIC, catalog, "16.30")]
     assert basic == [("mcx-one-domain", 23)]  # the second domain's first key
     retired = [f for f in lint_path(WORD, catalog, "16.30") if f.rule == "key-retired"]
-    assert (retired[0].line, retired[0].message) == (
-        17,
-        "com.microsoft.Word:SendAllTelemetryEnabled last works in Office for Mac 16.27; --office-version is 16.30",
-    )
+    assert retired[0].line == 17
+    assert retired[0].message.startswith(
+        "com.microsoft.Word:SendAllTelemetryEnabled last works in Office for Mac 16.27; --office-version is 16.30")
     assert [f for f in lint_path(WORD, catalog, "16.16") if f.rule == "key-retired"] == []
     assert [f for f in lint_path(ZERO, catalog, "16.30") if f.severity != "info"] == []
 
