@@ -279,3 +279,20 @@ def test_damaged_signatures_give_a_report_or_one_clear_error(pki: Pki, profile: 
         assert not report.ok or report.content == SAMPLE_PROFILE
 
     check()
+
+
+def test_a_certificate_with_a_damaged_version_is_one_clear_error(pki: Pki, profile: Path, tmp_path: Path) -> None:
+    """Found by the byte-flipping test above: version 3 (an X.509 v4) made cryptography raise InvalidVersion."""
+    signed = tmp_path / "signed.mobileconfig"
+    assert run_profilegen("sign", profile, "-o", signed, *pki.pem_args()).returncode == 0
+    data = signed.read_bytes()
+    version = b"\xa0\x03\x02\x01\x02"  # [0] EXPLICIT INTEGER 2: X.509 v3, at the start of each certificate
+    assert version in data
+    damaged = tmp_path / "damaged.mobileconfig"
+    damaged.write_bytes(data.replace(version, b"\xa0\x03\x02\x01\x03"))
+    for command, codes in ((["verify", damaged], (3,)), (["show", damaged], (0,)), (["validate", damaged], (1,))):
+        done = run_profilegen(*command)
+        assert "Traceback" not in done.stderr and "InvalidVersion" not in done.stderr, done.stderr
+        assert done.returncode in codes, (command, done.returncode, done.stdout, done.stderr)
+    refused = run_profilegen("verify", damaged)
+    assert "damaged signed profile: a certificate or signer field cannot be parsed" in refused.stderr

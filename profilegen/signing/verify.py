@@ -125,8 +125,9 @@ def verify(
     report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
     try:
         _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC))
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, UnsupportedAlgorithm):
-        # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, UnsupportedAlgorithm, x509.InvalidVersion):
+        # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here
+        # (a certificate whose version byte is damaged: cryptography's InvalidVersion, not a ValueError).
         raise InputError(
             "damaged signed profile: a certificate or signer field cannot be parsed", path=source
         ) from None
