@@ -8,7 +8,8 @@ line, when no corpus is found.
 
 - ``PROFILEGEN_CORPUS=DIR``: the corpus, a folder holding ``fixtures/`` and ``reference/``. Unset: a
   ``shared/`` folder beside the repository, or one level higher (worktrees), when there is one.
-- ``PROFILEGEN_REQUIRE_CORPUS=1`` (set by .ci/run): a missing corpus is a collection error, not a skip.
+- ``PROFILEGEN_REQUIRE_CORPUS=1`` (set by .ci/run): a missing corpus stops the run before collection
+  (exit code 4), instead of skipping the corpus tests.
 """
 
 from __future__ import annotations
@@ -58,10 +59,10 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"corpus: {CORPUS}" if CORPUS is not None else f"corpus: none ({CORPUS_VARIABLE} unset or not a corpus)"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    wanted = sum(1 for item in items if item.get_closest_marker("corpus"))
-    if CORPUS is None and wanted and os.environ.get(REQUIRE_VARIABLE) == "1":
-        raise pytest.UsageError(f"{REQUIRE_VARIABLE}=1 and {wanted} corpus tests, but no corpus: {MISSING}")
+def pytest_configure(config: pytest.Config) -> None:
+    # Before collection, in the main process (pytest-xdist's workers collect; an error there is an INTERNALERROR).
+    if CORPUS is None and os.environ.get(REQUIRE_VARIABLE) == "1":
+        raise pytest.UsageError(f"{REQUIRE_VARIABLE}=1, but no corpus: {MISSING}")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

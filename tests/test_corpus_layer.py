@@ -34,10 +34,13 @@ def test_without_a_corpus_the_corpus_tests_are_skipped_in_one_line_that_says_how
     assert re.search(r"1 passed, 3 skipped", done.stdout.splitlines()[-1])
 
 
-def test_a_required_corpus_that_is_missing_stops_the_run_at_collection(tmp_path: Path) -> None:
-    done = run_pytest(env={"PROFILEGEN_CORPUS": str(tmp_path), "PROFILEGEN_REQUIRE_CORPUS": "1"})
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR
-    assert "PROFILEGEN_REQUIRE_CORPUS=1 and 3 corpus tests, but no corpus" in done.stderr
+@pytest.mark.parametrize("workers", ["0", "2"])  # with pytest-xdist, the main process stops it
+def test_a_required_corpus_that_is_missing_stops_the_run_before_collection(tmp_path: Path, workers: str) -> None:
+    done = run_pytest("-n", workers, env={"PROFILEGEN_CORPUS": str(tmp_path), "PROFILEGEN_REQUIRE_CORPUS": "1"})
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "ERROR: PROFILEGEN_REQUIRE_CORPUS=1, but no corpus: corpus tests need the third-party corpus: set " \
+           "PROFILEGEN_CORPUS=DIR" in done.stderr
+    assert "INTERNALERROR" not in done.stdout + done.stderr
     assert " passed" not in done.stdout
 
 
