@@ -12,12 +12,15 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
 from profilegen.plisttypes import PlistValue
 from profilegen.record import Record
+
+if TYPE_CHECKING:
+    from profilegen.payloads import PayloadCatalog
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -343,6 +346,17 @@ class Catalog:
         self._loaded: dict[str, DomainSchema | None] = {}
         self._parsed_choices: dict[str, Choice | None] = {}
         self._parsed_options: dict[tuple[str, str], Option | None] = {}
+        # Apple's payload types: the shipped folder and the user catalogue's payloads/ folders (lazily)
+        self.payload_dirs: tuple[Path, Callable[[], Sequence[Path]]] | None = None
+
+    @cached_property
+    def payloads(self) -> PayloadCatalog:
+        """Apple's payload types (profilegen.payloads), read one type at a time when first asked for."""
+        from profilegen.payloads import PayloadCatalog
+
+        if self.payload_dirs is None:
+            return PayloadCatalog(schemas_dir() / "payloads")
+        return PayloadCatalog(*self.payload_dirs)
 
     @staticmethod
     def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
@@ -452,5 +466,7 @@ def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (),
     """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
     base = root if root is not None else schemas_dir()
     provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))
-    return Catalog([base / "domains"], base / "choices.toml",
-                   lambda: [_domain_dir(Path(d)) for d in provider()])
+    catalog = Catalog([base / "domains"], base / "choices.toml",
+                      lambda: [_domain_dir(Path(d)) for d in provider()])
+    catalog.payload_dirs = (base / "payloads", lambda: [Path(d) / "payloads" for d in provider()])
+    return catalog

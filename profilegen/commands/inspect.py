@@ -35,6 +35,10 @@ STRICT: Any = typer.Option(False, "--strict", help="Fail on warnings too.")
 OFFICE_VERSION: Any = typer.Option(
     None, "--office-version", metavar="V", help="The oldest Office for Mac deployed, e.g. 16.28."
 )
+MACOS_VERSION: Any = typer.Option(
+    None, "--macos-version", metavar="V",
+    help="The oldest macOS deployed, e.g. 13.0: Apple payloads and keys it lacks are reported.",
+)
 DIFF_A: Any = typer.Argument(..., metavar="A", help="A profile (any form) or a preset (name or .toml).")
 DIFF_B: Any = typer.Argument(..., metavar="B", help="A profile (any form) or a preset (name or .toml).")
 IMPORT_FILE: Any = typer.Argument(..., metavar="FILE", help="A profile: XML, binary or signed.")
@@ -67,10 +71,12 @@ def validate_command(
     output_format: ReportFormat = VALIDATE_FORMAT,
     strict: bool = STRICT,
     office_version: str | None = OFFICE_VERSION,
+    macos_version: str | None = MACOS_VERSION,
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
     import json
+    import sys
 
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
@@ -81,7 +87,7 @@ def validate_command(
         if path.suffix == ".toml":
             findings += lint_preset(path, catalog, office_version)
         else:
-            findings += lint_path(path, catalog, office_version)
+            findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format is ReportFormat.json:
@@ -89,6 +95,9 @@ def validate_command(
     else:
         for item in findings:
             typer.echo(item.render())
+        if findings:  # the summary stands apart from the last fix line, on a terminal that merges the streams
+            typer.echo("")
+        sys.stdout.flush()
         typer.echo(
             f"{len(files)} file(s): {errors} error(s), {warnings} warning(s), "
             f"{len(findings) - errors - warnings} note(s)",
