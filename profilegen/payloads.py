@@ -301,17 +301,26 @@ class PayloadCatalog:
         return dict(sorted(titles.items(), key=lambda item: item[0].lower()))
 
     def title(self, payload_type: str) -> str | None:
-        return self.types().get(payload_type)
+        """Apple's title of a payload type, macOS or not."""
+        title = self.types().get(payload_type)
+        if title is None:
+            other = self._other(payload_type)
+            title = str(other["title"]) if other and other.get("title") else None
+        return title
 
-    def other_platforms(self, payload_type: str) -> list[str] | None:
-        """The platforms of a payload type Apple defines but not for macOS; None when it is not one."""
+    def _other(self, payload_type: str) -> dict[str, Any] | None:
         if payload_type in self.types():
             return None
         for index in self._indexes:
             found = index.get("other", {}).get(payload_type)
-            if isinstance(found, list):
-                return [str(p) for p in found]
+            if isinstance(found, dict):
+                return found
         return None
+
+    def other_platforms(self, payload_type: str) -> list[str] | None:
+        """The platforms of a payload type Apple defines but not for macOS; None when it is not one."""
+        other = self._other(payload_type)
+        return [str(p) for p in other.get("platforms", [])] if other is not None else None
 
     def commit(self) -> str | None:
         return next((str(i["x-apple-commit"]) for i in self._indexes if i.get("x-apple-commit")), None)

@@ -288,7 +288,7 @@ def test_other_platforms_indexed_not_converted_and_variants_merged(tmp_path: Pat
     assert result.yaml_files == 6 and result.macos_files == 3
     index = result.index()
     assert index["macos"]["com.example.policy"] == "Example Policy"
-    assert index["other"] == {"com.example.phone": ["iOS"]}
+    assert index["other"] == {"com.example.phone": {"title": "Phone Thing", "platforms": ["iOS"]}}
 
 
 def test_override_rules_join_the_schema_and_an_unused_rule_is_reported(tmp_path: Path) -> None:

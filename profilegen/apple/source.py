@@ -33,6 +33,7 @@ class Conversion:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)  # payload type -> Apple file names
     other_platforms: dict[str, list[str]] = field(default_factory=dict)
+    other_titles: dict[str, str] = field(default_factory=dict)
     yaml_files: int = 0
     macos_files: int = 0
     keys: int = 0
@@ -43,7 +44,8 @@ class Conversion:
         return {
             "x-apple-commit": self.commit,
             "macos": {name: self.schemas[name].get("title", name) for name in sorted(self.schemas, key=str.lower)},
-            "other": {name: self.other_platforms[name] for name in sorted(self.other_platforms, key=str.lower)},
+            "other": {name: {"title": self.other_titles.get(name, name), "platforms": self.other_platforms[name]}
+                      for name in sorted(self.other_platforms, key=str.lower)},
         }
 
 
@@ -121,6 +123,7 @@ def convert_checkout(checkout: Path, *, descriptions: bool = False, rules: list[
             payload_type = TOP_LEVEL_TYPE
         elif not on_macos(document["payload"]):
             result.other_platforms[payload_type] = platforms(document["payload"])
+            result.other_titles[payload_type] = str(document.get("title", payload_type))
             continue
         else:
             result.macos_files += 1

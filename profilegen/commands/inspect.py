@@ -49,7 +49,8 @@ IDENTIFIER: Any = typer.Option(
 FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset.")
 
 
-def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
+def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT,
+                 catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
     import json
 
@@ -58,12 +59,15 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     from profilegen.inspect.show import describe, plain_text, table_text
 
     profiles = [extract(load(path), strict=True) for path in files]
+    titles = open_catalog(catalog_dir).payloads.title  # Apple's payload titles, read only when a payload asks
     if output_format is ShowFormat.json:
-        data = [describe(profile) for profile in profiles]
+        data = [describe(profile, titles) for profile in profiles]
         typer.echo(json.dumps(data if len(data) > 1 else data[0], indent=2, ensure_ascii=False))
         return
-    render = plain_text if output_format is ShowFormat.text else table_text
-    typer.echo("\n\n".join(render(profile) for profile in profiles))
+    if output_format is ShowFormat.text:
+        typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
+        return
+    typer.echo("\n\n".join(table_text(profile, titles) for profile in profiles))
 
 
 def validate_command(
