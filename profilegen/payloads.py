@@ -276,14 +276,20 @@ class PayloadCatalog:
                 found.append(_read_json(path))
         return found
 
-    def path_of(self, payload_type: str) -> tuple[Path, bool] | None:
+    def path_of(self, payload_type: str, *, user: bool = True) -> tuple[Path, bool] | None:
+        """The file of a payload type, a user catalogue's first (unless ``user`` is False), and whether it is one."""
         if not payload_type or "/" in payload_type or payload_type in (".", "..") or payload_type.startswith("_"):
             return None
-        for folder, user in self._folders:
+        folders = self._folders if user else [(self._shipped, False)]
+        for folder, mine in folders:
             path = folder / f"{payload_type}.json"
             if path.is_file():
-                return path, user
+                return path, mine
         return None
+
+    def ships(self, payload_type: str) -> bool:
+        """The shipped catalogue has this type (no user folder consulted: cheap, for deciding what to check)."""
+        return self.path_of(payload_type, user=False) is not None
 
     def schema(self, payload_type: str) -> PayloadSchema | None:
         if payload_type not in self._loaded:

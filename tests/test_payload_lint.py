@@ -252,3 +252,16 @@ def test_real_profiles_have_no_false_apple_payload_finding(catalog: Catalog) -> 
     assert errors == [("Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig", "payload-type"),
                       ("Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig", "payload-type")]
     assert not [f for f in found if f.rule.startswith(("payload-", "macos-", "key-not")) and f.rule != "payload-type"]
+
+
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/xdg-data"])
+def test_default_user_catalogue_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    from profilegen.user_catalog import default_user_catalog
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert default_user_catalog() == Path(platformdirs.user_data_dir("profilegen")) / "catalog"

@@ -119,7 +119,8 @@ def lint_document(
         from profilegen.inspect.catalog_rules import check_values
 
         checked: set[str] = set()
-        if any(p.payload_type and p.style != "mcx" for p in profile.payloads):
+        if any(p.style == "apple" or (p.style == "custom" and p.payload_type and catalog.payloads.ships(p.payload_type))
+               for p in profile.payloads):  # a profile of preference payloads alone never loads the checker
             from profilegen.inspect.payload_rules import check_payloads
 
             checked = check_payloads(context.add, profile, catalog.payloads, macos_version)

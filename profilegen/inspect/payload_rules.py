@@ -39,7 +39,7 @@ def is_apple_payload(payload: Payload, catalog: PayloadCatalog) -> bool:
     kind = payload.payload_type
     if not kind or kind == MCX_TYPE:
         return False
-    return payload.style == "apple" or catalog.path_of(kind) is not None
+    return payload.style == "apple" or catalog.ships(kind)  # .GlobalPreferences, loginwindow
 
 
 def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_version: str | None) -> set[str]:
