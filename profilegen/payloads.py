@@ -210,16 +210,20 @@ class PayloadSchema:
             index += 1
         return node if parts else None
 
-    def walk(self) -> Iterator[tuple[int, PayloadKey]]:
-        """Every key, depth first, with its depth (0 for the payload's own keys); recursion shown once."""
+    def walk(self, *, shared_once: bool = False) -> Iterator[tuple[int, PayloadKey]]:
+        """Every key, depth first, with its depth (0 for the payload's own keys); recursion shown once.
+        ``shared_once``: the keys of a named structure ($defs, e.g. PPPC's Identity) only where first met."""
         stack: list[tuple[int, PayloadKey, frozenset[str]]] = [
             (0, key, frozenset()) for key in reversed(self.root.children())]
+        expanded: set[str] = set()
         while stack:
             depth, key, seen = stack.pop()
             yield depth, key
-            ref = _ref_of(key)
-            if ref is not None and ref in seen:
+            ref = structure_ref(key)
+            if ref is not None and (ref in seen or (shared_once and ref in expanded)):
                 continue
+            if ref is not None:
+                expanded.add(ref)
             inside = seen | ({ref} if ref else set())
             stack.extend((depth + 1, child, inside) for child in reversed(key.children()) if child is not key)
 
@@ -232,7 +236,7 @@ class PayloadSchema:
         return self._validator
 
 
-def _ref_of(key: PayloadKey) -> str | None:
+def structure_ref(key: PayloadKey) -> str | None:
     """The $defs entry a key's structure comes from (its own or its items'), to stop a recursive walk."""
     items = key.schema.get("items")
     for candidate in (key.raw, items if isinstance(items, dict) else {}):
