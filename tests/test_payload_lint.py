@@ -258,7 +258,7 @@ def test_real_profiles_have_no_false_apple_payload_finding(catalog: Catalog) -> 
 def test_default_user_catalogue_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
     import platformdirs
 
-    from profilegen.user_catalog import default_user_catalog
+    from profilegen.catalog.user import default_user_catalog
 
     if xdg is None:
         monkeypatch.delenv("XDG_DATA_HOME", raising=False)

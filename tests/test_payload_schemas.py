@@ -9,9 +9,9 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the test extra
 import jsonschema_rs
 import pytest
 
-from profilegen.apple.overrides import OVERRIDES_FILE, load_rules
+from profilegen.catalog.apple.overrides import OVERRIDES_FILE, load_rules
+from profilegen.catalog.payloads import INDEX_FILE, PayloadCatalog
 from profilegen.inspect.lint import TOP_TYPES
-from profilegen.payloads import INDEX_FILE, PayloadCatalog
 from tests.conftest import REPO
 from tests.test_payload_lint import identity, payload, profile, tcc
 from tests.test_startup import imported

@@ -45,13 +45,13 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
 def catalog_show(ctx: typer.Context,
                  domain: str = typer.Argument(..., help="A preference domain or an Apple payload type.")) -> None:
     """List a domain's or an Apple payload type's keys: type, required, allowed values, versions."""
-    from profilegen.catalog_view import domain_table
+    from profilegen.catalog.view import domain_table
 
     catalog = open_catalog(ctx.obj)
     if catalog.domain(domain) is None:
         schema = catalog.payloads.schema(domain)
         if schema is not None:
-            from profilegen.payload_view import payload_table
+            from profilegen.catalog.payload_view import payload_table
 
             typer.echo(payload_table(schema))
             return
@@ -62,7 +62,7 @@ def catalog_show(ctx: typer.Context,
 def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
         None, help="Only the types whose name or title contains this text.")) -> None:
     """List Apple's payload types for macOS (PPPC, system extensions, Wi-Fi, ...)."""
-    from profilegen.payload_view import payloads_table
+    from profilegen.catalog.payload_view import payloads_table
 
     typer.echo(payloads_table(open_catalog(ctx.obj).payloads, text))
 
@@ -70,7 +70,7 @@ def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
 @catalog_app.command("choices")
 def catalog_choices(ctx: typer.Context) -> None:
     """List the named decisions (choices) and their options."""
-    from profilegen.catalog_view import choices_table
+    from profilegen.catalog.view import choices_table
 
     typer.echo(choices_table(open_catalog(ctx.obj)))
 

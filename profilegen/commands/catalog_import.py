@@ -27,10 +27,10 @@ _INTO: Any = typer.Option(
 
 def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: Path | None = _INTO) -> None:
     """Import ProfileManifests manifests as domain schemas into the user catalogue."""
-    from profilegen.manifests.importer import import_manifests
-    from profilegen.manifests.report import summary_lines, warning_lines
+    from profilegen.catalog.manifests.importer import import_manifests
+    from profilegen.catalog.manifests.report import summary_lines, warning_lines
+    from profilegen.catalog.user import user_catalog_dir
     from profilegen.paths import schemas_dir
-    from profilegen.user_catalog import user_catalog_dir
 
     if into is None and isinstance(ctx.obj, Path):  # `profilegen catalog --catalog DIR import-manifests ...`
         into = ctx.obj
@@ -48,9 +48,9 @@ _CHECKOUT: Any = typer.Argument(
 
 def import_apple_command(ctx: typer.Context, source: Path = _CHECKOUT, into: Path | None = _INTO) -> None:
     """Import Apple's device-management payload schemas (a newer release) into the user catalogue."""
-    from profilegen.apple.write import import_apple
+    from profilegen.catalog.apple.write import import_apple
+    from profilegen.catalog.user import user_catalog_dir
     from profilegen.paths import schemas_dir
-    from profilegen.user_catalog import user_catalog_dir
 
     if into is None and isinstance(ctx.obj, Path):
         into = ctx.obj

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from profilegen.payloads import PayloadCatalog, PayloadKey, PayloadSchema, path_text, structure_ref
+from profilegen.catalog.payloads import PayloadCatalog, PayloadKey, PayloadSchema, path_text, structure_ref
 from profilegen.render.table import table
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from profilegen import atomic
-from profilegen.apple.source import INDEX_FILE, Conversion, convert_checkout
+from profilegen.catalog.apple.source import INDEX_FILE, Conversion, convert_checkout
 from profilegen.errors import InputError
 from profilegen.forms import is_domain
 

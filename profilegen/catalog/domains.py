@@ -20,7 +20,7 @@ from profilegen.plisttypes import PlistValue
 from profilegen.record import Record
 
 if TYPE_CHECKING:
-    from profilegen.payloads import PayloadCatalog
+    from profilegen.catalog.payloads import PayloadCatalog
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -363,8 +363,8 @@ class Catalog:
 
     @cached_property
     def payloads(self) -> PayloadCatalog:
-        """Apple's payload types (profilegen.payloads), read one type at a time when first asked for."""
-        from profilegen.payloads import PayloadCatalog
+        """Apple's payload types (profilegen.catalog.payloads), read one type at a time when first asked for."""
+        from profilegen.catalog.payloads import PayloadCatalog
 
         if self.payload_dirs is None:
             return PayloadCatalog(schemas_dir() / "payloads")
