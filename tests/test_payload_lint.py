@@ -122,7 +122,10 @@ def test_fix_names_the_allowed_values(tmp_path: Path, catalog: Catalog) -> None:
     ({"Microphone": [identity(Allowed=True)]}, "pppc-deny-only", "error"),
     ({"Accessibility": [identity(Authorization="AllowStandardUserToSetSystemService")]},
      "pppc-standard-user-services", "error"),
-], ids=["both", "neither", "camera", "microphone", "standard-user"])
+    ({"AppleEvents": [identity(Allowed=True)]}, "pppc-apple-events-receiver", "error"),
+    ({"SystemPolicyAllFiles": [identity(Allowed=True, AEReceiverIdentifier="com.apple.finder")]},
+     "pppc-receiver-only-for-apple-events", "warning"),
+], ids=["both", "neither", "camera", "microphone", "standard-user", "receiver", "receiver-elsewhere"])
 def test_pppc_rules_stated_in_prose(tmp_path: Path, catalog: Catalog, services: dict[str, Any], rule: str,
                                     severity: str) -> None:
     path = profile(tmp_path, tcc(**services))
