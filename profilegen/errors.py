@@ -64,6 +64,12 @@ class OutputError(ProfilegenError):
     exit_code = ExitCode.OUTPUT
 
 
+class Interrupted(ProfilegenError):
+    """Ctrl-C or SIGTERM stopped a command; the message says what was written."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class SigningError(ProfilegenError):
     exit_code = ExitCode.SIGNING
 

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 
 from profilegen.pipeline import BuildResult
 from profilegen.plisttypes import display
 from profilegen.render.table import table
+
+
+def unwritten_message(reason: str, results: Sequence[BuildResult], targets: Sequence[Sequence[Path]],
+                      written: Iterable[Path]) -> str:
+    """A failed or interrupted build's message: why (its first line), then which presets were written
+    (every output in place) and which were not (their outputs as they were)."""
+    done = set(written)
+    groups: dict[str, list[str]] = {"written": [], "partly written": [], "not written": []}
+    for result, paths in zip(results, targets, strict=True):
+        count = sum(path in done for path in paths)
+        kind = "written" if count == len(paths) else "not written" if count == 0 else "partly written"
+        groups[kind].append(result.preset.name)
+    lines = [reason.splitlines()[0]]
+    for kind, names in groups.items():
+        if len(names) == len(results) > 1:
+            lines.append(f"{kind}: all {len(names)} presets")
+        elif names:
+            lines.append(f"{kind}: {len(names)} preset(s): {', '.join(names)}")
+    if groups["partly written"]:
+        lines.append("a partly written preset has some outputs new, the others as they were: build it again")
+    return "\n".join(lines)
 
 
 def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Path] = frozenset()) -> str:

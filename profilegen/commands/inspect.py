@@ -127,18 +127,20 @@ def import_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import UsageError
     from profilegen.inspect.importer import import_profile
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
+    from profilegen.outpath import check_target
     from profilegen.preset import dumps_preset
 
     if save.suffix != ".toml":
         raise UsageError(f"--save {save}: a preset file ends in .toml")
+    check_target(save)
     profile = extract(load(file), strict=True)
     imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
-    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
+    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
     typer.echo(

@@ -53,15 +53,17 @@ def export_jamf_schema(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write a Jamf Pro "Application & Custom Settings" JSON schema for DOMAIN."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
+    from profilegen.outpath import check_target
     from profilegen.render import jamf_schema
 
+    check_target(out)
     schema = open_catalog(catalog_dir).domain(domain)
     if schema is None:
         raise InputError(f"unknown domain {domain!r}", hint="`profilegen catalog` lists the known domains")
     manifest = jamf_schema.render(schema.document)
-    write_all({out: (manifest.dumps(), 0o644)}, force=force)
+    write_all({out: (manifest.dumps(), FILE_MODE)}, force=force)
     typer.echo(f"wrote {out} ({len(manifest.document['properties'])} keys)")
     if manifest.skipped:
         typer.echo(f"left out (plist data, which Jamf Pro cannot take): {', '.join(manifest.skipped)}", err=True)
@@ -75,8 +77,10 @@ def export_intune_plist(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write one Intune preference file (<domain>.plist, bare key/value pairs) per domain."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
+    from profilegen.outpath import inside
+    from profilegen.printable import quoted
     from profilegen.render import intune_plist
     from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
@@ -88,7 +92,9 @@ def export_intune_plist(
         settings = settings_from_profile(parse_profile(source.data, source.ref))
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)
-    files = {out / f"{domain}.plist": (intune_plist.render(settings[domain], domain=domain), 0o644)
+    files = {inside(out, f"{domain}.plist", source=source.ref, what=f"the preference domain {quoted(domain)}",
+                    fix="a domain is a bundle identifier such as com.microsoft.Word: correct the profile"):
+             (intune_plist.render(settings[domain], domain=domain), FILE_MODE)
              for domain in sorted(settings)}
     write_all(files, force=force)
     for path in files:

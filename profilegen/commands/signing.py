@@ -43,9 +43,11 @@ def sign(
 ) -> None:
     """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
     from profilegen import atomic
+    from profilegen.outpath import check_target
     from profilegen.signing.identity import display_name, load_identity, read_limited, terminal_prompt
     from profilegen.signing.sign import sign as sign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     content = read_limited(profile, "profile", MAX_PROFILE_BYTES)
     identity = load_identity(
@@ -78,11 +80,13 @@ def verify(
     """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
     from profilegen import atomic
     from profilegen.errors import SigningError
+    from profilegen.outpath import check_target
     from profilegen.signing.identity import read_limited
     from profilegen.signing.verify import load_ca
     from profilegen.signing.verify import verify as verify_profile
 
     if extract is not None:
+        check_target(extract)
         atomic.check_writable([extract], force=force)
     data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
     anchors = load_ca(ca) if ca is not None else None
@@ -108,9 +112,11 @@ _UNSIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to wri
 def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = _FORCE) -> None:
     """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
     from profilegen import atomic
+    from profilegen.outpath import check_target
     from profilegen.signing.identity import read_limited
     from profilegen.signing.sign import unsign as unsign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
     content = unsign_profile(data, source=signed)
