@@ -36,7 +36,8 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class WriteFailed(OutputError):
-    """A write failed: ``written`` were replaced (or left unchanged), ``not_written`` are as they were."""
+    """A write failed: ``written`` were replaced, ``not_written`` are as they were (outputs left
+    unchanged because they already held the right bytes are in neither)."""
 
     def __init__(self, message: str, *, written: Sequence[Path], not_written: Sequence[Path]) -> None:
         super().__init__(message)
@@ -130,8 +131,7 @@ def write_all(files: Mapping[Path, tuple[bytes, int]], *, force: bool) -> set[Pa
     check_writable(files, force=force)
     _check_distinct(files)
     unchanged = {path for path, (data, mode) in files.items() if force and is_unchanged(path, data, mode)}
-    _write({path: item for path, item in files.items() if path not in unchanged}, make_parents=True,
-           already=sorted(unchanged))
+    _write({path: item for path, item in files.items() if path not in unchanged}, make_parents=True)
     return unchanged
 
 
@@ -150,7 +150,7 @@ def _check_distinct(files: Iterable[Path]) -> None:
                               "case-insensitive file system (macOS)", hint="give them names that differ")
 
 
-def _write(files: Mapping[Path, tuple[bytes, int]], *, make_parents: bool, already: Sequence[Path] = ()) -> None:
+def _write(files: Mapping[Path, tuple[bytes, int]], *, make_parents: bool) -> None:
     for path in files:
         problem = name_problem(os.path.basename(os.fspath(path)))
         if problem is not None:
@@ -175,9 +175,9 @@ def _write(files: Mapping[Path, tuple[bytes, int]], *, make_parents: bool, alrea
             for folder in reversed(created):
                 with contextlib.suppress(OSError):
                     os.rmdir(folder)
-            _raise_unwritten(exc, current, targets, already)
+            _raise_unwritten(exc, current, targets)
             raise
-        done = list(already)
+        done: list[Path] = []
         for index, (name, path) in enumerate(zip(staged, targets, strict=True)):
             try:
                 os.replace(name, path)
@@ -202,9 +202,9 @@ class _Stop(Exception):
         self.signum = signum
 
 
-def _raise_unwritten(exc: BaseException, path: Path, targets: list[Path], already: Sequence[Path]) -> None:
+def _raise_unwritten(exc: BaseException, path: Path, targets: list[Path]) -> None:
     """Nothing was written: say so as the error the caller reports (an OSError or a held signal)."""
-    unchanged = list(already)
+    unchanged: list[Path] = []
     if isinstance(exc, _Stop):
         raise WriteInterrupted("interrupted: nothing written" + (", every output is as it was" if targets else ""),
                                signum=exc.signum, written=unchanged, not_written=targets) from None

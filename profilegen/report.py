@@ -11,14 +11,14 @@ from profilegen.render.table import table
 
 
 def unwritten_message(reason: str, results: Sequence[BuildResult], targets: Sequence[Sequence[Path]],
-                      written: Iterable[Path]) -> str:
+                      written: Iterable[Path], not_written: Iterable[Path]) -> str:
     """A failed or interrupted build's message: why (its first line), then which presets were written
     (every output in place) and which were not (their outputs as they were)."""
-    done = set(written)
+    done, missing = set(written), set(not_written)
     groups: dict[str, list[str]] = {"written": [], "partly written": [], "not written": []}
     for result, paths in zip(results, targets, strict=True):
-        count = sum(path in done for path in paths)
-        kind = "written" if count == len(paths) else "not written" if count == 0 else "partly written"
+        renamed, left = sum(path in done for path in paths), sum(path in missing for path in paths)
+        kind = "written" if left == 0 else "not written" if renamed == 0 else "partly written"
         groups[kind].append(result.preset.name)
     lines = [reason.splitlines()[0]]
     for kind, names in groups.items():

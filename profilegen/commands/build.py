@@ -111,7 +111,8 @@ def _build(presets: list[str], out: Path, style: Style | None, script_target: Sc
     try:
         unchanged = write_all(files, force=force)
     except (WriteFailed, WriteInterrupted) as error:
-        error.message = unwritten_message(error.message, results, targets, error.written)
+        error.message = unwritten_message(error.message, results, targets, error.written,
+                                          error.not_written)
         raise
     for result, paths in zip(results, targets, strict=True):
         typer.echo(build_report(result, paths, unchanged))
