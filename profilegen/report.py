@@ -7,6 +7,7 @@ from pathlib import Path
 
 from profilegen.pipeline import BuildResult
 from profilegen.plisttypes import display
+from profilegen.printable import printable
 from profilegen.render.table import table
 
 
@@ -40,11 +41,11 @@ def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Pa
         for domain, keys in resolution.settings.items()
         for key, value in keys.items()
     ]
-    lines = [f"{result.preset.name}: {sum(len(k) for k in resolution.settings.values())} setting(s) in "
-             f"{len(resolution.settings)} domain(s)"]
+    lines = [printable(f"{result.preset.name}: {sum(len(k) for k in resolution.settings.values())} setting(s) in "
+             f"{len(resolution.settings)} domain(s)")]
     lines.append(table(["domain", "key", "value", "from"], rows))
     for finding in resolution.findings:
-        lines.append(f"{finding.severity}: {finding.message}")
-    lines += [f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}"
+        lines.append(printable(f"{finding.severity}: {finding.message}"))
+    lines += [printable(f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}")
               for target in targets]
     return "\n".join(lines) + "\n"

@@ -80,7 +80,7 @@ def export_intune_plist(
     from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
     from profilegen.outpath import inside
-    from profilegen.printable import quoted
+    from profilegen.printable import printable, quoted
     from profilegen.render import intune_plist
     from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
@@ -98,7 +98,7 @@ def export_intune_plist(
              for domain in sorted(settings)}
     write_all(files, force=force)
     for path in files:
-        typer.echo(f"wrote {path}")
+        typer.echo(printable(f"wrote {path}"))
 
 
 @upload_app.command("jamf")
@@ -125,6 +125,7 @@ def upload_jamf(
     import os
     import sys
 
+    from profilegen.printable import printable
     from profilegen.upload import run
 
     loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir)
@@ -133,7 +134,7 @@ def upload_jamf(
                             distribution=distribution.value, level=level.value, redeploy=redeploy.value,
                             env=os.environ, connection=connection)
     for line in lines:
-        typer.echo(line, err=line.startswith("dry run:"))
+        typer.echo(printable(line), err=line.startswith("dry run:"))
 
 
 @upload_app.command("intune")
@@ -160,6 +161,7 @@ def upload_intune(
     import sys
 
     from profilegen.errors import UsageError
+    from profilegen.printable import printable
     from profilegen.upload import run
 
     if preference_file and channel is Channel.user:
@@ -170,7 +172,7 @@ def upload_intune(
                               preference_file=preference_file, authority_url=authority_url,
                               graph_url=graph_url, env=os.environ, connection=connection)
     for line in lines:
-        typer.echo(line, err=line.startswith("dry run:"))
+        typer.echo(printable(line), err=line.startswith("dry run:"))
 
 
 def register(app: typer.Typer) -> None:
