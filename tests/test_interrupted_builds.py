@@ -171,3 +171,34 @@ def test_a_full_disk_mid_build_keeps_every_previous_output(tmp_path: Path) -> No
     assert lines[1] == "profilegen: error: not written: all 180 presets"
     assert snapshot(out) == old  # not 75 of 180: none
     assert done.stdout == ""
+
+
+def test_a_rename_that_fails_names_the_presets_written_partly_written_and_not(tmp_path: Path) -> None:
+    presets = make_presets(tmp_path / "presets", 3)
+    out = tmp_path / "out"
+    (out / "p001.sh").mkdir(parents=True)  # rename() cannot put a file where a folder is
+    done = subprocess.run([sys.executable, "-m", "profilegen", "build", *presets, "--out", str(out), "--force"],
+                          capture_output=True, text=True, env=environment(), check=False)
+    assert done.returncode == 5
+    assert done.stderr.splitlines() == [
+        f"profilegen: error: cannot write {out / 'p001.sh'}: Is a directory",
+        "profilegen: error: written: 1 preset(s): p000",
+        "profilegen: error: partly written: 1 preset(s): p001",
+        "profilegen: error: not written: 1 preset(s): p002",
+        "profilegen: error: a partly written preset has some outputs new, the others as they were: build it again",
+    ]
+    assert sorted(os.listdir(out)) == ["p000.mobileconfig", "p000.sh", "p000.undo.sh", "p001.mobileconfig",
+                                       "p001.sh"]
+    assert (out / "p001.sh").is_dir()
+
+
+def test_outputs_that_differ_only_in_case_are_refused_before_writing(tmp_path: Path) -> None:
+    from tests.upload_helpers import mcx_profile
+
+    profile = tmp_path / "cases.mobileconfig"
+    profile.write_bytes(mcx_profile({"com.example.App": {"A": 1}, "com.example.app": {"B": 2}}))
+    done = subprocess.run([sys.executable, "-m", "profilegen", "export", "intune-plist", str(profile), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, env=environment(), check=False)
+    assert done.returncode == 5
+    assert "would be one file on a case-insensitive file system (macOS)" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -56,6 +56,7 @@ def export_jamf_schema(
     from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
     from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.render import jamf_schema
 
     check_target(out)
@@ -66,7 +67,8 @@ def export_jamf_schema(
     write_all({out: (manifest.dumps(), FILE_MODE)}, force=force)
     typer.echo(f"wrote {out} ({len(manifest.document['properties'])} keys)")
     if manifest.skipped:
-        typer.echo(f"left out (plist data, which Jamf Pro cannot take): {', '.join(manifest.skipped)}", err=True)
+        typer.echo(printable(f"left out (plist data, which Jamf Pro cannot take): {', '.join(manifest.skipped)}"),
+                   err=True)
 
 
 @export_app.command("intune-plist")
