@@ -204,18 +204,17 @@ class _Stop(Exception):
 
 def _raise_unwritten(exc: BaseException, path: Path, targets: list[Path]) -> None:
     """Nothing was written: say so as the error the caller reports (an OSError or a held signal)."""
-    unchanged: list[Path] = []
     if isinstance(exc, _Stop):
-        raise WriteInterrupted("interrupted: nothing written" + (", every output is as it was" if targets else ""),
-                               signum=exc.signum, written=unchanged, not_written=targets) from None
+        raise WriteInterrupted("interrupted: nothing written, every output is as it was", signum=exc.signum,
+                               written=[], not_written=targets) from None
     if isinstance(exc, KeyboardInterrupt):  # outside the main thread, or before the handler was set
         raise WriteInterrupted("interrupted: nothing written, every output is as it was", signum=signal.SIGINT,
-                               written=unchanged, not_written=targets) from None
+                               written=[], not_written=targets) from None
     if isinstance(exc, OSError):
         message = f"cannot write {path}: {exc.strerror or exc}"
         if len(targets) > 1:
             message += "; nothing written, every output is as it was"
-        raise WriteFailed(message, written=unchanged, not_written=targets) from None
+        raise WriteFailed(message, written=[], not_written=targets) from None
 
 
 def _failed(path: Path, exc: OSError, done: list[Path], rest: list[Path]) -> str:

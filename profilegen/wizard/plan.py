@@ -14,6 +14,7 @@ from profilegen.atomic import FILE_MODE, exists
 from profilegen.pipeline import BuildResult, build_preset
 from profilegen.plisttypes import display
 from profilegen.preset import dumps_preset, parse_preset
+from profilegen.printable import printable_lines
 from profilegen.wizard.flow import Wizard
 
 PRESET_MODE = FILE_MODE
@@ -83,4 +84,4 @@ def summary_text(plan: Plan) -> str:
     lines += ["", "Files to write"]
     for path in plan.files:
         lines.append(f"  {path}" + ("    (exists)" if exists(path) else ""))
-    return "\n".join(lines)
+    return printable_lines(lines)  # a preset from --from may hold anything: each line escaped
