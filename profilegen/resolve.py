@@ -201,6 +201,10 @@ class _Resolver:
                           f"{domain} is not in the catalogue: its {len(keys)} key(s) are written "
                           f"with the types given, unchecked", domain)
                 continue
+            if problem := text_problem(schema.title):  # it becomes the payload's PayloadDisplayName
+                self.errors.append(f"{domain}: the catalogue's title of the domain {problem} "
+                                   f"[catalogue: {schema.path}]")
+                continue
             known = self.preset.fleet.version_of(schema.versioned_by)  # (product, the fleet's oldest version)
             if known is not None and parse_version(known[1]) is None:
                 known = None

@@ -151,3 +151,19 @@ def test_depth_is_checked_without_recursion() -> None:
     for _ in range(50_000):  # far past the interpreter's recursion limit
         deep = [deep]
     assert value_problem(deep) == "nests deeper than 256 levels, more than a plist reader takes"
+
+
+def test_a_control_character_in_a_user_catalogue_title(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog" / "domains"
+    folder.mkdir(parents=True)
+    schema = folder / "org.example.titled.json"
+    schema.write_text('{"type": "object", "title": "Evil\\u0007", "properties": {"K": {"type": "integer"}}}')
+    preset = _preset(tmp_path, '[settings."org.example.titled"]\nK = 1\n')
+    for args in (["build", str(preset), "--out", str(tmp_path / "dist")], ["validate", str(preset)]):
+        done = run_cli(*args, "--catalog", str(tmp_path / "catalog"))
+        shown = done.stdout + done.stderr
+        assert done.returncode in (1, 4), shown
+        assert "Traceback" not in shown
+        assert "org.example.titled: the catalogue's title of the domain holds the character U+0007" in shown
+        assert str(schema) in shown
+    assert not (tmp_path / "dist").exists()
