@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from profilegen.errors import RemoteError
+from profilegen.errors import RemoteError, UsageError
 from profilegen.upload.intune import custom_configuration
 from profilegen.upload.jamf import JamfTarget
 from tests.mdm_servers import FakeGraph, FakeJamf, running
@@ -107,3 +107,13 @@ def test_a_graph_id_is_one_quoted_path_segment() -> None:
         assert "/" not in patch.raw_path.removeprefix(graph.collection + "/")
         (lookup,) = graph.requests("GET")
         assert lookup.query["$filter"] == ["displayName eq 'It''s mine'"]
+
+
+@pytest.mark.parametrize("target", [JamfTarget(name="Office\x1b]0;owned\x07"), JamfTarget(name="O", category="\x00"),
+                                    JamfTarget(name="O", site="a\x0bb")])
+def test_text_xml_cannot_carry_is_refused_before_sending(jamf: FakeJamf, target: JamfTarget) -> None:
+    client, _ = jamf_client(jamf, transport())
+    with pytest.raises(UsageError) as caught:
+        client.upload(mcx_profile(), target, source="p")
+    assert "which a plist cannot carry" in caught.value.render()
+    assert jamf.requests("POST", "/JSSResource") == [] and jamf.requests("PUT") == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from profilegen.errors import InputError, RemoteError
+from profilegen.errors import InputError, RemoteError, UsageError
 from profilegen.upload.auth import AuthorizedSession
 from profilegen.upload.checks import parse_profile, refuse_custom_payloads, refuse_signed
 from profilegen.upload.http import Request, Response, UncertainOutcome
@@ -71,10 +71,18 @@ def reinject(profile: dict[str, Any], existing: ExistingProfile) -> dict[str, An
 
 def profile_xml(target: JamfTarget, profile: dict[str, Any]) -> bytes:
     """The <os_x_configuration_profile> body; the plist travels as escaped text in <payloads>."""
+    from profilegen.writable import text_problem
+
+    description = str(profile.get("PayloadDescription", ""))
+    for what, text in (("name", target.name), ("category", target.category or ""), ("site", target.site or ""),
+                       ("description (PayloadDescription)", description)):
+        if problem := text_problem(text):  # ElementTree would write it raw: XML no server can read
+            raise UsageError(f"the Jamf Pro profile's {what} {problem}", hint="give another --name" if what == "name"
+                             else None)
     root = ET.Element("os_x_configuration_profile")
     general = ET.SubElement(root, "general")
     ET.SubElement(general, "name").text = target.name
-    ET.SubElement(general, "description").text = str(profile.get("PayloadDescription", ""))
+    ET.SubElement(general, "description").text = description
     if target.site:
         ET.SubElement(ET.SubElement(general, "site"), "name").text = target.site
     if target.category:
