@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from profilegen.inspect.canon import as_text, type_name
 from profilegen.inspect.model import Profile
 from profilegen.plisttypes import display, to_json
+from profilegen.printable import printable, printable_lines
 
 # Top-level keys that identify a deployment rather than say what it does: left out of `--format text`.
 IDENTITY_KEYS = ("PayloadUUID",)
+Titles = Callable[[str], "str | None"]  # payload type -> Apple's title (PayloadCatalog.title)
 
 
-def describe(profile: Profile) -> dict[str, Any]:
+def _title(titles: Titles | None, payload_type: str | None) -> str | None:
+    return titles(payload_type) if titles is not None and payload_type else None
+
+
+def describe(profile: Profile, titles: Titles | None = None) -> dict[str, Any]:
     """Everything `show` knows, as JSON-ready data."""
     document = profile.document
     signer = document.signer
@@ -37,6 +44,7 @@ def describe(profile: Profile) -> dict[str, Any]:
             {
                 "index": payload.index + 1,
                 "type": payload.payload_type,
+                "title": _title(titles, payload.payload_type),
                 "style": payload.style,
                 "identifier": payload.identifier,
                 "uuid": payload.uuid,
@@ -60,29 +68,30 @@ def describe(profile: Profile) -> dict[str, Any]:
     }
 
 
-def table_text(profile: Profile) -> str:
+def table_text(profile: Profile, titles: Titles | None = None) -> str:
     """The human view: header lines, then payloads, then one row per setting."""
     from profilegen.render.table import table
 
     document = profile.document
     form = f"signed (DER CMS), {document.form} plist inside" if document.signed else f"{document.form} plist"
-    lines = [f"{document.path}: {form}, {document.size:,} bytes"]
+    lines = [printable(f"{document.path}: {form}, {document.size:,} bytes")]
     signer = document.signer
     if signer is not None:
         valid = ""
         if signer.not_before and signer.not_after:
             valid = f", valid {signer.not_before:%Y-%m-%d} to {signer.not_after:%Y-%m-%d}"
-        lines.append(
+        lines.append(printable(
             f"  signed by {signer.subject}{valid}; digest {signer.digest_algorithm}; "
             f"{signer.status}"
-        )
+        ))
     for key, value in profile.metadata.items():
-        lines.append(f"  {key}: {display(value)}")
+        lines.append(printable(f"  {key}: {display(value)}"))
     lines.append("")
     payload_rows = [
         [
             str(p.index + 1),
             p.payload_type or "?",
+            _title(titles, p.payload_type) or "",
             p.style,
             p.identifier or "",
             p.uuid or "",
@@ -90,7 +99,8 @@ def table_text(profile: Profile) -> str:
         ]
         for p in profile.payloads
     ]
-    lines.append(table(["#", "type", "style", "identifier", "uuid", "domains"], payload_rows, max_width=70))
+    lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows,
+                       max_width=70))
     lines.append("")
     setting_rows = [[s.domain, s.key, display(s.value), type_name(s.value), s.mode] for s in profile.settings]
     if setting_rows:
@@ -116,7 +126,7 @@ def plain_text(profile: Profile) -> str:
     for s in settings:
         mode = " (Set-Once)" if s.mode == "Set-Once" else ""
         lines += [f"{s.domain} {path} = {text}{mode}" for path, text in flatten(s.key, s.value)]
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 def flatten(path: str, value: Any) -> list[tuple[str, str]]:

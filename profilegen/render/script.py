@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from profilegen import __version__
-from profilegen.forms import ASCII_ALNUM
+from profilegen.forms import ASCII_ALNUM, GLOBAL_DOMAIN
 from profilegen.plisttypes import PlistValue, Settings, utc
 from profilegen.render import plist_xml
 
@@ -55,12 +55,16 @@ def value_arguments(value: PlistValue) -> list[str]:
     if isinstance(value, bytes):
         return ["-data", value.hex()]
     if isinstance(value, datetime.datetime):
-        return ["-date", utc(value).strftime("%Y-%m-%d %H:%M:%S +0000")]
+        moment = utc(value)  # as the profile's <date>: the same instant, to the second
+        return ["-date", f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+                         f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} +0000"]
     return [plist_xml.fragment(value)]  # an array or dict: the XML fragment `defaults write` accepts
 
 
 def _target_domain(domain: str, target: str) -> str:
-    return f"/Library/Preferences/{domain}" if target == "system" else domain
+    if target == "system":
+        return f"/Library/Preferences/{domain}"
+    return "-g" if domain == GLOBAL_DOMAIN else domain  # `defaults` names the global domain -g
 
 
 def _prologue(target: str, purpose: str) -> list[str]:
