@@ -20,7 +20,8 @@ The rule, so that a line added to the README is checked without touching this fi
 
 The world: the files the README's examples name (``my-org.toml`` is the README's own preset example,
 ``Office.mobileconfig`` and its siblings are the suite's samples, ``signer.pem`` and the rest come from the
-test PKI), made by :func:`world`. A new example that needs a
+test PKI, ``ProfileManifests/`` and ``device-management/`` are the suite's own small checkouts in those
+repositories' layouts), made by :func:`world`. A new example that needs a
 file the world lacks fails here, naming it: add the file to :func:`world`.
 """
 
@@ -43,6 +44,7 @@ import pytest
 from tests.conftest import REPO
 from tests.samples import BASIC, MANIFEST_ROOT, sign_with_openssl
 from tests.signing_pki import P12_PASSWORD, shared_pki
+from tests.test_apple_convert import PPPC_LIKE, checkout
 
 README = REPO / "README.md"
 SHELL_INFOS = {"", "sh", "bash", "shell", "console"}
@@ -212,6 +214,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("signed.mobileconfig", "out.mobileconfig"):
         sign_with_openssl(BASIC, root / name, pki.leaf, pki.leaf_key, pki.inter)
     shutil.copytree(MANIFEST_ROOT, root / "ProfileManifests")
+    checkout(root, **{"com.example.policy": PPPC_LIKE})  # device-management/: a small checkout in Apple's layout
     (root / "home").mkdir()
     _write_shim(root)
     return root
