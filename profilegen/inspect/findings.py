@@ -97,6 +97,7 @@ _RULES = [
     Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
     Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),
     Rule("supervised-only", "info", "a payload or key that works on supervised Macs only"),
+    Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]
 RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}
