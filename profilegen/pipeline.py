@@ -27,6 +27,7 @@ class BuildResult(Record):
     preset: Preset
     resolution: Resolution
     artifacts: list[Artifact]
+    payload_names: tuple[str, ...] = ()  # the Apple payloads, as the script header and the report name them
 
 
 def profile_only_keys(resolution: Resolution, catalog: Catalog) -> set[tuple[str, str]]:
@@ -39,6 +40,16 @@ def profile_only_keys(resolution: Resolution, catalog: Catalog) -> set[tuple[str
     return found
 
 
+def profile_only_payloads(resolution: Resolution, catalog: Catalog) -> list[str]:
+    """Each Apple payload, as the script's header names it: what only the profile can do."""
+    named = []
+    for payload in resolution.payloads:
+        schema = catalog.payloads.schema(payload.type)
+        title = payload.display_name or (schema.title if schema is not None else payload.type)
+        named.append(f"{payload.type} ({title}){': ' + payload.name if payload.name else ''}")
+    return named
+
+
 def build_preset(preset: Preset, catalog: Catalog, *, overrides: Sequence[str] = (), style: str | None = None,
                  split: bool = False, script_target: str = "console-user", strict: bool = False) -> BuildResult:
     resolution = resolve(preset, catalog, overrides, strict=strict)
@@ -48,11 +59,14 @@ def build_preset(preset: Preset, catalog: Catalog, *, overrides: Sequence[str] =
     ]
     skipped = profile_only_keys(resolution, catalog)
     title = preset.profile.display_name
+    others = profile_only_payloads(resolution, catalog)
     artifacts.append(Artifact(f"{preset.name}.sh", render_script(
-        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), 0o755))
+        preset.name, title, resolution.settings, target=script_target, profile_only=skipped,
+        others=others).encode(), 0o755))
     artifacts.append(Artifact(f"{preset.name}.undo.sh", render_undo_script(
-        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), 0o755))
-    return BuildResult(preset, resolution, artifacts)
+        preset.name, title, resolution.settings, target=script_target, profile_only=skipped,
+        others=others).encode(), 0o755))
+    return BuildResult(preset, resolution, artifacts, tuple(others))
 
 
 def build(ref: str, *, overrides: Sequence[str] = (), style: str | None = None, split: bool = False,

@@ -57,7 +57,13 @@ def export_jamf_schema(
     from profilegen.errors import InputError
     from profilegen.render import jamf_schema
 
-    schema = open_catalog(catalog_dir).domain(domain)
+    catalog = open_catalog(catalog_dir)
+    schema = catalog.domain(domain)
+    apple = catalog.payloads.schema(domain) if schema is None else None
+    if apple is not None:
+        raise InputError(f"{domain} is an Apple payload type ({apple.title}), not a preference domain: Jamf Pro's "
+                         "Application & Custom Settings take preference domains only",
+                         hint="build the preset and send the profile with `profilegen upload jamf`")
     if schema is None:
         raise InputError(f"unknown domain {domain!r}", hint="`profilegen catalog` lists the known domains")
     manifest = jamf_schema.render(schema.document)
@@ -78,7 +84,7 @@ def export_intune_plist(
     from profilegen.atomic import write_all
     from profilegen.errors import InputError
     from profilegen.render import intune_plist
-    from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import parse_profile, refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
 
     source = load_source(preset, style=None, catalog_dir=catalog_dir)
@@ -86,6 +92,7 @@ def export_intune_plist(
     if settings is None:
         refuse_signed(source.data, source.ref, "Intune")
         settings = settings_from_profile(parse_profile(source.data, source.ref))
+    refuse_other_payloads(source.data, source.ref)
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)
     files = {out / f"{domain}.plist": (intune_plist.render(settings[domain], domain=domain), 0o644)

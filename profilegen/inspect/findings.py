@@ -97,6 +97,8 @@ _RULES = [
     Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
     Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),
     Rule("supervised-only", "info", "a payload or key that works on supervised Macs only"),
+    Rule("mdm-variable", "info", "a value holding an MDM variable ($EMAIL, {{username}}...): the MDM substitutes it, "
+         "its format is not checked"),
     Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]

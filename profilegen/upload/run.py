@@ -107,7 +107,7 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
                   authority_url: str, graph_url: str, env: Mapping[str, str],
                   connection: Connection) -> list[str]:
     from profilegen.upload.auth import AuthorizedSession, EntraClientCredentials
-    from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import parse_profile, refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.credentials import intune_credentials
     from profilegen.upload.intune import IntuneClient, custom_configuration, preference_files
 
@@ -119,6 +119,7 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
         if settings is None:
             refuse_signed(source.data, source.ref, "Intune")
             settings = settings_from_profile(parse_profile(source.data, source.ref))
+        refuse_other_payloads(source.data, source.ref)
         configurations = preference_files(settings, name=display_name, source=source.ref)
     else:
         configurations = [custom_configuration(source.data, name=display_name, file_stem=source.stem,
