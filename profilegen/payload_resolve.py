@@ -189,26 +189,37 @@ def _unknown(add: Any, payload: PresetPayload, catalog: PayloadCatalog) -> None:
     if others is not None:
         add("payload-not-macos", None, f"{where} is a payload for {', '.join(others) or 'other platforms'}, "
             "not macOS", "remove it from a preset for Macs")
-    elif kind.startswith("com.apple."):
-        close = difflib.get_close_matches(kind, list(catalog.types()), n=1, cutoff=0.8)
-        add("unknown-payload-type", None, f"{where} is not a macOS payload type of Apple's schema",
-            f"did you mean {close[0]!r}?" if close else "`profilegen catalog payloads` lists them",
-            severity="error")
+    elif kind.startswith("com.apple."):  # a near miss is a typo; anything else may be newer than our schema
+        close = difflib.get_close_matches(kind, list(catalog.types()), n=1, cutoff=0.9)
+        if close:
+            add("unknown-payload-type", None, f"{where} is not a macOS payload type of Apple's schema",
+                f"did you mean {close[0]!r}?", severity="error")
+        else:
+            commit = catalog.commit()
+            add("unknown-payload-type", None, f"{where} is not a payload type of Apple's schema"
+                + (f" (commit {commit[:7]})" if commit else "") + ": written as given, unchecked",
+                "a newer Apple release: `profilegen catalog import-apple`", severity="warning")
     else:
         add("unknown-payload-type", None, f"{where} is not in Apple's schema: its keys are written as given, "
             "unchecked", "for preferences of an app, [settings.\"<domain>\"] is the usual place",
             severity="warning")
 
 
-def sensitive_paths(value: Any, key: PayloadKey | None, path: tuple[Part, ...] = ()) -> list[tuple[Part, ...]]:
-    """The paths under ``value`` whose keys Apple's schema (with our x-sensitive) marks as secrets."""
-    if key is not None and key.schema.get("x-sensitive") and path:
-        return [path]
-    found: list[tuple[Part, ...]] = []
-    if isinstance(value, Mapping):
-        for name, item in value.items():
-            found += sensitive_paths(item, key.child(name) if key else None, (*path, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += sensitive_paths(item, key.child(index) if key else None, (*path, index))
-    return found
+def masked(value: Any, key: PayloadKey | None, replacement: Any = MASK) -> tuple[Any, int]:
+    """``value`` with every sensitive key's value replaced (by ``replacement``, or what it returns for the
+    path), and how many were; MDM variables are not secrets and stay."""
+    count = 0
+
+    def walk(item: Any, spec: PayloadKey | None, path: tuple[Part, ...]) -> Any:
+        nonlocal count
+        if spec is not None and spec.schema.get("x-sensitive") and isinstance(item, str | bytes) and item \
+                and not mdm_variables(item):
+            count += 1
+            return replacement(path) if callable(replacement) else replacement
+        if isinstance(item, Mapping):
+            return {k: walk(v, spec.child(k) if spec else None, (*path, k)) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, spec.child(i) if spec else None, (*path, i)) for i, v in enumerate(item)]
+        return item
+
+    return walk(value, key, ()), count

@@ -54,12 +54,18 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
     import json
 
+    from profilegen.inspect.masking import mask_secrets
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
 
     profiles = [extract(load(path), strict=True) for path in files]
-    titles = open_catalog(catalog_dir).payloads.title  # Apple's payload titles, read only when a payload asks
+    payload_catalog = open_catalog(catalog_dir).payloads
+    titles = payload_catalog.title  # Apple's payload titles, read only when a payload asks
+    for profile in profiles:
+        if mask_secrets(profile, payload_catalog):
+            typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
+                       err=True)
     if output_format is ShowFormat.json:
         data = [describe(profile, titles) for profile in profiles]
         typer.echo(json.dumps(data if len(data) > 1 else data[0], indent=2, ensure_ascii=False))
@@ -154,8 +160,9 @@ def import_command(
     write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
+    others = f", {len(preset.payloads)} other payload(s)" if preset.payloads else ""
     typer.echo(
-        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
+        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s){others}, style "
         f"{preset.profile.payload_style}"
     )
     for choice, option in preset.choices.items():
