@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.inspect.findings import RULES
 from profilegen.inspect.model import Payload
 from profilegen.inspect.nodes import from_python
 from profilegen.inspect.payload_rules import _Checker
-from profilegen.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.preset_payloads import PresetPayload
 from profilegen.record import Record, replace
 from profilegen.secrets import MASK, SecretRef, mdm_variables

@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]  # no stubs in the test extra
 import pytest
 
-from profilegen.apple.overrides import load_rules
-from profilegen.apple.source import convert_checkout
-from profilegen.apple.write import render, write_schemas
+from profilegen.catalog.apple.overrides import load_rules
+from profilegen.catalog.apple.source import convert_checkout
+from profilegen.catalog.apple.write import render, write_schemas
 from profilegen.errors import InputError
 from tests.conftest import FIXTURES, REPO
 
@@ -343,4 +343,4 @@ def test_the_pinned_copy_converts_and_matches_the_shipped_schemas() -> None:
     shipped = REPO / "schemas" / "payloads"
     files = render(result)
     on_disk = {p.name: p.read_bytes() for p in shipped.iterdir() if p.suffix == ".json"}
-    assert on_disk == files, "schemas/payloads is stale: run `python -m profilegen.apple CHECKOUT`"
+    assert on_disk == files, "schemas/payloads is stale: run `python -m profilegen.catalog.apple CHECKOUT`"

@@ -122,7 +122,10 @@ def test_fix_names_the_allowed_values(tmp_path: Path, catalog: Catalog) -> None:
     ({"Microphone": [identity(Allowed=True)]}, "pppc-deny-only", "error"),
     ({"Accessibility": [identity(Authorization="AllowStandardUserToSetSystemService")]},
      "pppc-standard-user-services", "error"),
-], ids=["both", "neither", "camera", "microphone", "standard-user"])
+    ({"AppleEvents": [identity(Allowed=True)]}, "pppc-apple-events-receiver", "error"),
+    ({"SystemPolicyAllFiles": [identity(Allowed=True, AEReceiverIdentifier="com.apple.finder")]},
+     "pppc-receiver-only-for-apple-events", "warning"),
+], ids=["both", "neither", "camera", "microphone", "standard-user", "receiver", "receiver-elsewhere"])
 def test_pppc_rules_stated_in_prose(tmp_path: Path, catalog: Catalog, services: dict[str, Any], rule: str,
                                     severity: str) -> None:
     path = profile(tmp_path, tcc(**services))
@@ -252,3 +255,16 @@ def test_real_profiles_have_no_false_apple_payload_finding(catalog: Catalog) -> 
     assert errors == [("Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig", "payload-type"),
                       ("Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig", "payload-type")]
     assert not [f for f in found if f.rule.startswith(("payload-", "macos-", "key-not")) and f.rule != "payload-type"]
+
+
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/xdg-data"])
+def test_default_user_catalogue_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    from profilegen.catalog.user import default_user_catalog
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert default_user_catalog() == Path(platformdirs.user_data_dir("profilegen")) / "catalog"

@@ -69,8 +69,8 @@ def _payload(payload: Payload, position: int, catalog: Catalog, notes: list[str]
         notes.append(f"payload {payload.index + 1} has the type {kind}, which Apple's schema does not define: "
                      f"kept as it is in {origin}, unchecked")
     else:
+        from profilegen.catalog.payloads import path_text
         from profilegen.payload_resolve import masked
-        from profilegen.payloads import path_text
 
         hidden: list[str] = []
 

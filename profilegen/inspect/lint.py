@@ -99,7 +99,9 @@ def lint_document(
     try:
         profile = extract(document)
     except InputError as error:
-        found = _grammar_findings(document)
+        from profilegen.inspect.grammar import grammar_findings
+
+        found = grammar_findings(document)
         return [
             *found,
             finding(
@@ -112,55 +114,22 @@ def lint_document(
             ),
         ]
     context = Context(document, profile, catalog, office_version, macos_version)
-    context.findings.extend(_grammar_findings(document))
+    from profilegen.inspect.grammar import grammar_findings
+
+    context.findings.extend(grammar_findings(document))
     for rule in (_duplicate_keys, _top_level, _payloads, _identities, _mcx, _intune, _jamf, _signature):
         rule(context)
     if catalog is not None:
         from profilegen.inspect.catalog_rules import check_values
 
         checked: set[str] = set()
-        if any(p.payload_type and p.style != "mcx" for p in profile.payloads):
+        if any(p.style == "apple" or (p.style == "custom" and p.payload_type and catalog.payloads.ships(p.payload_type))
+               for p in profile.payloads):  # a profile of preference payloads alone never loads the checker
             from profilegen.inspect.payload_rules import check_payloads
 
             checked = check_payloads(context.add, profile, catalog.payloads, macos_version)
         check_values(context.add, profile, catalog, office_version, skip=checked)
     return sorted(context.findings, key=lambda f: (f.line or 0, f.rule))
-
-
-def _grammar_findings(document: Document) -> list[Finding]:
-    if document.form != "xml" or document.tree is None:
-        return []
-    from profilegen.inspect.grammar import grammar_errors
-
-    fix = (
-        "write the value as <dict>, <array>, <string>, <integer>, <real>, <true/>, <false/>, <date> or <data>"
-    )
-    issues = grammar_errors(document.tree)
-    seen = {issue.line for issue in issues}
-    issues += [issue for issue in document.issues if issue.line not in seen]
-    found = []
-    for issue in issues:
-        if _only_version_attribute(document, issue.line):
-            found.append(finding(
-                "plist-version", document.path, issue.line,
-                f'<plist version="{document.tree.getroot().get("version")}">: the plist DTD says version="1.0"; '
-                "macOS reads the plist whatever the attribute says (Microsoft ships its Defender and "
-                "AutoUpdate profiles so, and they install)",
-                'write <plist version="1.0">'))
-        else:
-            found.append(finding("plist-grammar", document.path, issue.line, issue.message, fix))
-    return found
-
-
-def _only_version_attribute(document: Document, line: int | None) -> bool:
-    """The grammar break on this line is the <plist> element's version attribute and nothing else."""
-    tree = document.tree
-    if tree is None:
-        return False
-    root = tree.getroot()
-    if root.tag != "plist" or root.sourceline != line or root.get("version") in (None, "1.0"):
-        return False
-    return set(root.attrib) == {"version"}
 
 
 _CONTAINERS = ("dict", "array")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from profilegen.catalog.payloads import PayloadCatalog
 from profilegen.inspect.model import Profile
-from profilegen.payloads import PayloadCatalog
 
 
 def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:

@@ -1,4 +1,4 @@
-"""Apple payloads of a profile checked against their schemas (schemas/payloads/, profilegen.payloads).
+"""Apple payloads of a profile checked against their schemas (schemas/payloads/, profilegen.catalog.payloads).
 
 Two passes over each payload: a walk of the plist tree beside the schema for what JSON Schema cannot say
 (plist types such as <data> and <date>, unknown keys, macOS versions, supervised-only keys), then the
@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
 from profilegen.inspect.nodes import INVALID, Node
 from profilegen.limits import MCX_TYPE
-from profilegen.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.plisttypes import display, to_json
 from profilegen.secrets import mdm_variables
 from profilegen.versions import before, parse_version
@@ -40,7 +40,7 @@ def is_apple_payload(payload: Payload, catalog: PayloadCatalog) -> bool:
     kind = payload.payload_type
     if not kind or kind == MCX_TYPE:
         return False
-    return payload.style == "apple" or catalog.path_of(kind) is not None
+    return payload.style == "apple" or catalog.ships(kind)  # .GlobalPreferences, loginwindow
 
 
 def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_version: str | None) -> set[str]:

@@ -17,8 +17,8 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from profilegen import atomic
+from profilegen.catalog.manifests.convert import Conversion, ManifestError, SkippedKey, convert_manifest
 from profilegen.errors import InputError
-from profilegen.manifests.convert import Conversion, ManifestError, SkippedKey, convert_manifest
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # the largest real manifest (Edge) is about 0.4 MB
 APPLE_PAYLOADS_FOLDER = "ManifestsApple"

@@ -1,6 +1,6 @@
 """Apple's device-management YAML (one payload file, already parsed) -> our JSON Schema (draft 2020-12).
 
-Pure data in, data out: the YAML is read by profilegen.apple.source. PyYAML turns an alias into the same
+Pure data in, data out: the YAML is read by profilegen.catalog.apple.source. PyYAML turns an alias into the same
 Python object, so a recursive alias (``applicationaccess.new``, ``homescreenlayout``) is a list that
 contains itself further down: the walk keeps the ids of the lists it is inside and answers a repeat with
 a ``$ref``. Named structures (``subkeytype``) become ``$defs``.

@@ -210,16 +210,20 @@ class PayloadSchema:
             index += 1
         return node if parts else None
 
-    def walk(self) -> Iterator[tuple[int, PayloadKey]]:
-        """Every key, depth first, with its depth (0 for the payload's own keys); recursion shown once."""
+    def walk(self, *, shared_once: bool = False) -> Iterator[tuple[int, PayloadKey]]:
+        """Every key, depth first, with its depth (0 for the payload's own keys); recursion shown once.
+        ``shared_once``: the keys of a named structure ($defs, e.g. PPPC's Identity) only where first met."""
         stack: list[tuple[int, PayloadKey, frozenset[str]]] = [
             (0, key, frozenset()) for key in reversed(self.root.children())]
+        expanded: set[str] = set()
         while stack:
             depth, key, seen = stack.pop()
             yield depth, key
-            ref = _ref_of(key)
-            if ref is not None and ref in seen:
+            ref = structure_ref(key)
+            if ref is not None and (ref in seen or (shared_once and ref in expanded)):
                 continue
+            if ref is not None:
+                expanded.add(ref)
             inside = seen | ({ref} if ref else set())
             stack.extend((depth + 1, child, inside) for child in reversed(key.children()) if child is not key)
 
@@ -232,7 +236,7 @@ class PayloadSchema:
         return self._validator
 
 
-def _ref_of(key: PayloadKey) -> str | None:
+def structure_ref(key: PayloadKey) -> str | None:
     """The $defs entry a key's structure comes from (its own or its items'), to stop a recursive walk."""
     items = key.schema.get("items")
     for candidate in (key.raw, items if isinstance(items, dict) else {}):
@@ -276,14 +280,20 @@ class PayloadCatalog:
                 found.append(_read_json(path))
         return found
 
-    def path_of(self, payload_type: str) -> tuple[Path, bool] | None:
+    def path_of(self, payload_type: str, *, user: bool = True) -> tuple[Path, bool] | None:
+        """The file of a payload type, a user catalogue's first (unless ``user`` is False), and whether it is one."""
         if not payload_type or "/" in payload_type or payload_type in (".", "..") or payload_type.startswith("_"):
             return None
-        for folder, user in self._folders:
+        folders = self._folders if user else [(self._shipped, False)]
+        for folder, mine in folders:
             path = folder / f"{payload_type}.json"
             if path.is_file():
-                return path, user
+                return path, mine
         return None
+
+    def ships(self, payload_type: str) -> bool:
+        """The shipped catalogue has this type (no user folder consulted: cheap, for deciding what to check)."""
+        return self.path_of(payload_type, user=False) is not None
 
     def schema(self, payload_type: str) -> PayloadSchema | None:
         if payload_type not in self._loaded:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from profilegen.apple.convert import ConversionError, convert_payload, on_macos, platforms
-from profilegen.apple.overrides import OVERRIDES_FILE, Rule, apply_rules, load_rules
+from profilegen.catalog.apple.convert import ConversionError, convert_payload, on_macos, platforms
+from profilegen.catalog.apple.overrides import OVERRIDES_FILE, Rule, apply_rules, load_rules
 from profilegen.errors import InputError
 from profilegen.inspect.read import read_file
 
