@@ -343,4 +343,5 @@ def test_the_pinned_copy_converts_and_matches_the_shipped_schemas() -> None:
     shipped = REPO / "schemas" / "payloads"
     files = render(result)
     on_disk = {p.name: p.read_bytes() for p in shipped.iterdir() if p.suffix == ".json"}
-    assert on_disk == files, "schemas/payloads is stale: run `python -m profilegen.catalog.apple CHECKOUT`"
+    assert on_disk == {p.name: data for p, data in files.items()}, \
+        "schemas/payloads is stale: run `python -m profilegen.catalog.apple CHECKOUT`"

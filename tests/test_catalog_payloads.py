@@ -75,7 +75,7 @@ def test_import_apple_refuses_a_payload_type_that_is_a_path(tmp_path: Path) -> N
     evil = PPPC_LIKE.replace("payloadtype: com.example.policy", "payloadtype: ../../evil")
     source = checkout(tmp_path, **{"evil": evil})
     done = run_cli("catalog", "import-apple", str(source), "--into", str(tmp_path / "c"))
-    assert done.returncode == 3 and "cannot name a file" in done.stderr
+    assert done.returncode == 3 and "the payloadtype '../../evil' cannot name an output file" in done.stderr
     assert not (tmp_path / "evil.json").exists() and not (tmp_path / "c").exists()
 
 
@@ -83,3 +83,15 @@ def test_validate_a_profile_with_no_apple_payload_reads_no_payload_schema(tmp_pa
     path = profile(tmp_path, payload("com.microsoft.Word", UseOnlineContent=2))
     done = run_cli("validate", str(path), env={"PROFILEGEN_CATALOG": str(tmp_path / "none")})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_user_payload_schema_with_an_outside_reference_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog" / "payloads"
+    folder.mkdir(parents=True)
+    (folder / "com.apple.dock.json").write_text(json.dumps(
+        {"x-payload-type": "com.apple.dock", "type": "object",
+         "properties": {"tilesize": {"$ref": "file:///etc/passwd"}}}))
+    path = profile(tmp_path, payload("com.apple.dock", tilesize=40))
+    done = run_cli("validate", "--catalog", str(tmp_path / "catalog"), str(path))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "com.apple.dock.json" in done.stderr and "file:///etc/passwd" in done.stderr

@@ -99,9 +99,14 @@ def test_a_control_character_in_the_preset_file_name(tmp_path: Path) -> None:
     checked = run_cli("validate", str(preset))
     assert checked.returncode == 1 and "preset's file name" in checked.stdout
     assert not (tmp_path / "dist").exists()
-    # Naming the profile is the way out the message gives.
+    # Naming the profile fixes the display name, but the outputs are still named after the file: the
+    # output-name guard refuses that name and says to rename the file, which is the way out.
     preset.write_text(HEAD + 'display_name = "Office"\n', encoding="utf-8")
-    assert run_cli("build", str(preset), "--out", str(tmp_path / "dist")).returncode == 0
+    named = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
+    assert named.returncode == 3 and "rename the preset file" in named.stderr, named.stderr
+    assert not (tmp_path / "dist").exists()
+    renamed = preset.rename(tmp_path / "office.toml")
+    assert run_cli("build", str(renamed), "--out", str(tmp_path / "dist")).returncode == 0
 
 
 def test_hostile_set_values_are_refused_like_preset_values(tmp_path: Path) -> None:

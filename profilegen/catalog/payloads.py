@@ -232,7 +232,9 @@ class PayloadSchema:
         if self._validator is None:
             import jsonschema_rs
 
-            self._validator = jsonschema_rs.Draft202012Validator(self.document)
+            from profilegen.schema_refs import refuse
+
+            self._validator = jsonschema_rs.Draft202012Validator(self.document, retriever=refuse)
         return self._validator
 
 
@@ -246,15 +248,22 @@ def structure_ref(key: PayloadKey) -> str | None:
     return None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json(path: Path, *, user: bool = False) -> dict[str, Any]:
+    """A catalogue file; a user's (``user``) is refused when a reference in it leaves the file."""
     try:
         document = json.loads(path.read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
+    except RecursionError:
+        raise InputError("the JSON nests too deeply to read", path=path) from None
     if not isinstance(document, dict):
         raise InputError("a payload schema must be a JSON object", path=path)
+    if user:
+        from profilegen import schema_refs
+
+        schema_refs.check(document, path)
     return document
 
 
@@ -299,7 +308,7 @@ class PayloadCatalog:
         if payload_type not in self._loaded:
             found = self.path_of(payload_type)
             self._loaded[payload_type] = (
-                PayloadSchema(_read_json(found[0]), found[0], user=found[1]) if found else None)
+                PayloadSchema(_read_json(found[0], user=found[1]), found[0], user=found[1]) if found else None)
         return self._loaded[payload_type]
 
     def types(self) -> dict[str, str]:

@@ -55,8 +55,10 @@ def import_apple_command(ctx: typer.Context, source: Path = _CHECKOUT, into: Pat
 
     if into is None and isinstance(ctx.obj, Path):
         into = ctx.obj
+    from profilegen.printable import printable
+
     for line in import_apple(source, user_catalog_dir(into), schemas_dir() / "payloads"):
-        typer.echo(line)
+        typer.echo(printable(line))
 
 
 def attach(catalog_app: typer.Typer) -> None:

@@ -32,6 +32,7 @@ class Conversion:
     commit: str | None
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)  # payload type -> Apple file names
+    sources: dict[str, Path] = field(default_factory=dict)  # payload type -> its first Apple file
     other_platforms: dict[str, list[str]] = field(default_factory=dict)
     other_titles: dict[str, str] = field(default_factory=dict)
     yaml_files: int = 0
@@ -145,6 +146,7 @@ def convert_checkout(checkout: Path, *, descriptions: bool = False, rules: list[
         used |= {rule.id for rule in mine} - set(unused)
         result.schemas[payload_type] = schema
         result.files[payload_type] = [path.name for path, _ in group]
+        result.sources[payload_type] = group[0][0]
     for payload_type in result.schemas:
         result.other_platforms.pop(payload_type, None)  # a variant file that skips macOS beside one that does not
     result.unused_rules = sorted(all_ids - used)
