@@ -16,9 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
-from profilegen.inspect.findings import RULES
-from profilegen.inspect.model import Payload
-from profilegen.inspect.nodes import from_python
+from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.payload_rules import _Checker
 from profilegen.preset_payloads import PresetPayload
 from profilegen.record import Record, replace
@@ -110,6 +108,18 @@ def _placeholders(value: Any, key: PayloadKey | None, where: str, errors: list[s
     return value
 
 
+class _Payload:
+    """What the checker reads of a payload (validate's model would bring the whole profile reader along)."""
+
+    line = None
+    index = 0
+    identifier = None
+
+    def __init__(self, node: Node, payload_type: str) -> None:
+        self.node = node
+        self.payload_type = payload_type
+
+
 _WORDS = {"bool": "a boolean", "integer": "an integer", "real": "a number", "string": "a string",
           "date": "a date", "data": "data (base64 text)", "array": "an array", "dict": "a table"}
 
@@ -117,8 +127,8 @@ _WORDS = {"bool": "a boolean", "integer": "an integer", "real": "a number", "str
 class _PresetChecker(_Checker):
     """validate's checker, naming TOML paths (payloads[2].Services...) instead of payloads and lines."""
 
-    def __init__(self, add: Any, payload: Payload, schema: PayloadSchema, version: str | None, origin: str) -> None:
-        super().__init__(add, payload, schema, version)
+    def __init__(self, add: Any, payload: _Payload, schema: PayloadSchema, version: str | None, origin: str) -> None:
+        super().__init__(add, payload, schema, version)  # type: ignore[arg-type]
         self.label = origin
 
     def where(self, path: list[Part]) -> str:
@@ -151,7 +161,11 @@ def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_vers
     warned: set[str] = set()
 
     def add(rule: str, _line: int | None, message: str, fix: str = "", *, severity: str | None = None) -> None:
-        level = severity or RULES[rule].severity
+        if severity is None:  # the rule table is read only when there is something to say
+            from profilegen.inspect.findings import RULES
+
+            severity = RULES[rule].severity
+        level = severity
         text = (f"{message} ({fix})" if fix else message).replace("--macos-version is", "[fleet] macos_version is")
         if level == "error":
             errors.append(text)
@@ -174,8 +188,7 @@ def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_vers
         instance = _placeholders(keys, schema.root, payload.origin, errors)
         instance.update(PayloadType=payload.type, PayloadVersion=1, PayloadIdentifier="x", PayloadUUID="x")
         node = from_python(instance, payload.origin)
-        checker = _PresetChecker(add, Payload(0, node, payload.type, None, None, "apple"), schema, version,
-                                 payload.origin)
+        checker = _PresetChecker(add, _Payload(node, payload.type), schema, version, payload.origin)
         checker.payload_versions()
         checker.walk(node, schema.root, [])
         checker.validate()

@@ -12,15 +12,17 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
-from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
 from profilegen.inspect.nodes import INVALID, Node
-from profilegen.limits import MCX_TYPE
+from profilegen.limits import MCX_TYPE, PAYLOAD_KEYS
 from profilegen.plisttypes import display, to_json
 from profilegen.secrets import mdm_variables
 from profilegen.versions import before, parse_version
+
+if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (profilegen.payload_resolve)
+    from profilegen.inspect.model import Payload, Profile
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
 _RULE_DEF = "rule-"
