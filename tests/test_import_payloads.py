@@ -139,6 +139,11 @@ def test_import_replaces_secrets_with_references_and_show_masks_them(tmp_path: P
     for artefact in (tmp_path / "dist").iterdir():
         assert (SECRET.encode() in artefact.read_bytes()) == (artefact.suffix == ".mobileconfig")
     assert run_cli("diff", str(source), str(tmp_path / "dist" / "wifi.mobileconfig")).returncode == 0
+    changed = dict(env, PROFILEGEN_SECRET_0_PASSWORD="another secret value")
+    assert run_cli("build", str(preset), "--out", str(tmp_path / "d2"), env=changed).returncode == 0
+    compared = run_cli("diff", str(source), str(tmp_path / "d2" / "wifi.mobileconfig"))
+    assert compared.returncode == 1 and "com.apple.wifi.managed: Password" in compared.stdout
+    assert SECRET not in compared.stdout + compared.stderr and "another secret" not in compared.stdout
 
 
 def test_a_secret_from_a_file_and_a_literal_secret(tmp_path: Path) -> None:

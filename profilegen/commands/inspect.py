@@ -134,7 +134,9 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
             typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
                                  f"{side.document.signer.status}"), err=True)
     if changes:
-        typer.echo(render(changes))
+        from profilegen.inspect.masking import mask_changes
+
+        typer.echo(render(mask_changes(changes, catalog.payloads)))
         raise typer.Exit(1)
 
 
