@@ -307,3 +307,19 @@ def test_jamf_schema_and_intune_plist_refuse_other_payloads(tmp_path: Path) -> N
     assert plist.returncode == ExitCode.INVALID and len(plist.stderr.strip().splitlines()) == 1
     assert "holds non-preference payloads (com.apple.TCC.configuration-profile-policy, " in plist.stderr
     assert not (tmp_path / "ip").exists() and not (tmp_path / "s.json").exists()
+
+
+def test_the_wizard_from_a_preset_keeps_its_payloads_and_top_level_keys(tmp_path: Path) -> None:
+    from profilegen.wizard.flow import Wizard
+
+    path = write(tmp_path, AGENT.replace('organization = "Example Corp"\n',
+                                         'organization = "Example Corp"\n[profile.keys]\nTargetDeviceType = 5\n'))
+    base = load_preset(str(path))
+    wizard = Wizard(load_catalog(), base)
+    for key in ("display_name", "identifier", "organization"):
+        wizard.answer(key, getattr(base.profile, key))
+    made = wizard.preset()
+    assert made.payloads == base.payloads and made.profile.keys == {"TargetDeviceType": 5}
+    assert made.fleet.macos_version == "14.0"
+    saved = write(tmp_path, dumps_preset(made), "saved.toml")
+    assert built(saved)[0]["PayloadContent"][1:] == built(path)[0]["PayloadContent"][1:]

@@ -186,8 +186,9 @@ class Wizard:
     def fleet(self) -> Fleet:
         # not asked (the wizard asks the Office version only): kept from --from
         mau_version = self.base.fleet.mau_version if self.base is not None else None
+        macos_version = self.base.fleet.macos_version if self.base is not None else None
         return Fleet(license=self.value("license"), office_version=self.value("office_version"),
-                     mau_version=mau_version)
+                     mau_version=mau_version, macos_version=macos_version)
 
     @property
     def name(self) -> str:
@@ -212,6 +213,7 @@ class Wizard:
             uuid=kept.uuid if kept else None,
             consent_text=kept.consent_text if kept else {},
             payloads=kept.payloads if kept else {},
+            keys=kept.keys if kept else {},
         )
         choices: dict[str, str] = {}
         asked = set(self.catalog.choice_names())
@@ -226,4 +228,4 @@ class Wizard:
                 choices[name] = option
         settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
-                      settings=settings)
+                      settings=settings, payloads=base.payloads if base is not None else ())
