@@ -323,3 +323,11 @@ def test_the_wizard_from_a_preset_keeps_its_payloads_and_top_level_keys(tmp_path
     assert made.fleet.macos_version == "14.0"
     saved = write(tmp_path, dumps_preset(made), "saved.toml")
     assert built(saved)[0]["PayloadContent"][1:] == built(path)[0]["PayloadContent"][1:]
+
+
+def test_validate_a_preset_with_macos_version_from_the_command_line(tmp_path: Path) -> None:
+    path = write(tmp_path, AGENT.replace('macos_version = "14.0"', 'macos_version = "15.0"'), "v.toml")
+    assert run_cli("validate", str(path)).returncode == 0
+    older = run_cli("validate", str(path), "--macos-version", "10.15")
+    assert "payloads[3] (Notifications) needs macOS 10.15" not in older.stdout
+    assert "needs macOS 11.0 or later; [fleet] macos_version is 10.15" in older.stdout, older.stdout

@@ -94,7 +94,7 @@ def validate_command(
     findings = []
     for path in files:
         if path.suffix == ".toml":
-            findings += lint_preset(path, catalog, office_version)
+            findings += lint_preset(path, catalog, office_version, macos_version)
         else:
             findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")

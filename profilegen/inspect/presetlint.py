@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
 
-def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None = None) -> list[Finding]:
+def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None = None,
+                macos_version: str | None = None) -> list[Finding]:
     from profilegen.preset import load_preset
     from profilegen.resolve import resolve
 
@@ -23,6 +24,8 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
         preset = load_preset(file)
         if office_version:
             preset = replace(preset, fleet=replace(preset.fleet, office_version=office_version))
+        if macos_version:  # as --office-version does for Office keys: the command line wins over [fleet]
+            preset = replace(preset, fleet=replace(preset.fleet, macos_version=macos_version))
         resolution = resolve(preset, catalog)
     except InputError as error:
         return [finding("unreadable", file, None, error.message, error.hint or "")]
