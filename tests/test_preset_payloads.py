@@ -331,3 +331,13 @@ def test_validate_a_preset_with_macos_version_from_the_command_line(tmp_path: Pa
     older = run_cli("validate", str(path), "--macos-version", "10.15")
     assert "payloads[3] (Notifications) needs macOS 10.15" not in older.stdout
     assert "needs macOS 11.0 or later; [fleet] macos_version is 10.15" in older.stdout, older.stdout
+
+
+def test_validate_names_the_line_of_the_toml_path(tmp_path: Path) -> None:
+    body, _expected = ERRORS["wrong type deep in a nested array"]
+    path = write(tmp_path, HEAD + body, "lines.toml")
+    done = run_cli("validate", str(path))
+    lines = path.read_text().splitlines()
+    number = lines.index("CodeRequirement = 42") + 1
+    assert done.returncode == 1
+    assert f"{path}:{number}: error: payloads[1].Services.Accessibility[0].CodeRequirement is an integer" in done.stdout

@@ -50,8 +50,30 @@ def _lines(path: Path | str) -> list[str]:
         return []
 
 
+def _locate_payload(lines: list[str], text: str) -> int | None:
+    """For ``payloads[N].A.B[0].C ...``: the line of C (or of the nearest table on the path) inside the N-th
+    ``[[payloads]]`` table, else of that table's header."""
+    match = re.match(r"payloads\[(\d+)\]((?:\.[A-Za-z0-9_.-]+|\[\d+\])*)", text)
+    if match is None:
+        return None
+    headers = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[payloads]]"]
+    index = int(match.group(1))
+    if index >= len(headers):
+        return None
+    start, end = headers[index], headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
+    names = [n for n in re.findall(r"[A-Za-z0-9_-]+", re.sub(r"\[\d+\]", "", match.group(2)))]
+    for name in reversed(names):
+        pattern = re.compile(rf'^\s*(?:"?{re.escape(name)}"?\s*=|\[\[?payloads\..*\b{re.escape(name)}\]\]?\s*$)')
+        for number in range(start, end):
+            if pattern.match(lines[number - 1]):
+                return number
+    return start
+
+
 def _locate(lines: list[str], text: str) -> int | None:
     """The line of the first ``name =`` that ``text`` mentions (a key or choice name), if any."""
+    if text.startswith("payloads["):
+        return _locate_payload(lines, text)
     names = re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", text)
     for name in names:
         pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')
