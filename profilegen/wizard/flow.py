@@ -8,6 +8,7 @@ With a base preset (`--from`), every default is the preset's answer.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.plisttypes import PlistValue
@@ -49,6 +50,9 @@ AFTER_CHOICES = ("display_name", "organization", "identifier", "scope", "payload
 DEFAULT_DISPLAY_NAME = "Office for Mac settings"
 
 
+if TYPE_CHECKING:
+    from profilegen.preset_payloads import PresetPayload
+
 class Wizard:
     """Answers to the wizard's questions, and the preset they make."""
 
@@ -59,6 +63,7 @@ class Wizard:
         self.answers: dict[str, Answer] = {}
         # raw settings, a base preset's first (kept unless removed): [settings."domain"] of the preset
         self.settings: RawSettings = copy.deepcopy({d: dict(k) for d, k in base.settings.items()}) if base else {}
+        self.payloads: list[PresetPayload] = list(base.payloads) if base else []  # [[payloads]], added ones last
 
     # -- the questions ----------------------------------------------------------------------------
     def steps(self) -> list[str]:
@@ -228,4 +233,4 @@ class Wizard:
                 choices[name] = option
         settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
-                      settings=settings, payloads=base.payloads if base is not None else ())
+                      settings=settings, payloads=tuple(self.payloads))
