@@ -63,11 +63,13 @@ def profile_only_payloads(resolution: Resolution, catalog: Catalog) -> list[str]
 
 
 def build_preset(preset: Preset, catalog: Catalog, *, overrides: Sequence[str] = (), style: str | None = None,
-                 split: bool = False, script_target: str = "console-user", strict: bool = False) -> BuildResult:
+                 split: bool = False, script_target: str = "console-user", strict: bool = False,
+                 redact_secrets: bool = False) -> BuildResult:
+    """``redact_secrets``: secret references are written as *** instead of read (a dry run shows the profile)."""
     resolution = resolve(preset, catalog, overrides, strict=strict)
     artifacts = [
         Artifact(stem + PROFILE_SUFFIX, mobileconfig.render(profile))
-        for stem, profile in build_profiles(resolution, catalog, style=style, split=split)
+        for stem, profile in build_profiles(resolution, catalog, style=style, split=split, redact=redact_secrets)
     ]
     skipped = profile_only_keys(resolution, catalog)
     title = preset.profile.display_name
@@ -82,10 +84,11 @@ def build_preset(preset: Preset, catalog: Catalog, *, overrides: Sequence[str] =
 
 
 def build(ref: str, *, overrides: Sequence[str] = (), style: str | None = None, split: bool = False,
-          script_target: str = "console-user", strict: bool = False, catalog: Catalog | None = None) -> BuildResult:
+          script_target: str = "console-user", strict: bool = False, catalog: Catalog | None = None,
+          redact_secrets: bool = False) -> BuildResult:
     """Build the preset named ``ref`` (a shipped name or a path)."""
     return build_preset(load_preset(ref), catalog or load_catalog(), overrides=overrides, style=style,
-                        split=split, script_target=script_target, strict=strict)
+                        split=split, script_target=script_target, strict=strict, redact_secrets=redact_secrets)
 
 
 def profile_bytes(ref_or_path: str, *, style: str | None = None,

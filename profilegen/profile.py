@@ -104,7 +104,8 @@ def _top_level(meta: ProfileMeta, identifier: str, display_name: str, pinned_uui
     return profile
 
 
-def apple_payloads(resolution: Resolution, catalog: Catalog, profile_identifier: str) -> list[dict[str, Any]]:
+def apple_payloads(resolution: Resolution, catalog: Catalog, profile_identifier: str,
+                   redact: bool = False) -> list[dict[str, Any]]:
     """The preset's Apple payloads, each as Apple defines it, its secrets read now (never kept elsewhere).
 
     Identifier: the pin, else ``<profile>.<type>.<name>``, else ``<profile>.<type>`` for the first unnamed
@@ -119,7 +120,7 @@ def apple_payloads(resolution: Resolution, catalog: Catalog, profile_identifier:
     for item in resolution.payloads:
         built.append(_apple_payload(item, catalog, profile_identifier, meta.organization, unnamed,
                                     reveal_all(dict(item.keys), item.origin, base,
-                                                                        resolution.preset.label)))
+                                                                        resolution.preset.label, redact=redact)))
     return built
 
 
@@ -163,7 +164,7 @@ def _unique(profile: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None = None,
-                   split: bool = False) -> list[tuple[str, dict[str, Any]]]:
+                   split: bool = False, redact: bool = False) -> list[tuple[str, dict[str, Any]]]:
     """(file stem, profile) pairs: one profile with a payload per domain, or one profile per domain."""
     meta = resolution.preset.profile
     style = style or meta.payload_style
@@ -180,7 +181,7 @@ def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None =
             for domain, keys in resolution.settings.items()
         ]
         if resolution.payloads:
-            payloads += apple_payloads(resolution, catalog, meta.identifier)
+            payloads += apple_payloads(resolution, catalog, meta.identifier, redact)
             return [(name, _unique(_top_level(meta, meta.identifier, meta.display_name, meta.uuid, payloads),
                                    resolution.preset.label))]
         return [(name, _top_level(meta, meta.identifier, meta.display_name, meta.uuid, payloads))]
@@ -191,7 +192,8 @@ def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None =
         payload = preference_payload(spec, keys, style, meta.organization)
         profiles.append((f"{name}.{domain}", _top_level(meta, identifier, f"{meta.display_name}: {title(domain)}",
                                                         None, [payload])))
-    for item, built in zip(resolution.payloads, apple_payloads(resolution, catalog, meta.identifier), strict=True):
+    for item, built in zip(resolution.payloads, apple_payloads(resolution, catalog, meta.identifier, redact),
+                             strict=True):
         identifier = str(built["PayloadIdentifier"])  # the profile's; its one payload gets one of its own
         inner = f"{identifier}.payload"
         payload = {**built, "PayloadIdentifier": inner, "PayloadUUID": item.uuid or derived_uuid(inner)}

@@ -18,6 +18,7 @@ from profilegen.record import Record
 
 SOURCES = ("env", "file")
 MASK = "********"
+REDACTED = "***"  # what a dry run's profile holds in place of each secret
 MAX_SECRET_BYTES = 64 * 1024
 # Jamf Pro payload variables ($EMAIL, $SERIALNUMBER, $COMPUTERNAME...) and Intune tokens ({{username}}...).
 _MDM_VARIABLE = re.compile(r"\$[A-Z][A-Z0-9_]{2,}\b|\{\{[A-Za-z][A-Za-z0-9_.]*\}\}|%[A-Za-z][A-Za-z0-9_]*%")
@@ -78,14 +79,15 @@ def has_refs(value: object) -> bool:
     return False
 
 
-def reveal_all(value: Any, where: str, base: Path | None, label: str | None = None) -> Any:
-    """``value`` with every reference replaced by its secret (for the profile's bytes only)."""
+def reveal_all(value: Any, where: str, base: Path | None, label: str | None = None, *, redact: bool = False) -> Any:
+    """``value`` with every reference replaced by its secret (for the profile's bytes only), or by
+    ``REDACTED`` with ``redact`` (a dry run: nothing is read)."""
     if isinstance(value, SecretRef):
-        return value.reveal(where, base, label)
+        return REDACTED if redact else value.reveal(where, base, label)
     if isinstance(value, list):
-        return [reveal_all(item, f"{where}[{i}]", base, label) for i, item in enumerate(value)]
+        return [reveal_all(item, f"{where}[{i}]", base, label, redact=redact) for i, item in enumerate(value)]
     if isinstance(value, Mapping):
-        return {k: reveal_all(v, f"{where}.{k}", base, label) for k, v in value.items()}
+        return {k: reveal_all(v, f"{where}.{k}", base, label, redact=redact) for k, v in value.items()}
     return value
 
 

@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import plistlib
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -90,3 +91,24 @@ def test_a_preset_without_payloads_loads_no_payload_machinery(tmp_path: Path) ->
     for heavy in ("yaml", "jsonschema_rs", "profilegen.catalog.payloads", "profilegen.preset_payloads",
                   "profilegen.payload_resolve", "profilegen.secrets"):
         assert heavy not in modules
+
+
+def test_a_dry_run_never_reads_or_shows_a_preset_secret(tmp_path: Path) -> None:
+    preset = tmp_path / "wifi.toml"
+    preset.write_text('[profile]\nidentifier = "org.example.wifi"\n[[payloads]]\ntype = "com.apple.wifi.managed"\n'
+                      'SSID_STR = "Office"\nEncryptionType = "WPA2"\nPassword = { env = "WIFI_SECRET" }\n',
+                      encoding="utf-8")
+    secret = "the office wifi secret"
+    for command in (("upload", "jamf", str(preset), "--url", "https://jamf.example.com", "--dry-run"),
+                    ("upload", "intune", str(preset), "--tenant", TENANT, "--dry-run")):
+        unset = run_cli(*command, env=CREDENTIALS)  # not needed for a dry run: nothing is read
+        assert unset.returncode == 0, unset.stderr
+        done = run_cli(*command, env={**CREDENTIALS, "WIFI_SECRET": secret})
+        assert done.returncode == 0 and secret not in done.stdout + done.stderr
+        shown = done.stdout + done.stderr
+        if "intune" in command:  # the profile travels as base64: look inside
+            encoded = re.search(r'"payload": "([A-Za-z0-9+/=]+)"', shown)
+            assert encoded is not None
+            shown = base64.b64decode(encoded.group(1)).decode()
+        assert "<key>Password</key>" in shown.replace("&lt;", "<").replace("&gt;", ">")
+        assert secret not in shown and "***" in shown

@@ -137,7 +137,7 @@ def upload_jamf(
     from profilegen.printable import printable
     from profilegen.upload import run
 
-    loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir)
+    loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir, dry_run=dry_run)
     connection = run.Connection(timeout=timeout, ca_bundle=ca_bundle, dry_run=sys.stdout if dry_run else None)
     lines = run.upload_jamf(loaded, url=url, name=name, category=category, site=site,
                             distribution=distribution.value, level=level.value, redeploy=redeploy.value,
@@ -175,7 +175,7 @@ def upload_intune(
 
     if preference_file and channel is Channel.user:
         raise UsageError("--preference-file uses the device channel only", hint="drop --channel user")
-    loaded = run.load_source(source, style=None, catalog_dir=catalog_dir)
+    loaded = run.load_source(source, style=None, catalog_dir=catalog_dir, dry_run=dry_run)
     connection = run.Connection(timeout=timeout, ca_bundle=ca_bundle, dry_run=sys.stdout if dry_run else None)
     lines = run.upload_intune(loaded, tenant=tenant, name=name, channel=channel.value,
                               preference_file=preference_file, authority_url=authority_url,

@@ -44,7 +44,8 @@ class Connection:
         return Transport(timeout=self.timeout, retry=self.retry, ca_bundle=self.ca_bundle, dry_run=self.dry_run)
 
 
-def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None) -> Source:
+def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None, dry_run: bool = False) -> Source:
+    """A profile file as it is, or a preset built (with ``dry_run``, its secrets as *** and not read)."""
     if ref.endswith(PROFILE_SUFFIX):
         path = Path(ref)
         try:
@@ -61,7 +62,7 @@ def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None)
         from profilegen.catalog.user import user_catalog_dirs
 
         catalog = load_catalog(user_catalog_dirs(catalog_dir))
-    result = build(ref, style=style, catalog=catalog)
+    result = build(ref, style=style, catalog=catalog, redact_secrets=dry_run)
     first = next(a for a in result.artifacts if a.filename.endswith(BUILT))
     return Source(ref, result.preset.name, result.preset.profile.display_name, first.data,
                   result.resolution.settings)
