@@ -8,3 +8,6 @@ MCX_MODES = ("Forced", "Set-Once")  # the only levels Apple's schema allows in i
 INTUNE_MAX_BYTES = 1_000_000  # Intune's custom profile
 UTF8_BOM = b"\xef\xbb\xbf"  # Intune refuses a profile that starts with it
 MAX_DEPTH = 256  # plist nesting: libxml2's own limit without huge_tree; binary plists and presets get the same
+# Keys every payload may carry that are about the payload, not settings.
+PAYLOAD_KEYS = frozenset({"PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion", "PayloadDisplayName",
+                          "PayloadDescription", "PayloadOrganization", "PayloadEnabled"})
