@@ -7,22 +7,25 @@ The rule, so that a line added to the README is checked without touching this fi
 - A *profilegen line* is one whose command (after ``VAR=value`` words) is ``profilegen``; in ``a && b`` each
   part counts on its own. Other commands (pip, git, squid, echo...) are not run.
 - A profilegen line **runs** in a fresh copy of the README's world (below), through bash and this checkout's
-  ``profilegen``. The lines of one block run in order in one folder (a later line can use what an earlier one
-  wrote), unless the block follows the line ``<!-- readme: each line alone -->``, a list of independent
-  examples: then each line gets a fresh copy. It must exit 0 (``diff`` and ``validate`` may exit 1, their
-  documented "different" / "findings") and print no traceback.
+  ``profilegen``. It must exit 0 (``diff`` and ``validate`` may exit 1, their documented "different" /
+  "findings") and print no traceback. In a ``console`` block, a command whose shown output holds
+  ``profilegen: error: ...`` lines is an example of a refusal: it must fail, and print each of those lines.
+- The lines of one block run in order in one folder (a later line can use what an earlier one wrote),
+  unless the block follows the line ``<!-- readme: each line alone -->`` (a list of independent examples:
+  each line gets a fresh copy).
 - A profilegen line that cannot run here is **checked against --help** instead: its subcommand must exist
-  and every option it writes must be one the command lists. These lines are: a synopsis (a placeholder such
-  as ``FILE`` or ``PRESET|PROFILE``, an ALL-CAPS word except the app letters of ``--app WXPO``, ``[optional]``
-  parts, ``...``), ``wizard`` (it needs a terminal: the
-  pseudo-terminal tests drive it), ``upload`` without ``--dry-run`` (it needs a server), and a line that
-  writes to an absolute path (``> /etc/...``).
+  and every option it writes must be one the command lists. These lines are: a synopsis (a placeholder
+  such as ``FILE`` or ``PRESET|PROFILE``, i.e. an ALL-CAPS word other than the app letters of
+  ``--app WXPO``, ``[optional]`` parts, ``...``); ``wizard`` (it needs a terminal: the pseudo-terminal tests
+  drive it); ``upload`` without ``--dry-run`` (it needs a server); a line that writes to an absolute path
+  (``> /etc/...``); and the lines of a block that follows ``<!-- readme: not run -->`` (circumstances a
+  sandbox cannot make, such as a full disk).
 
 The world: the files the README's examples name (``my-org.toml`` is the README's own preset example,
 ``Office.mobileconfig`` and its siblings are the suite's samples, ``signer.pem`` and the rest come from the
 test PKI, ``ProfileManifests/`` and ``device-management/`` are the suite's own small checkouts in those
-repositories' layouts), made by :func:`world`. A new example that needs a
-file the world lacks fails here, naming it: add the file to :func:`world`.
+repositories' layouts), made by :func:`world`. A new example that needs a file the world lacks fails here,
+naming it: add the file to :func:`world`.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ ALLOWED_ONE = {"diff", "validate"}  # exit 1 is their documented "different" / "
 
 
 ALONE = "<!-- readme: each line alone -->"
+NOT_RUN = "<!-- readme: not run -->"
 
 
 @dataclass(frozen=True)
@@ -61,18 +65,19 @@ class Block:
     info: str
     lines: tuple[tuple[int, str], ...]
     alone: bool = False  # each line runs in a fresh world (the block follows ALONE)
+    not_run: bool = False  # the lines are only checked against --help (the block follows NOT_RUN)
 
 
 def blocks(text: str) -> list[Block]:
     found: list[Block] = []
     current: list[tuple[int, str]] | None = None
-    start, info, before, alone = 0, "", "", False
+    start, info, before, marker = 0, "", "", ""
     for number, line in enumerate(text.splitlines(), 1):
         fence = re.match(r"^```(\S*)\s*$", line)
         if fence and current is None:
-            current, start, info, alone = [], number, fence.group(1), before == ALONE
+            current, start, info, marker = [], number, fence.group(1), before
         elif line.startswith("```") and current is not None:
-            found.append(Block(start, info, tuple(current), alone))
+            found.append(Block(start, info, tuple(current), marker == ALONE, marker == NOT_RUN))
             current = None
         elif current is not None:
             current.append((number, line))
@@ -104,6 +109,15 @@ def commands(block: Block) -> list[tuple[int, str]]:
         if line.strip() and not line.lstrip().startswith("#"):
             out.append((number, line.strip()))
     return out
+
+
+def shown_errors(block: Block, number: int) -> list[str]:
+    """The `profilegen: error:` lines a console block shows after its command at README line ``number``."""
+    if block.info != "console":
+        return []
+    after = [line for at, line in block.lines if at > number]
+    shown = after[:next((i for i, line in enumerate(after) if line.startswith("$ ")), len(after))]
+    return [line for line in shown if line.startswith("profilegen: error: ")]
 
 
 def words(part: str) -> list[str]:
@@ -195,6 +209,42 @@ def preset_examples() -> list[tuple[int, str]]:
     return found
 
 
+# The broken presets the README's payload errors come from (each error it shows is checked, word for word).
+AGENT = """format = 1
+[profile]
+identifier = "com.example.agent"
+[[payloads]]
+type = "com.apple.TCC.configuration-profile-policy"
+name = "full-disk-access"
+[[payloads.Services.SystemPolicyAllFiles]]
+Identifier = "com.example.agent"
+IdentifierType = "bundleID"
+Authorization = "Allow"
+[[payloads]]
+type = "com.apple.TCC.configuration-profile-policy"
+name = "accessibility"
+[[payloads.Services.Accessibility]]
+Identifier = "com.example.agent"
+IdentifierType = "bundleID"
+CodeRequirement = 42
+Authorization = "Allow"
+[[payloads]]
+type = "com.apple.homescreenlayout"
+"""
+OLD_MACS = """format = 1
+[profile]
+identifier = "com.example.agent"
+[fleet]
+macos_version = "12.0"
+[[payloads]]
+type = "com.apple.servicemanagement"
+name = "agent"
+[[payloads.Rules]]
+RuleType = "TeamIdentifier"
+RuleValue = "ABCDE12345"
+"""
+
+
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("readme-world")
@@ -215,6 +265,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sign_with_openssl(BASIC, root / name, pki.leaf, pki.leaf_key, pki.inter)
     shutil.copytree(MANIFEST_ROOT, root / "ProfileManifests")
     checkout(root, **{"com.example.policy": PPPC_LIKE})  # device-management/: a small checkout in Apple's layout
+    (root / "agent.toml").write_text(AGENT, encoding="utf-8")
+    (root / "old-macs.toml").write_text(OLD_MACS, encoding="utf-8")
     (root / "home").mkdir()
     _write_shim(root)
     return root
@@ -262,12 +314,18 @@ def test_readme_block_runs(block: Block, lines: list[tuple[int, str]], world: Pa
             shutil.copytree(world, folder, symlinks=True)
         for part in profilegen_parts(line):
             where = f"README.md:{number}: {part}"
-            reason = why_not_run(part)
+            reason = "not run, by the README's marker" if block.not_run else why_not_run(part)
             if reason is None:
                 done = _run(part, folder)
+                assert "Traceback" not in done.stderr, f"{where}\n{done.stderr}"
+                refusal = shown_errors(block, number)
+                if refusal:
+                    assert done.returncode not in (0, 1), f"{where}: shown as a refusal, but exit {done.returncode}"
+                    for error in refusal:
+                        assert error in done.stderr.splitlines(), f"{where}: does not print\n{error}\n{done.stderr}"
+                    continue
                 allowed = {0, 1} if words(part)[1] in ALLOWED_ONE else {0}
                 assert done.returncode in allowed, f"{where}\nexit {done.returncode}\n{done.stderr}{done.stdout}"
-                assert "Traceback" not in done.stderr, f"{where}\n{done.stderr}"
                 continue
             tokens = words(part)
             for path in command_paths(tokens):
