@@ -7,3 +7,5 @@ MCX_TYPE = "com.apple.ManagedClient.preferences"  # the "mcx" preference payload
 MCX_MODES = ("Forced", "Set-Once")  # the only levels Apple's schema allows in it
 INTUNE_MAX_BYTES = 1_000_000  # Intune's custom profile
 UTF8_BOM = b"\xef\xbb\xbf"  # Intune refuses a profile that starts with it
+PROFILE_MAX_BYTES = 10 * 1024 * 1024  # every profile read (ten times what Intune takes); larger is refused unread
+CREDENTIAL_MAX_BYTES = 1_000_000  # certificates, keys, PKCS#12 files

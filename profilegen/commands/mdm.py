@@ -78,14 +78,14 @@ def export_intune_plist(
     from profilegen.atomic import write_all
     from profilegen.errors import InputError
     from profilegen.render import intune_plist
-    from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
 
     source = load_source(preset, style=None, catalog_dir=catalog_dir)
     settings = source.settings
     if settings is None:
         refuse_signed(source.data, source.ref, "Intune")
-        settings = settings_from_profile(parse_profile(source.data, source.ref))
+        settings = settings_from_profile(source.data, source.ref)
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)
     files = {out / f"{domain}.plist": (intune_plist.render(settings[domain], domain=domain), 0o644)
