@@ -243,10 +243,10 @@ class Choice(Record):
 
 
 def load_domain_file(path: Path) -> DomainSchema:
+    from profilegen.inputfile import read_input
+
     try:
-        document = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
+        document = json.loads(read_input(path, what="catalogue file"))
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
@@ -255,10 +255,12 @@ def load_domain_file(path: Path) -> DomainSchema:
 
 
 def _read_choices_text(path: Path) -> str:
+    from profilegen.inputfile import read_input
+
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+        return read_input(path, what="choices file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("choices file is not UTF-8 text", path=path) from None
 
 
 def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
