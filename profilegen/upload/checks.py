@@ -89,7 +89,15 @@ def refuse_for_intune(data: bytes, source: str) -> None:
 def settings_from_profile(data: bytes, source: str) -> Settings:
     """The settings a profile's preference payloads carry, in either payload style (other Apple payloads,
     such as TCC or certificates, are not preferences and are left out)."""
+    from profilegen.inspect.lint import lint_document
+
     profile = read_profile(data, source)
+    # A setting in a malformed mcx payload would be dropped without a word: refuse it, as `validate` does.
+    broken = next((f for f in lint_document(profile.document) if f.rule == "mcx-shape"), None)
+    if broken is not None:
+        where = f"line {broken.line}: " if broken.line else ""
+        raise InputError(f"{where}{broken.message}", path=source,
+                         hint=f"{broken.fix}; `profilegen validate {source}` lists every finding")
     preference = {p.index for p in profile.payloads if p.style in ("mcx", "custom")}
     settings: Settings = {}
     for setting in profile.settings:
