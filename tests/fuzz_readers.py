@@ -277,6 +277,7 @@ SCALARS = (
     | st.booleans()
     | st.binary(max_size=16)
     | st.datetimes(min_value=datetime.datetime(1, 1, 1), max_value=datetime.datetime(9999, 12, 31))
+    | st.builds(plistlib.UID, st.integers(0, 2**32))  # binary plists only: keyed-archive references
 )
 VALUES = st.recursive(
     SCALARS,

@@ -214,6 +214,19 @@ def test_export_and_upload_refuse_a_malformed_profile_in_one_line(
     assert not any(harness.out.iterdir())
 
 
+def test_a_keyed_archive_reference_is_refused_by_every_command(harness: Harness) -> None:
+    """Found by the fuzzer: a binary plist's UID went through to `show --format json`, `diff` and
+    `import`, which cannot write one (TypeError)."""
+    profile = {"PayloadType": "Configuration", "PayloadIdentifier": "com.example", "PayloadUUID": "B" * 8,
+               "PayloadContent": [{"PayloadType": "com.example.app", "Key": plistlib.UID(3)}]}
+    target = harness.inputs / "input.mobileconfig"
+    target.write_bytes(plistlib.dumps(profile, fmt=plistlib.FMT_BINARY))
+    for command in COMMANDS:
+        said = refusal(run(harness, command, target), command)
+        words = "is not signed" if command.name in ("verify", "unsign") else "keyed-archive reference (UID)"
+        assert f"{target}" in said and words in said, command.name
+
+
 # -- defect 4: a damaged certificate inside a signed profile ------------------------------------------
 
 
