@@ -126,15 +126,19 @@ class Harness:
         crash = "".join(traceback.format_exception(*result.exc_info))
         return Outcome(-1, result.stdout, result.stderr, crash)
 
+    def empty_out(self) -> None:
+        """A fresh output folder for the next run."""
+        if self.out.exists():
+            shutil.rmtree(self.out)
+        self.out.mkdir()
+
     def check(self, data: bytes, commands: Sequence[Command] = COMMANDS) -> list[Problem]:
         """Every problem the commands show with ``data`` as the profile."""
         target = self.inputs / PROFILE
         target.write_bytes(data)
         problems: list[Problem] = []
         for command in commands:
-            if self.out.exists():
-                shutil.rmtree(self.out)
-            self.out.mkdir()
+            self.empty_out()
             before = _listing(self.root, self.out)
             outcome = self.invoke(command.argv(target, self.out, self.valid))
             problems += judge(command, outcome, data)
@@ -228,6 +232,10 @@ TOKENS = (
 )
 
 
+# SEQUENCE, SET, context tags [0]-[3] (constructed and primitive), INTEGER, OCTET STRING, OID, NULL.
+DER_TAGS = bytes([0x30, 0x31, 0xA0, 0xA1, 0xA2, 0xA3, 0x80, 0x81, 0x82, 0x83, 0x02, 0x04, 0x06, 0x05])
+
+
 def mutate(data: bytes, rng: random.Random) -> bytes:
     """``data`` with one to four random edits: flips, cuts, insertions, repeats, spliced tokens."""
     buffer = bytearray(data)
@@ -236,7 +244,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             buffer += rng.choice(TOKENS)
             continue
         at = rng.randrange(len(buffer))
-        edit = rng.randrange(7)
+        edit = rng.randrange(8)
         if edit == 0:
             buffer[at] ^= 1 << rng.randrange(8)
         elif edit == 1:
@@ -250,8 +258,12 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             buffer[at:at] = buffer[at:end] * rng.randint(1, 4)
         elif edit == 5:
             del buffer[at:]
-        else:
+        elif edit == 6:
             buffer[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+        else:  # retag: one DER tag made another, so a structure parses as a different choice
+            found = [i for i in range(at, min(len(buffer), at + 400)) if buffer[i] in DER_TAGS]
+            if found:
+                buffer[rng.choice(found)] = rng.choice(DER_TAGS)
     return bytes(buffer)
 
 

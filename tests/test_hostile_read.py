@@ -48,6 +48,7 @@ def deadline(seconds: int = QUICK) -> Iterator[None]:
 
 
 def run(harness: Harness, command: Command, target: Path) -> Outcome:
+    harness.empty_out()
     with deadline():
         outcome = harness.invoke(command.argv(target, harness.out, harness.valid))
     assert not judge(command, outcome, b""), outcome
@@ -268,6 +269,23 @@ def test_a_damaged_certificate_is_one_clear_error_everywhere(harness: Harness, b
     assert not any(harness.out.iterdir())
     compared = run(harness, by_name["diff"], bad_version)
     assert compared.code == 0 and f"signature invalid: {DAMAGED}" in compared.stderr
+
+
+@pytest.mark.parametrize("tag", [0xA0, 0xA2, 0xA3], ids=["extended", "attribute-v2", "other"])
+def test_a_certificate_of_another_kind_is_no_signer(harness: Harness, tag: int) -> None:
+    """Found by probing CMS choices: show, validate, diff and import took an attribute (or extended, or
+    other) certificate for an X.509 one and ended in AttributeError."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from tests.fuzz_readers import identity
+
+    signed = bytearray(harness.seeds["signed"])
+    signed[signed.index(identity().certificate.public_bytes(Encoding.DER))] = tag
+    target = harness.inputs / "input.mobileconfig"
+    target.write_bytes(bytes(signed))
+    outcomes = {command.name: run(harness, command, target) for command in COMMANDS}
+    assert "signature invalid" in outcomes["show"].stdout
+    assert outcomes["import"].code == ExitCode.SIGNING
 
 
 def test_a_damaged_certificate_file_is_one_clear_error(harness: Harness) -> None:

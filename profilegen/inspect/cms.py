@@ -79,6 +79,8 @@ def _signer(signed: Any, status: str) -> Signer | None:
     sid = first["sid"]
     certificate = None
     for choice in signed["certificates"] or ():
+        if choice.name != "certificate":  # attribute, extended or other certificates: not a signer's
+            continue
         cert = choice.chosen
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen
