@@ -130,6 +130,16 @@ class KeySpec:
     def notes(self) -> str | None:
         return _text_or_none(self.schema.get("x-notes"))
 
+    @property
+    def dispute(self) -> str | None:
+        """Sources that disagree on the key's versions, each claim with its source (x-dispute)."""
+        return _text_or_none(self.schema.get("x-dispute"))
+
+    @property
+    def do_not_set(self) -> str | None:
+        """Why the key is the app's own state and must not be set (x-do-not-set), if it is."""
+        return _text_or_none(self.schema.get("x-do-not-set"))
+
     def allowed(self) -> str:
         """What an admin may write, for error messages."""
         enum = self.enum
@@ -228,6 +238,7 @@ class Option(Record):
     app_max: str | None = None
     silences: tuple[str, ...] = ()
     sets: tuple[Effect, ...] = ()
+    replaced_by: tuple[str, ...] = ()  # "choice = option" texts that do the same on later versions
 
     @property
     def label(self) -> str:
@@ -249,8 +260,13 @@ def load_domain_file(path: Path) -> DomainSchema:
         document = json.loads(read_input(path, what="catalogue file"))
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
+    except RecursionError:
+        raise InputError("the JSON nests too deeply to read", path=path) from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
+    from profilegen import schema_refs
+
+    schema_refs.check(document, path)
     return DomainSchema(document, path)
 
 
@@ -275,6 +291,7 @@ def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
         app_max=body.get("app-max"),
         silences=tuple(body.get("silences", ())),
         sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
+        replaced_by=tuple(str(r) for r in body.get("replaced-by", ())),
     )
 
 

@@ -7,7 +7,6 @@ value is checked the same way wherever it came from.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 
 from profilegen.catalog import Catalog, KeySpec, Option
@@ -18,34 +17,10 @@ from profilegen.preset import Preset
 from profilegen.record import Record
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
+from profilegen.writable import text_problem, value_problem
 
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
-# Control characters XML 1.0 cannot hold. Surrogates are found by encoding instead: a character class
-# spanning them costs more to compile than the rest of this module.
-_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-
-
-def _unwritable(value: object) -> str | None:
-    """The first character XML 1.0 (and so a plist) cannot hold, anywhere in ``value``."""
-    if isinstance(value, str):
-        if value.isprintable():  # nothing to find, and the pattern need not be compiled
-            return None
-        match = re.search(_NOT_XML, value)
-        if match:
-            return match.group()
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:  # a lone surrogate
-            return value[error.start]
-        return None
-    if isinstance(value, list):
-        return next((c for c in map(_unwritable, value) if c), None)
-    if isinstance(value, dict):
-        return next((c for c in map(_unwritable, [*value.keys(), *value.values()]) if c), None)
-    return None
-
-
 SETTINGS_ORIGIN = "settings"
 
 
@@ -147,9 +122,10 @@ class _Resolver:
                       f"{option.label} needs Office for Mac {option.app_min} or later; "
                       f"the fleet's oldest is {version}")
         if version and option.app_max and before(option.app_max, version):
+            instead = f"; use {', '.join(option.replaced_by)} instead" if option.replaced_by else ""
             self.note("warning", "version-too-new",
                       f"{option.label} works up to Office for Mac {option.app_max}; "
-                      f"the fleet's oldest is {version}")
+                      f"the fleet's oldest is {version}{instead}")
 
     # -- settings ------------------------------------------------------------------------------
     def put(self, domain: str, key: str, value: PlistValue, origin: str) -> None:
@@ -191,12 +167,31 @@ class _Resolver:
                 self.errors.append(f"{domain!r} is not a preference domain: use a bundle identifier "
                                    "such as com.microsoft.Word")
             for key, value in keys.items():
-                bad = _unwritable(key) or _unwritable(value)
                 if not key:
                     self.errors.append(f"{domain}: a key has an empty name")
-                elif bad:
-                    self.errors.append(f"{domain}:{key} holds the character U+{ord(bad):04X}, which a plist "
-                                       "cannot carry; remove it")
+                elif problem := text_problem(key):
+                    self.errors.append(f"{domain}: the key {key!r} {problem}")
+                elif problem := value_problem(value):
+                    self.errors.append(f"{domain}:{key} {problem}")
+
+    def check_profile_text(self) -> None:
+        """The profile's own text (display name, description...) goes into the plist as well."""
+        meta = self.preset.profile
+        fields = [("profile.display_name", meta.display_name), ("profile.organization", meta.organization),
+                  ("profile.description", meta.description)]
+        fields += [(f"profile.consent_text.{lang}", text) for lang, text in meta.consent_text.items()]
+        fields += [(f"profile.payloads.{domain}.identifier", pin.identifier or "")
+                   for domain, pin in meta.payloads.items()]
+        for name, text in fields:
+            problem = text_problem(text)
+            if problem and name == "profile.display_name" and text == self.preset.name:
+                self.errors.append(f"the preset's file name (the profile's display name by default) {problem}, "
+                                   "or set profile.display_name")
+            elif problem:
+                self.errors.append(f"{name} {problem}")
+        for lang in meta.consent_text:
+            if problem := text_problem(lang):
+                self.errors.append(f"profile.consent_text has a language that {problem}")
 
     def check_domains(self) -> None:
         for domain, keys in self.settings.items():
@@ -205,6 +200,10 @@ class _Resolver:
                 self.note("warning", "unknown-domain",
                           f"{domain} is not in the catalogue: its {len(keys)} key(s) are written "
                           f"with the types given, unchecked", domain)
+                continue
+            if problem := text_problem(schema.title):  # it becomes the payload's PayloadDisplayName
+                self.errors.append(f"{domain}: the catalogue's title of the domain {problem} "
+                                   f"[catalogue: {schema.path}]")
                 continue
             known = self.preset.fleet.version_of(schema.versioned_by)  # (product, the fleet's oldest version)
             if known is not None and parse_version(known[1]) is None:
@@ -250,6 +249,8 @@ class _Resolver:
     def check_versions(self, spec: KeySpec, value: PlistValue, known: tuple[str, str] | None) -> None:
         """Notes on deprecated values, and on keys the fleet's oldest version (``known``) lacks or retired."""
         ident = f"{spec.domain}:{spec.name}"
+        if spec.do_not_set:
+            self.note("warning", "do-not-set", f"{ident} must not be set: {spec.do_not_set}", spec.domain, spec.name)
         if isinstance(value, str) and value in spec.deprecated_values:
             origin = self.origins.get((spec.domain, spec.name), "")
             if not origin.startswith(CHOICE_ORIGIN):  # a choice's own note already explains its values
@@ -259,15 +260,16 @@ class _Resolver:
             return
         product, version = known
         replacement = f"; use {spec.replaced_by} instead" if spec.replaced_by else ""
+        disputed = f" (sources disagree: {spec.dispute})" if spec.dispute else ""
         if spec.app_min and before(version, spec.app_min):
             self.note("warning", "version-too-old", f"{ident} needs {product} {spec.app_min} or later; "
-                      f"the fleet's oldest is {version}", spec.domain, spec.name)
+                      f"the fleet's oldest is {version}{disputed}", spec.domain, spec.name)
         if spec.app_max and before(spec.app_max, version):
             self.note("warning", "key-retired", f"{ident} last works in {product} {spec.app_max}; "
-                      f"the fleet's oldest is {version}{replacement}", spec.domain, spec.name)
+                      f"the fleet's oldest is {version}{replacement}{disputed}", spec.domain, spec.name)
         elif spec.deprecated_in and not before(version, spec.deprecated_in):
             self.note("info", "key-deprecated", f"{ident} is deprecated from {product} "
-                      f"{spec.deprecated_in}{replacement}", spec.domain, spec.name)
+                      f"{spec.deprecated_in}{replacement}{disputed}", spec.domain, spec.name)
 
 
 def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), strict: bool = False) -> Resolution:
@@ -277,6 +279,7 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
     resolver.apply_raw()
     resolver.apply_overrides(overrides)
     resolver.check_text()
+    resolver.check_profile_text()
     if not resolver.errors:
         resolver.check_domains()
     if strict:

@@ -47,16 +47,15 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
-    import json
-
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
+    from profilegen.printable import json_text
 
     profiles = [extract(load(path), strict=True) for path in files]
     if output_format is ShowFormat.json:
         data = [describe(profile) for profile in profiles]
-        typer.echo(json.dumps(data if len(data) > 1 else data[0], indent=2, ensure_ascii=False))
+        typer.echo(json_text(data if len(data) > 1 else data[0]))
         return
     render = plain_text if output_format is ShowFormat.text else table_text
     typer.echo("\n\n".join(render(profile) for profile in profiles))
@@ -70,10 +69,9 @@ def validate_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
-    import json
-
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
+    from profilegen.printable import json_text
 
     catalog = open_catalog(catalog_dir)
     findings = []
@@ -85,7 +83,7 @@ def validate_command(
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format is ReportFormat.json:
-        typer.echo(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+        typer.echo(json_text([f.as_json() for f in findings]))
     else:
         for item in findings:
             typer.echo(item.render())
@@ -102,6 +100,7 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
+    from profilegen.printable import printable
 
     try:
         catalog = open_catalog(catalog_dir)
@@ -112,8 +111,8 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         raise typer.Exit(2) from None
     for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
         if side.document.signer is not None:
-            typer.echo(f"# {label}: signed by {side.document.signer.subject}; {side.document.signer.status}",
-                       err=True)
+            typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
+                                 f"{side.document.signer.status}"), err=True)
     if changes:
         typer.echo(render(changes))
         raise typer.Exit(1)
@@ -127,28 +126,31 @@ def import_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import UsageError
     from profilegen.inspect.importer import import_profile
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
+    from profilegen.outpath import check_target
     from profilegen.preset import dumps_preset
+    from profilegen.printable import printable
 
     if save.suffix != ".toml":
         raise UsageError(f"--save {save}: a preset file ends in .toml")
+    check_target(save)
     profile = extract(load(file), strict=True)
     imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
-    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
+    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
-    typer.echo(
+    typer.echo(printable(
         f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
         f"{preset.profile.payload_style}"
-    )
+    ))
     for choice, option in preset.choices.items():
-        typer.echo(f"  {choice} = {option}")
+        typer.echo(printable(f"  {choice} = {option}"))
     for note in imported.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(printable(f"note: {note}"), err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,9 +42,12 @@ def sign(
     """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
     from profilegen import atomic
     from profilegen.inputfile import read_input
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.identity import display_name, load_identity, terminal_prompt
     from profilegen.signing.sign import sign as sign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     content = read_input(profile, what="profile")
     identity = load_identity(
@@ -52,10 +55,10 @@ def sign(
     )
     signed = sign_profile(content, identity, allow_expired=allow_expired, resign=resign, source=profile)
     atomic.write_bytes(out, signed)
-    typer.echo(
+    typer.echo(printable(
         f"Signed {profile} -> {out} as {display_name(identity.certificate.subject)} "
         f"(SHA-256, {1 + len(identity.chain)} certificate(s) included)"
-    )
+    ))
 
 
 _VERIFY_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile to check.")
@@ -78,17 +81,20 @@ def verify(
     from profilegen import atomic
     from profilegen.errors import SigningError
     from profilegen.inputfile import read_input
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.verify import load_ca
     from profilegen.signing.verify import verify as verify_profile
 
     if extract is not None:
+        check_target(extract)
         atomic.check_writable([extract], force=force)
     data = read_input(signed, what="signed profile")
     anchors = load_ca(ca) if ca is not None else None
     report = verify_profile(data, anchors, source=signed)
-    typer.echo(f"File:       {signed}")
-    for line in report.lines():
-        typer.echo(line)
+    typer.echo(printable(f"File:       {signed}"))
+    for line in report.lines():  # subjects and issuers come from the certificates: escaped
+        typer.echo(printable(line))
     if not report.ok:
         raise SigningError(
             f"verification failed: {report.status}",
@@ -97,7 +103,7 @@ def verify(
         )
     if extract is not None:
         atomic.write_bytes(extract, report.content)
-        typer.echo(f"Extracted the signed profile to {extract}")
+        typer.echo(printable(f"Extracted the signed profile to {extract}"))
 
 
 _UNSIGN_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile.")
@@ -108,13 +114,16 @@ def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = 
     """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
     from profilegen import atomic
     from profilegen.inputfile import read_input
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.sign import unsign as unsign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     data = read_input(signed, what="signed profile")
     content = unsign_profile(data, source=signed)
     atomic.write_bytes(out, content)
-    typer.echo(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)")
+    typer.echo(printable(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)"))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,15 +1,15 @@
-"""Plain-text tables for the terminal: columns padded to their widest cell."""
+"""Plain-text tables for the terminal: columns padded to their widest cell, every cell escaped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from profilegen.printable import printable
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 60) -> str:
     def cell(text: str) -> str:
-        if len(text) <= max_width and "\n" not in text:  # most cells: nothing to do
-            return text
-        text = text.replace("\n", " ")
+        text = printable(text)  # a newline shows as \n: one row stays one line
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     body = [[cell(c) for c in row] for row in rows]
