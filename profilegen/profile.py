@@ -54,7 +54,7 @@ class PayloadSpec(Record):
 
 def _payload_spec(meta: ProfileMeta, profile_identifier: str, domain: str, title: str) -> PayloadSpec:
     pin = meta.payloads.get(domain, _NO_PIN)
-    identifier = pin.identifier or f"{profile_identifier}.{domain}"
+    identifier = pin.identifier or f"{profile_identifier}.{domain.lstrip('.')}"  # .GlobalPreferences: no ".."
     return PayloadSpec(domain, identifier, (pin.uuid or derived_uuid(identifier)).upper(), title)
 
 
@@ -119,7 +119,7 @@ def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None =
         return [(name, _top_level(meta, meta.identifier, meta.display_name, meta.uuid, payloads))]
     profiles = []
     for domain, keys in resolution.settings.items():
-        identifier = f"{meta.identifier}.{domain}"
+        identifier = f"{meta.identifier}.{domain.lstrip('.')}"
         spec = _payload_spec(ProfileMeta(meta.display_name, identifier), identifier, domain, title(domain))
         payload = preference_payload(spec, keys, style, meta.organization)
         profiles.append((f"{name}.{domain}", _top_level(meta, identifier, f"{meta.display_name}: {title(domain)}",

@@ -1,4 +1,4 @@
-"""`catalog`: the domains, their keys, the choices, and `catalog import-manifests`."""
+"""`catalog`: the domains and Apple's payload types, their keys, the choices, and the two imports."""
 
 from __future__ import annotations
 
@@ -42,17 +42,35 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
 
 
 @catalog_app.command("show")
-def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A preference domain.")) -> None:
-    """List a domain's keys: type, allowed values, versions."""
-    from profilegen.catalog_view import domain_table
+def catalog_show(ctx: typer.Context,
+                 domain: str = typer.Argument(..., help="A preference domain or an Apple payload type.")) -> None:
+    """List a domain's or an Apple payload type's keys: type, required, allowed values, versions."""
+    from profilegen.catalog.view import domain_table
 
-    typer.echo(domain_table(open_catalog(ctx.obj), domain))
+    catalog = open_catalog(ctx.obj)
+    if catalog.domain(domain) is None:
+        schema = catalog.payloads.schema(domain)
+        if schema is not None:
+            from profilegen.catalog.payload_view import payload_table
+
+            typer.echo(payload_table(schema))
+            return
+    typer.echo(domain_table(catalog, domain))
+
+
+@catalog_app.command("payloads")
+def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
+        None, help="Only the types whose name or title contains this text.")) -> None:
+    """List Apple's payload types for macOS (PPPC, system extensions, Wi-Fi, ...)."""
+    from profilegen.catalog.payload_view import payloads_table
+
+    typer.echo(payloads_table(open_catalog(ctx.obj).payloads, text))
 
 
 @catalog_app.command("choices")
 def catalog_choices(ctx: typer.Context) -> None:
     """List the named decisions (choices) and their options."""
-    from profilegen.catalog_view import choices_table
+    from profilegen.catalog.view import choices_table
 
     typer.echo(choices_table(open_catalog(ctx.obj)))
 
