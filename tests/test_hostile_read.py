@@ -125,6 +125,24 @@ def test_build_reads_its_signing_identity_through_the_same_reader(harness: Harne
     assert f"{fifo}: a named pipe (FIFO), not a regular file" in only_error(outcome)
 
 
+def test_a_secret_file_that_is_a_fifo_is_refused_at_once(harness: Harness, fifo: Path) -> None:
+    """A preset's `{ file = "PATH" }` secret goes through the same reader (it opened a FIFO and waited)."""
+    preset = fifo.parent / "wifi.toml"
+    preset.write_text('[profile]\nidentifier = "org.example.s"\n[[payloads]]\ntype = "com.apple.wifi.managed"\n'
+                      f'SSID_STR = "Office"\nEncryptionType = "WPA2"\nPassword = {{ file = "{fifo.name}" }}\n',
+                      encoding="utf-8")
+    harness.empty_out()
+    harness.app, app = make_build_app(), harness.app
+    try:
+        with deadline():
+            outcome = harness.invoke(["build", str(preset), "--out", str(harness.out)])
+    finally:
+        harness.app = app
+    assert outcome.code == ExitCode.INVALID
+    assert f"cannot read the secret file {fifo.name}: a named pipe (FIFO), not a regular file" in only_error(outcome)
+    assert not any(harness.out.iterdir())
+
+
 def _limited(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (megabytes * 1024 * 1024, megabytes * 1024 * 1024))
 

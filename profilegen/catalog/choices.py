@@ -31,6 +31,7 @@ class Option(Record):
     silences: tuple[str, ...] = ()
     sets: tuple[Effect, ...] = ()
     replaced_by: tuple[str, ...] = ()  # "choice = option" texts that do the same on later versions
+    payloads: tuple[dict[str, Any], ...] = ()  # [[payloads]] tables, as a preset writes them (TOML, unparsed)
 
     @property
     def label(self) -> str:
@@ -67,6 +68,7 @@ def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
         silences=tuple(body.get("silences", ())),
         sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
         replaced_by=tuple(str(r) for r in body.get("replaced-by", ())),
+        payloads=tuple(body.get("payloads", ())),
     )
 
 

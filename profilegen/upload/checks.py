@@ -69,6 +69,18 @@ def refuse_custom_payloads(profile: dict[str, Any], source: str) -> None:
             )
 
 
+def refuse_other_payloads(data: bytes, source: str) -> None:
+    """An Intune preference file carries preference settings only: a profile with other payloads is refused."""
+    if is_signed(data):
+        return  # refused elsewhere, with its own reason
+    others = sorted({str(p.get("PayloadType")) for p in _payloads(parse_profile(data, source))
+                     if str(p.get("PayloadType", "")).startswith("com.apple.") and p.get("PayloadType") != MCX_TYPE})
+    if others:
+        raise ValidationError(f"the profile holds non-preference payloads ({', '.join(others)}), which an Intune "
+                              "preference file cannot carry", path=source,
+                              hint="send the whole profile as a custom profile with `profilegen upload intune`")
+
+
 def refuse_for_intune(data: bytes, source: str) -> None:
     """Intune's custom profile: unsigned XML, UTF-8 without a byte-order mark, at most 1,000,000 bytes."""
     refuse_signed(data, source, "Intune")

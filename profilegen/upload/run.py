@@ -44,7 +44,8 @@ class Connection:
         return Transport(timeout=self.timeout, retry=self.retry, ca_bundle=self.ca_bundle, dry_run=self.dry_run)
 
 
-def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None) -> Source:
+def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None, dry_run: bool = False) -> Source:
+    """A profile file as it is, or a preset built (with ``dry_run``, its secrets as *** and not read)."""
     if ref.endswith(PROFILE_SUFFIX):
         from profilegen.inputfile import read_input
 
@@ -60,7 +61,7 @@ def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None)
         from profilegen.catalog.user import user_catalog_dirs
 
         catalog = load_catalog(user_catalog_dirs(catalog_dir))
-    result = build(ref, style=style, catalog=catalog)
+    result = build(ref, style=style, catalog=catalog, redact_secrets=dry_run)
     first = next(a for a in result.artifacts if a.filename.endswith(BUILT))
     return Source(ref, result.preset.name, result.preset.profile.display_name, first.data,
                   result.resolution.settings)
@@ -106,7 +107,7 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
                   authority_url: str, graph_url: str, env: Mapping[str, str],
                   connection: Connection) -> list[str]:
     from profilegen.upload.auth import AuthorizedSession, EntraClientCredentials
-    from profilegen.upload.checks import refuse_signed, settings_from_profile
+    from profilegen.upload.checks import refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.credentials import intune_credentials
     from profilegen.upload.intune import IntuneClient, custom_configuration, preference_files
 
@@ -118,6 +119,7 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
         if settings is None:
             refuse_signed(source.data, source.ref, "Intune")
             settings = settings_from_profile(source.data, source.ref)
+        refuse_other_payloads(source.data, source.ref)
         configurations = preference_files(settings, name=display_name, source=source.ref)
     else:
         configurations = [custom_configuration(source.data, name=display_name, file_stem=source.stem,
