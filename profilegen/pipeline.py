@@ -7,7 +7,6 @@ from pathlib import Path
 
 from profilegen.atomic import FILE_MODE, SCRIPT_MODE
 from profilegen.catalog import Catalog, load_catalog
-from profilegen.errors import InputError
 from profilegen.outpath import inside
 from profilegen.preset import Preset, load_preset
 from profilegen.profile import build_profiles
@@ -95,11 +94,10 @@ def profile_bytes(ref_or_path: str, *, style: str | None = None,
                   catalog: Catalog | None = None) -> tuple[str, bytes]:
     """A .mobileconfig file as it is, or the profile built from a preset: (name, bytes)."""
     if ref_or_path.endswith(PROFILE_SUFFIX):
+        from profilegen.inputfile import read_input
+
         path = Path(ref_or_path)
-        try:
-            return path.stem, path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read profile: {exc.strerror}", path=path) from None
+        return path.stem, read_input(path, what="profile")
     result = build(ref_or_path, style=style, catalog=catalog)
     first = next(a for a in result.artifacts if a.filename.endswith(PROFILE_SUFFIX))
     return result.preset.name, first.data

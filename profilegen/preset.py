@@ -120,13 +120,10 @@ def find_preset(ref: str) -> Path:
 
 
 def load_preset(ref: str) -> Preset:
+    from profilegen.inputfile import read_input
+
     path = find_preset(ref)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read preset: {exc.strerror}", path=path) from None
-    if len(raw) > MAX_PRESET_BYTES:
-        raise InputError(f"preset is larger than {MAX_PRESET_BYTES:,} bytes", path=path)
+    raw = read_input(path, what="preset", limit=MAX_PRESET_BYTES)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

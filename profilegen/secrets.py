@@ -45,15 +45,15 @@ class SecretRef(Record):
         path = Path(self.target).expanduser()
         if not path.is_absolute() and base is not None:
             path = base / path
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_SECRET_BYTES + 1)
-        except OSError as exc:
-            raise ValidationError(f"{where}: cannot read the secret file {self.target}: {exc.strerror}", path=label,
-                                  hint="check the path (relative paths start at the preset's folder)") from None
-        if len(data) > MAX_SECRET_BYTES:
-            raise ValidationError(f"{where}: the secret file {self.target} is larger than {MAX_SECRET_BYTES:,} "
-                                  "bytes", path=label, hint="a secret file holds the secret only")
+        from profilegen.errors import InputError
+        from profilegen.inputfile import read_input
+
+        try:  # regular files only: a FIFO or a device named here would block the build or never end
+            data = read_input(path, what="secret file", limit=MAX_SECRET_BYTES)
+        except InputError as error:
+            raise ValidationError(f"{where}: cannot read the secret file {self.target}: {error.message}",
+                                  path=label, hint="check the path (relative paths start at the preset's folder); "
+                                  "a secret file holds the secret only") from None
         try:
             return data.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:

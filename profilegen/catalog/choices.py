@@ -47,10 +47,12 @@ class Choice(Record):
 
 
 def _read_choices_text(path: Path) -> str:
+    from profilegen.inputfile import read_input
+
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+        return read_input(path, what="choices file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("choices file is not UTF-8 text", path=path) from None
 
 
 def _option(choice: str, name: str, body: dict[str, Any]) -> Option:

@@ -90,14 +90,14 @@ def export_intune_plist(
     from profilegen.outpath import inside
     from profilegen.printable import printable, quoted
     from profilegen.render import intune_plist
-    from profilegen.upload.checks import parse_profile, refuse_other_payloads, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
 
     source = load_source(preset, style=None, catalog_dir=catalog_dir)
     settings = source.settings
     if settings is None:
         refuse_signed(source.data, source.ref, "Intune")
-        settings = settings_from_profile(parse_profile(source.data, source.ref))
+        settings = settings_from_profile(source.data, source.ref)
     refuse_other_payloads(source.data, source.ref)
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)

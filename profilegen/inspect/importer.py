@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.catalog import Catalog, Option
-from profilegen.errors import InputError
+from profilegen.errors import InputError, SigningError
 from profilegen.forms import is_identifier, is_uuid
 from profilegen.inspect.canon import same
+from profilegen.inspect.cms import INVALID_PREFIX
 from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
 from profilegen.plisttypes import PlistValue, Settings, fits
 from profilegen.preset import SCOPES, TOP_LEVEL_KEYS, PayloadPin, Preset, ProfileMeta
@@ -38,6 +39,7 @@ def import_profile(
     profile: Profile, catalog: Catalog, *, name: str, identifier: str | None = None
 ) -> Imported:
     notes: list[str] = []
+    _signature(profile, notes)
     apple = {p.index for p in profile.payloads if _is_apple(p, catalog)}
     meta = _meta(profile, identifier, notes, apple)
     settings = _settings(profile, notes, apple)
@@ -50,6 +52,26 @@ def import_profile(
         payloads=payloads,
     )
     return Imported(preset, notes)
+
+
+def _signature(profile: Profile, notes: list[str]) -> None:
+    """A preset keeps settings, not signatures: say so; refuse a profile whose signature fails, since its
+    settings may not be what the signer sent (unsign it first to import them knowingly)."""
+    signer = profile.document.signer
+    if signer is None:
+        return
+    if signer.status.startswith(INVALID_PREFIX):
+        raise SigningError(
+            f"not imported: signed by {signer.subject}, {signer.status}",
+            path=profile.path,
+            hint=f"check it with `profilegen verify {profile.path}`; to import its settings anyway, "
+            f"`profilegen unsign` it and import the plain profile",
+        )
+    status = "" if signer.status == "verified" else f" ({signer.status})"
+    notes.append(
+        f"the profile is signed by {signer.subject}{status}; the preset does not keep the signature: "
+        "sign the rebuilt profile (`profilegen build --sign`, or `profilegen sign`)"
+    )
 
 
 def _is_apple(payload: Payload, catalog: Catalog) -> bool:

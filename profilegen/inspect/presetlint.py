@@ -44,9 +44,11 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
 
 
 def _lines(path: Path | str) -> list[str]:
+    from profilegen.inputfile import read_input
+
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        return read_input(path, what="preset").decode("utf-8").splitlines()
+    except (InputError, UnicodeDecodeError):
         return []
 
 
