@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.catalog import load_catalog
+from profilegen.naming import default_identifier, reverse_dns
 from profilegen.pipeline import build_preset
 from profilegen.preset import dumps_preset, load_preset, shipped_presets
 from profilegen.wizard.flow import CHOICE_PREFIX, Wizard
@@ -17,8 +18,6 @@ from profilegen.wizard.questions import (
     AnswerError,
     Question,
     Skipped,
-    default_identifier,
-    reverse_dns,
 )
 from tests.cli import REPO
 

@@ -6,6 +6,7 @@ compiles each one; real annotation objects save about 4M instructions of start-u
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,12 +15,21 @@ from profilegen.commands.options import (
     CATALOG_OPTION,
     CERT_OPTION,
     CHAIN_OPTION,
+    DISPLAY_NAME_OPTION,
+    IDENTIFIER_OPTION,
     KEY_OPTION,
+    LICENSE_OPTION,
+    OFFICE_VERSION_OPTION,
+    ORGANIZATION_OPTION,
     P12_OPTION,
     PASSWORD_ENV_OPTION,
     SET_OPTION,
     open_catalog,
 )
+
+if TYPE_CHECKING:
+    from profilegen.overrides import Overrides
+    from profilegen.preset import Preset
 
 
 class Style(StrEnum):
@@ -34,7 +44,8 @@ class ScriptTarget(StrEnum):
 
 
 def build_command(
-    presets: list[str] = typer.Argument(..., metavar="PRESET...", help="Shipped preset names or preset files."),
+    presets: list[str] | None = typer.Argument(
+        None, metavar="[PRESET]...", help="Shipped preset names or preset files (none: build --set alone)."),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="Folder for the outputs."),
     style: Style | None = typer.Option(None, "--style", help="Payload style (default: the preset's, else mcx)."),
     script_target: ScriptTarget = typer.Option(ScriptTarget.console_user, "--script-target",
@@ -54,12 +65,20 @@ def build_command(
     p12: Path | None = P12_OPTION,
     password_env: str | None = PASSWORD_ENV_OPTION,
     allow_expired: bool = ALLOW_EXPIRED_OPTION,
+    identifier: str | None = IDENTIFIER_OPTION,
+    organization: str | None = ORGANIZATION_OPTION,
+    display_name: str | None = DISPLAY_NAME_OPTION,
+    office_version: str | None = OFFICE_VERSION_OPTION,
+    license_name: str | None = LICENSE_OPTION,
 ) -> None:
     """Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."""
     from profilegen.atomic import write_all
+    from profilegen.overrides import Overrides
     from profilegen.pipeline import build_preset
-    from profilegen.preset import load_preset
     from profilegen.report import build_report
+
+    overrides = Overrides(identifier, organization, display_name, office_version, license_name).check()
+    sources = _sources(presets or [], overrides, set_values)
 
     signer = None
     if sign:  # asked first: a wrong password fails before any work, and is asked once for every preset
@@ -73,9 +92,9 @@ def build_command(
         raise UsageError("--cert, --key, --chain, --p12 and --password-env go with --sign", hint="add --sign")
     catalog = open_catalog(catalog_dir)
     results = []
-    for ref in presets:  # everything is resolved and rendered before the first file is written
+    for preset in sources:  # everything is resolved and rendered before the first file is written
         result = build_preset(
-            load_preset(ref), catalog, overrides=set_values, style=style.value if style else None,
+            preset, catalog, overrides=set_values, style=style.value if style else None,
             split=split, script_target=script_target.value, strict=strict)
         if signer is not None:
             from profilegen.extras import signed_profiles
@@ -100,18 +119,22 @@ def build_command(
         typer.echo(build_report(result, paths, unchanged))
 
 
-def presets_command() -> None:
-    """List the shipped presets."""
-    from profilegen.preset import load_preset, shipped_presets
-    from profilegen.render.table import table
+def _sources(refs: list[str], overrides: "Overrides", set_values: list[str]) -> list["Preset"]:
+    """The presets to build, with the command line's identity and fleet in place of their own."""
+    from profilegen.errors import UsageError
+    from profilegen.overrides import empty_preset
+    from profilegen.preset import load_preset
 
-    rows = []
-    for name in shipped_presets():
-        preset = load_preset(name)
-        rows.append([name, preset.profile.description or preset.profile.display_name])
-    typer.echo(table(["preset", "what it does"], rows, max_width=100))
+    if not refs:
+        if not set_values:
+            raise UsageError("nothing to build: name a PRESET, or give --set DOMAIN:KEY=VALUE with --identifier",
+                             hint="`profilegen presets` lists the shipped presets")
+        return [empty_preset(overrides)]
+    if overrides.identifier is not None and len(refs) > 1:
+        raise UsageError("--identifier with several presets would give their profiles one identifier, and "
+                         "each would replace the other on the Macs", hint="build them one at a time")
+    return [overrides.apply(load_preset(ref)) for ref in refs]
 
 
 def register(app: typer.Typer) -> None:
     app.command("build")(build_command)
-    app.command("presets")(presets_command)

@@ -50,3 +50,16 @@ def open_catalog(user_dir: Path | None) -> Catalog:
         return user_catalog_dirs(user_dir)
 
     return load_catalog(user_dirs)
+
+
+# A preset's identity and fleet, for `build` and `new`.
+IDENTIFIER_OPTION: Any = typer.Option(
+    None, "--identifier", metavar="ID", help="The profile identifier, reverse DNS (payloads are ID.<domain>).")
+ORGANIZATION_OPTION: Any = typer.Option(None, "--organization", "--org", metavar="NAME",
+                                        help="The organization the profile names.")
+DISPLAY_NAME_OPTION: Any = typer.Option(None, "--display-name", metavar="TEXT",
+                                        help="The name System Settings shows.")
+OFFICE_VERSION_OPTION: Any = typer.Option(
+    None, "--office-version", metavar="V", help="The fleet's oldest Office for Mac, e.g. 16.28 (version warnings).")
+LICENSE_OPTION: Any = typer.Option(None, "--license", metavar="volume|subscription",
+                                   help="The fleet's Office license (checks options' preconditions).")

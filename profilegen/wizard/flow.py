@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from profilegen.catalog import Catalog, KeySpec
+from profilegen.naming import default_identifier, slug
 from profilegen.plisttypes import PlistValue
 from profilegen.preset import Fleet, Preset, ProfileMeta
 from profilegen.wizard.questions import (
@@ -20,14 +21,12 @@ from profilegen.wizard.questions import (
     Question,
     Skipped,
     choice_question,
-    default_identifier,
     display_name_question,
     identifier_question,
     license_question,
     organization_question,
     removal_question,
     scope_question,
-    slug,
     style_question,
     version_question,
 )
