@@ -7,6 +7,7 @@ than by `tempfile`, whose import (random, hashlib) costs more than a whole build
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bo
             os.makedirs(folder, exist_ok=True)
         fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise _write_error(target, exc) from None
     try:
         try:  # os.write, not a file object: it would ask whether the file is a terminal, and seek
             view = memoryview(data)
@@ -52,11 +53,36 @@ def write_bytes(target: Path, data: bytes, *, mode: int = 0o644, make_parent: bo
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise _write_error(target, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+def _file_in_the_way(target: Path) -> Path | None:
+    """The nearest folder of ``target`` that exists as something other than a folder."""
+    for folder in target.parents:
+        if folder.exists() or folder.is_symlink():
+            return None if folder.is_dir() else folder
+    return None
+
+
+def _write_error(target: Path, exc: OSError) -> OutputError:
+    """The reason, and what to do about it (README: every error carries its fix)."""
+    blocker = _file_in_the_way(target) if exc.errno in (errno.EEXIST, errno.ENOTDIR) else None
+    if blocker is not None:
+        return OutputError(f"cannot write {target}: {blocker} is a file, not a folder",
+                           hint="remove it, or choose another output folder")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return OutputError(f"cannot write {target}: permission denied",
+                           hint=f"make {target.parent} writable for this user, or choose another output folder")
+    if exc.errno == errno.EROFS:
+        return OutputError(f"cannot write {target}: the file system is read-only",
+                           hint="choose an output folder on a writable disk")
+    if exc.errno == errno.ENOSPC:
+        return OutputError(f"cannot write {target}: {exc.strerror}", hint="free some space on that disk")
+    return OutputError(f"cannot write {target}: {exc.strerror}", hint="check the output folder")
 
 
 def is_unchanged(target: Path, data: bytes, mode: int) -> bool:
@@ -76,14 +102,14 @@ def write_all(files: dict[Path, tuple[bytes, int]], *, force: bool) -> set[Path]
 
     An output that already holds the same bytes and permissions is left as it is, modification time
     included, so that a rebuild which changes nothing changes no file (for make, rsync, upload-if-changed).
+    Such an output needs no --force: only an existing file whose content would change does.
     Returns those unchanged paths.
     """
-    check_writable(files, force=force)
-    unchanged = set()
+    unchanged = {path for path, (data, mode) in files.items() if is_unchanged(path, data, mode)}
+    check_writable([path for path in files if path not in unchanged], force=force)
     folders: set[str] = set()
     for path, (data, mode) in files.items():
-        if force and is_unchanged(path, data, mode):
-            unchanged.add(path)
+        if path in unchanged:
             continue
         folder = os.path.dirname(path)
         write_bytes(path, data, mode=mode, make_parent=folder not in folders)

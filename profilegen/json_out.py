@@ -36,3 +36,33 @@ def preset_data(preset: Preset) -> dict[str, Any]:
         document["settings"] = {domain: {key: to_json(value) for key, value in keys.items()}
                                 for domain, keys in preset.settings.items()}
     return {"name": preset.name, "preset": document}
+
+
+def finding_data(finding: Any) -> dict[str, Any]:
+    """A build finding (resolve.Finding): severity, rule, message and the key it names."""
+    return {"severity": finding.severity, "rule": finding.rule, "message": finding.message,
+            "domain": finding.domain, "key": finding.key}
+
+
+def build_data(results: Any, targets: Any, unchanged: Any) -> dict[str, Any]:
+    """What `build --format json` prints: per preset, what it wrote, its settings and its findings."""
+    presets = []
+    for result, paths in zip(results, targets, strict=True):
+        resolution = result.resolution
+        settings = [{"domain": domain, "key": key, **typed(value), "from": resolution.origins.get((domain, key), "")}
+                    for domain, keys in resolution.settings.items() for key, value in keys.items()]
+        presets.append({
+            "name": result.preset.name, "identifier": result.preset.profile.identifier,
+            "display_name": result.preset.profile.display_name,
+            "outputs": [{"path": str(path), "status": "unchanged" if path in unchanged else "written"}
+                        for path in paths],
+            "settings": settings, "findings": [finding_data(f) for f in resolution.findings]})
+    return {"presets": presets}
+
+
+def diff_data(a: str, b: str, changes: Any) -> dict[str, Any]:
+    """What `diff --format json` prints: each changed key, its old and new value (null: absent)."""
+    return {"a": a, "b": b, "same": not changes, "changes": [
+        {"kind": change.kind, "area": change.area, "domain": change.domain, "key": change.key,
+         "old": None if change.old is None else to_json(change.old),
+         "new": None if change.new is None else to_json(change.new)} for change in changes]}

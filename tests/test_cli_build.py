@@ -191,7 +191,8 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     preset = write(tmp_path, "w.toml", 'format = 1\n[profile]\nidentifier = "com.example.x"\n'
                    '[settings."com.microsoft.Word"]\nNoSuchKey = 1\n')
     done = run_cli("build", str(preset), "--out", str(tmp_path / "a"))
-    assert done.returncode == 0 and "warning: com.microsoft.Word:NoSuchKey is not a known key" in done.stdout
+    assert done.returncode == 0 and "warning: com.microsoft.Word:NoSuchKey is not a known key" in done.stderr
+    assert "NoSuchKey is not" not in done.stdout  # results on stdout, warnings on stderr
     done = run_cli("build", str(preset), "--out", str(tmp_path / "b"), "--strict")
     assert done.returncode == 4 and "an error under --strict" in done.stderr
     assert not (tmp_path / "b").exists()
@@ -273,8 +274,8 @@ def test_mau_version_checks_autoupdate_keys_by_autoupdate_versions(tmp_path: Pat
     done = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert ("warning: com.microsoft.autoupdate2:SendAllTelemetryEnabled last works in Microsoft AutoUpdate 4.11; "
-            "the fleet's oldest is 4.20") in done.stdout
-    assert "com.microsoft.Word:SendAllTelemetryEnabled last works" not in done.stdout  # no Office version given
+            "the fleet's oldest is 4.20") in done.stderr
+    assert "com.microsoft.Word:SendAllTelemetryEnabled last works" not in done.stderr  # no Office version given
     bad = write(tmp_path, "bad.toml", 'format = 1\n[profile]\nidentifier = "com.example.mau"\n'
                 '[fleet]\nmau_version = "four"\n')
     done = run_cli("build", str(bad), "--out", str(tmp_path / "out2"))

@@ -68,7 +68,7 @@ def _plain_settings(profile: dict[str, object]) -> list[tuple[str, str, object]]
 def test_show_json_of_the_signed_profile() -> None:
     result = runner.invoke(app, ["show", "--format", "json", str(SIGNED)])
     assert result.exit_code == 0
-    data = json.loads(result.stdout)
+    (data,) = json.loads(result.stdout)["profiles"]
     assert data["form"] == "xml"
     # The signature itself is good; the Mac Developer certificate expired in 2019.
     assert data["signed"]["signature"].startswith("signature valid, but the signer's certificate")
@@ -95,7 +95,7 @@ def test_tampered_signed_profile_is_reported_invalid(tmp_path: Path) -> None:
     tampered = tmp_path / "tampered.mobileconfig"
     tampered.write_bytes(bytes(data))
     shown = runner.invoke(app, ["show", "--format", "json", str(tampered)])
-    assert json.loads(shown.stdout)["signed"]["signature"].startswith("signature invalid")
+    assert json.loads(shown.stdout)["profiles"][0]["signed"]["signature"].startswith("signature invalid")
     compared = run_cli("diff", str(SIGNED), str(tampered))
     assert compared.returncode == 1  # the content differs, and the signature no longer covers it
     assert "; signature valid, but the signer's certificate" in compared.stderr

@@ -37,6 +37,11 @@ class Style(StrEnum):
     custom = "custom"
 
 
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 class ScriptTarget(StrEnum):
     console_user = "console-user"
     current_user = "current-user"
@@ -70,12 +75,14 @@ def build_command(
     display_name: str | None = DISPLAY_NAME_OPTION,
     office_version: str | None = OFFICE_VERSION_OPTION,
     license_name: str | None = LICENSE_OPTION,
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format",
+                                               help="text (people) or json (machines): what was written, the "
+                                               "settings, the warnings."),
 ) -> None:
     """Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."""
     from profilegen.atomic import write_all
     from profilegen.overrides import Overrides
     from profilegen.pipeline import build_preset
-    from profilegen.report import build_report
 
     overrides = Overrides(identifier, organization, display_name, office_version, license_name).check()
     sources = _sources(presets or [], overrides, set_values)
@@ -115,6 +122,17 @@ def build_command(
                 raise UsageError(f"two presets would both write {target}", hint="give presets distinct names")
             files[target] = (artifact.data, artifact.mode)
     unchanged = write_all(files, force=force)
+    for result in results:
+        from profilegen.report import findings_report
+
+        typer.echo(findings_report(result), nl=False, err=True)
+    if output_format is OutputFormat.json:
+        from profilegen.json_out import build_data, dumps
+
+        typer.echo(dumps(build_data(results, targets, unchanged)))
+        return
+    from profilegen.report import build_report
+
     for result, paths in zip(results, targets, strict=True):
         typer.echo(build_report(result, paths, unchanged))
 

@@ -47,7 +47,6 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
-    import json
 
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
@@ -55,8 +54,9 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
 
     profiles = [extract(load(path), strict=True) for path in files]
     if output_format is ShowFormat.json:
-        data = [describe(profile) for profile in profiles]
-        typer.echo(json.dumps(data if len(data) > 1 else data[0], indent=2, ensure_ascii=False))
+        from profilegen.json_out import dumps
+
+        typer.echo(dumps({"profiles": [describe(profile) for profile in profiles]}))
         return
     render = plain_text if output_format is ShowFormat.text else table_text
     typer.echo("\n\n".join(render(profile) for profile in profiles))
@@ -70,7 +70,6 @@ def validate_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
-    import json
 
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
@@ -85,7 +84,11 @@ def validate_command(
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format is ReportFormat.json:
-        typer.echo(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+        from profilegen.json_out import dumps
+
+        typer.echo(dumps({"files": [str(path) for path in files], "errors": errors, "warnings": warnings,
+                          "notes": len(findings) - errors - warnings,
+                          "findings": [f.as_json() for f in findings]}))
     else:
         for item in findings:
             typer.echo(item.render())
@@ -98,7 +101,8 @@ def validate_command(
         raise typer.Exit(1)
 
 
-def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION) -> None:
+def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION,
+                 output_format: ReportFormat = VALIDATE_FORMAT) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
@@ -114,8 +118,13 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         if side.document.signer is not None:
             typer.echo(f"# {label}: signed by {side.document.signer.subject}; {side.document.signer.status}",
                        err=True)
-    if changes:
+    if output_format is ReportFormat.json:
+        from profilegen.json_out import diff_data, dumps
+
+        typer.echo(dumps(diff_data(a, b, changes)))
+    elif changes:
         typer.echo(render(changes))
+    if changes:
         raise typer.Exit(1)
 
 

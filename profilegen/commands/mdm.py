@@ -90,9 +90,9 @@ def export_intune_plist(
         raise InputError("no preference settings to export", path=source.ref)
     files = {out / f"{domain}.plist": (intune_plist.render(settings[domain], domain=domain), 0o644)
              for domain in sorted(settings)}
-    write_all(files, force=force)
+    unchanged = write_all(files, force=force)
     for path in files:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"{'unchanged' if path in unchanged else 'wrote'} {path}")
 
 
 @upload_app.command("jamf")

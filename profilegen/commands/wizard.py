@@ -46,7 +46,7 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     from profilegen.catalog import load_catalog
     from profilegen.commands.options import open_catalog
     from profilegen.preset import load_preset
-    from profilegen.report import build_report
+    from profilegen.report import build_report, findings_report
     from profilegen.user_catalog import user_catalog_dirs
     from profilegen.wizard.flow import Wizard
 
@@ -62,6 +62,7 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     plan = prompt.walk(wizard, save=save, out=out, force=force)
     unchanged = write_all(plan.files, force=True)  # existing files were confirmed (or --force) by the walk
     typer.echo(f"\n{'unchanged' if plan.preset_path in unchanged else 'wrote'} {plan.preset_path}")
+    typer.echo(findings_report(plan.result), nl=False, err=True)
     typer.echo(build_report(plan.result, plan.targets, unchanged), nl=False)
     typer.echo(f"\nIn CI or on another machine: profilegen build {plan.preset_path} --out {out}")
 

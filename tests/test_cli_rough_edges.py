@@ -1,0 +1,83 @@
+"""Rough edges of the command line, as a new user meets them: reruns, stderr, file errors, typos, types."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+from pathlib import Path
+
+import pytest
+
+from tests.cli import run_cli
+
+LOCKDOWN = "office-volume-license-lockdown"
+
+
+def test_the_readme_first_command_twice_succeeds_and_changes_nothing(tmp_path: Path) -> None:
+    first = run_cli("build", LOCKDOWN, "--out", "dist/", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "dist").iterdir()}
+    second = run_cli("build", LOCKDOWN, "--out", "dist/", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert [line.split()[0] for line in second.stdout.split()[-6::2]] == ["unchanged"] * 3
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "dist").iterdir()} == stamps
+    # a file whose content would change still needs --force, and is kept without it
+    (tmp_path / "dist" / f"{LOCKDOWN}.sh").write_text("mine")
+    third = run_cli("build", LOCKDOWN, "--out", "dist/", cwd=tmp_path)
+    assert third.returncode == 5 and f"{LOCKDOWN}.sh exists" in third.stderr and "--force" in third.stderr
+    assert (tmp_path / "dist" / f"{LOCKDOWN}.sh").read_text() == "mine"
+
+
+def test_warnings_go_to_stderr_and_results_to_stdout(tmp_path: Path) -> None:
+    done = run_cli("build", "office-telemetry-off", "--office-version", "16.30", "--out", str(tmp_path))
+    assert done.returncode == 0
+    assert "warning: com.microsoft.Word:SendAllTelemetryEnabled last works in Office for Mac 16.27" in done.stderr
+    assert "warning:" not in done.stdout and "SendAllTelemetryEnabled" in done.stdout
+
+
+def test_out_pointing_at_a_file_says_it_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "dist").write_text("not a folder")
+    done = run_cli("build", LOCKDOWN, "--out", str(tmp_path / "dist"))
+    assert done.returncode == 5
+    assert f"{tmp_path / 'dist'} is a file, not a folder" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "dist").read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_names_the_fix(tmp_path: Path) -> None:
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        done = run_cli("build", LOCKDOWN, "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert done.returncode == 5
+    assert "permission denied" in done.stderr and f"make {out} writable for this user" in done.stderr
+
+
+def test_permission_error_message_names_the_fix_even_as_root(tmp_path: Path) -> None:
+    """Root ignores permissions, so the errno path is driven directly: the message a user without rights sees."""
+    import errno
+
+    from profilegen.atomic import _write_error
+
+    error = _write_error(tmp_path / "x" / "p.mobileconfig", PermissionError(errno.EACCES, "Permission denied"))
+    assert error.exit_code == 5
+    assert error.render() == (f"cannot write {tmp_path / 'x' / 'p.mobileconfig'}: permission denied "
+                              f"(make {tmp_path / 'x'} writable for this user, or choose another output folder)")
+    error = _write_error(tmp_path / "p", OSError(errno.EROFS, "Read-only file system"))
+    assert "read-only" in error.render() and "writable disk" in error.render()
+
+
+def test_an_uncatalogued_set_value_shows_its_type(tmp_path: Path) -> None:
+    done = run_cli("build", "--identifier", "com.contoso.chrome", "--set", "com.google.Chrome:Ver=16.28",
+                   "--set", 'com.google.Chrome:Name="16.28"', "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[1]: line.split()[2] for line in done.stdout.splitlines() if line.startswith("com.google")}
+    assert rows == {"Name": "string", "Ver": "real"}
+    assert done.stdout.splitlines()[1].split() == ["domain", "key", "type", "value", "from"]
+    profile = plistlib.loads((tmp_path / "chrome.mobileconfig").read_bytes())
+    settings = profile["PayloadContent"][0]["PayloadContent"]["com.google.Chrome"]["Forced"][0][
+        "mcx_preference_settings"]
+    assert settings == {"Ver": 16.28, "Name": "16.28"}
