@@ -81,3 +81,24 @@ def test_an_uncatalogued_set_value_shows_its_type(tmp_path: Path) -> None:
     settings = profile["PayloadContent"][0]["PayloadContent"]["com.google.Chrome"]["Forced"][0][
         "mcx_preference_settings"]
     assert settings == {"Ver": 16.28, "Name": "16.28"}
+
+
+def test_split_names_each_payload_once_and_keeps_pinned_payload_uuids(tmp_path: Path) -> None:
+    pinned = "0D4C2E4A-7B7A-4C47-9C7E-3A1C2B7D9E10"
+    preset = tmp_path / "pins.toml"
+    preset.write_text('format = 1\n[profile]\nidentifier = "com.contoso.office"\n'
+                      f'[profile.payloads."com.microsoft.office"]\nuuid = "{pinned}"\n'
+                      '[choices]\ndiagnostic-data = "none"\nupdate-checks = "manual"\n')
+    done = run_cli("build", str(preset), "--split", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    office = plistlib.loads((tmp_path / "out" / "pins.com.microsoft.office.mobileconfig").read_bytes())
+    mau = plistlib.loads((tmp_path / "out" / "pins.com.microsoft.autoupdate2.mobileconfig").read_bytes())
+    assert office["PayloadIdentifier"] == "com.contoso.office.com.microsoft.office"
+    (payload,) = office["PayloadContent"]
+    assert payload["PayloadIdentifier"] == "com.contoso.office.com.microsoft.office.preferences"
+    assert payload["PayloadUUID"] == pinned
+    (other,) = mau["PayloadContent"]
+    assert other["PayloadIdentifier"] == "com.contoso.office.com.microsoft.autoupdate2.preferences"
+    assert other["PayloadUUID"] not in (pinned, mau["PayloadUUID"])
+    checked = run_cli("validate", *(str(p) for p in (tmp_path / "out").glob("*.mobileconfig")))
+    assert checked.returncode == 0 and "duplicate-" not in checked.stdout
