@@ -92,7 +92,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     ('format = 1\n[profile\nidentifier = "x"', 3, "not valid TOML"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[settings."com.microsoft.autoupdate2"]\n'
      'HowToCheck = "Sometimes"\n', 4,
-     "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
+     'com.microsoft.autoupdate2:HowToCheck = "Sometimes" (from settings) is not allowed'),
     ('format = 1\n[profile]\nidentifier = "com example"\n', 4,
      "profile.identifier 'com example' is not a valid identifier (use letters, digits"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[fleet]\nlicense = "subscription"\n'
@@ -264,7 +264,7 @@ def test_errors_in_a_shipped_preset_name_it_not_its_installed_path(tmp_path: Pat
     assert done.returncode == 4
     assert done.stderr == (
         "profilegen: error: shipped preset office-privacy-zero: com.microsoft.office:DiagnosticDataTypePreference = "
-        'Zero (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
+        '"Zero" (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
         '"ZeroDiagnosticData"\n')
 
 

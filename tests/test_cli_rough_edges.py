@@ -102,3 +102,53 @@ def test_split_names_each_payload_once_and_keeps_pinned_payload_uuids(tmp_path: 
     assert other["PayloadUUID"] not in (pinned, mau["PayloadUUID"])
     checked = run_cli("validate", *(str(p) for p in (tmp_path / "out").glob("*.mobileconfig")))
     assert checked.returncode == 0 and "duplicate-" not in checked.stdout
+
+
+def test_a_string_where_a_boolean_belongs_is_shown_quoted(tmp_path: Path) -> None:
+    preset = tmp_path / "q.toml"
+    preset.write_text('format = 1\n[profile]\nidentifier = "com.contoso.q"\n'
+                      '[settings."com.microsoft.errorreporting"]\nIsMerpEnabled = "false"\n')
+    done = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
+    assert done.returncode == 4
+    assert 'com.microsoft.errorreporting:IsMerpEnabled = "false" (from settings) is not allowed' in done.stderr
+    assert "use true or false" in done.stderr
+
+
+@pytest.mark.parametrize("text", ["yes", "no", "1", "0", "on"])
+def test_set_takes_true_or_false_only_for_booleans(tmp_path: Path, text: str) -> None:
+    done = run_cli("build", "office-telemetry-off", "--set", f"com.microsoft.errorreporting:IsMerpEnabled={text}",
+                   "--out", str(tmp_path))
+    assert done.returncode == 2 and not list(tmp_path.iterdir())
+    assert f"'{text}' is not a boolean: write true or false" in done.stderr
+
+
+def test_set_boolean_any_case_and_the_table_says_what_it_read(tmp_path: Path) -> None:
+    done = run_cli("build", "office-telemetry-off", "--set", "com.microsoft.errorreporting:IsMerpEnabled=FALSE",
+                   "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    row = next(line.split() for line in done.stdout.splitlines() if "IsMerpEnabled" in line)
+    assert row == ["com.microsoft.errorreporting", "IsMerpEnabled", "bool", "false", "--set"]
+    assert "--set com.microsoft.errorreporting:IsMerpEnabled=false overrides true" in done.stderr
+
+
+def test_a_probable_typo_key_stops_the_build_unless_marked_meant(tmp_path: Path) -> None:
+    preset = tmp_path / "typo.toml"
+    preset.write_text('format = 1\n[profile]\nidentifier = "com.contoso.typo"\n'
+                      '[settings."com.microsoft.autoupdate2"]\nChanelName = "Beta"\n')
+    done = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
+    assert done.returncode == 4 and not (tmp_path / "out").exists()
+    assert "com.microsoft.autoupdate2:ChanelName is not a key of com.microsoft.autoupdate2: did you mean " \
+           "'ChannelName'?" in done.stderr
+    assert '[allow_unknown] "com.microsoft.autoupdate2" = ["ChanelName"]' in done.stderr
+    done = run_cli("build", "office-manual-updates", "--set", "com.microsoft.autoupdate2:ChanelName=Beta",
+                   "--out", str(tmp_path / "out"))
+    assert done.returncode == 4 and "did you mean 'ChannelName'?" in done.stderr
+    preset.write_text(preset.read_text() + '[allow_unknown]\n"com.microsoft.autoupdate2" = ["ChanelName"]\n')
+    done = run_cli("build", str(preset), "--strict", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "info: com.microsoft.autoupdate2:ChanelName is not in the catalogue; written as given" in done.stderr
+    profile = plistlib.loads((tmp_path / "out" / "typo.mobileconfig").read_bytes())
+    assert profile["PayloadContent"][0]["PayloadContent"]["com.microsoft.autoupdate2"]["Forced"][0][
+        "mcx_preference_settings"] == {"ChanelName": "Beta"}
+    checked = run_cli("validate", str(preset))
+    assert checked.returncode == 0, checked.stdout

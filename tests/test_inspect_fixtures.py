@@ -205,7 +205,10 @@ def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     same = run_cli("diff", str(BASIC), str(saved))
     assert (same.returncode, same.stdout) == (0, "")
     again = run_cli("import", str(BASIC), "--save", str(saved))
-    assert again.returncode == 5 and "exists" in again.stderr
+    assert again.returncode == 0 and again.stdout.startswith(f"unchanged {saved}:")  # same bytes: no --force
+    saved.write_text(saved.read_text() + "# mine\n")
+    again = run_cli("import", str(BASIC), "--save", str(saved))
+    assert again.returncode == 5 and "exists" in again.stderr and saved.read_text().endswith("# mine\n")
 
 
 def test_diff_of_two_samples() -> None:

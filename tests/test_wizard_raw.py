@@ -169,8 +169,8 @@ def test_a_conflict_with_a_choice_is_accepted_here_and_reported_by_the_summary_s
     wizard.answer("choice:update-checks", "manual")
     assert wizard.set_setting("com.microsoft.autoupdate2", "HowToCheck", "AutomaticDownload").value == (
         "AutomaticDownload")
-    with pytest.raises(ValidationError, match="HowToCheck is set to Manual by choice update-checks = 'manual' "
-                                              "and to AutomaticDownload by settings; keep one of them"):
+    with pytest.raises(ValidationError, match="HowToCheck is set to \"Manual\" by choice update-checks = 'manual' "
+                                              "and to \"AutomaticDownload\" by settings; keep one of them"):
         make_plan(wizard, Path("x.toml"), Path("dist"))
 
 

@@ -147,11 +147,11 @@ def import_command(
         raise UsageError(f"--save {save}: a preset file ends in .toml")
     profile = extract(load(file), strict=True)
     imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
-    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
+    unchanged = write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
     typer.echo(
-        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
+        f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
         f"{preset.profile.payload_style}"
     )
     for choice, option in preset.choices.items():

@@ -225,4 +225,4 @@ class Wizard:
                 choices[name] = option
         settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
-                      settings=settings)
+                      settings=settings, allow_unknown=dict(base.allow_unknown) if base is not None else {})
