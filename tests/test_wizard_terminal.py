@@ -242,7 +242,8 @@ def test_answers_that_do_not_build_are_shown_and_can_be_changed(tmp_path: Path) 
     for number in range(1, STEPS + 1):
         term.answer(number, moves(CHOICES["update-checks"], None, "manual") if number == 7 else "")
     term.see("These answers do not build")
-    term.see('HowToCheck is set to "Manual" by choice update-checks = \'manual\' and to "AutomaticDownload" by settings')
+    term.see('HowToCheck is set to "Manual" by choice update-checks = \'manual\' '
+             'and to "AutomaticDownload" by settings')
     term.see("What now")
     assert "Write the preset and build it" not in term.flat_text().rsplit("These answers do not build", 1)[1]
     term.send(ENTER)  # the default is now "go back and change an answer"

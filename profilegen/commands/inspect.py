@@ -151,8 +151,8 @@ def import_command(
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
     typer.echo(
-        f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
-        f"{preset.profile.payload_style}"
+        f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), "
+        f"{raw} raw setting(s), style {preset.profile.payload_style}"
     )
     for choice, option in preset.choices.items():
         typer.echo(f"  {choice} = {option}")
