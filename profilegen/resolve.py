@@ -311,6 +311,10 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
     resolver.check_text()
     if not resolver.errors:
         resolver.check_domains()
+    if not resolver.errors and not any(resolver.settings.values()):
+        # the rule `validate` applies to the built file, applied to the preset: one rule for both
+        resolver.note("warning", "empty-profile", "the profile sets nothing (no choice is made and no setting "
+                      "given): it would install and change nothing")
     if strict:
         resolver.errors.extend(f"{f.message} (a warning, an error under --strict)"
                                for f in resolver.findings if f.severity == "warning")

@@ -152,3 +152,18 @@ def test_a_probable_typo_key_stops_the_build_unless_marked_meant(tmp_path: Path)
         "mcx_preference_settings"] == {"ChanelName": "Beta"}
     checked = run_cli("validate", str(preset))
     assert checked.returncode == 0, checked.stdout
+
+
+def test_an_empty_profile_is_one_rule_for_the_preset_and_its_built_file(tmp_path: Path) -> None:
+    preset = tmp_path / "empty.toml"
+    preset.write_text('format = 1\n[profile]\nidentifier = "com.contoso.empty"\n')
+    as_preset = run_cli("validate", str(preset))
+    built = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0 and "warning: the profile sets nothing" in built.stderr
+    as_file = run_cli("validate", str(tmp_path / "out" / "empty.mobileconfig"))
+    for report in (as_preset, as_file):
+        assert report.returncode == 0 and "warning:" in report.stdout and "[empty-profile]" in report.stdout
+    for path in (preset, tmp_path / "out" / "empty.mobileconfig"):
+        assert run_cli("validate", "--strict", str(path)).returncode == 1
+    strict = run_cli("build", str(preset), "--strict", "--out", str(tmp_path / "strict"))
+    assert strict.returncode == 4 and "sets nothing" in strict.stderr and not (tmp_path / "strict").exists()
