@@ -130,6 +130,16 @@ class KeySpec:
     def notes(self) -> str | None:
         return _text_or_none(self.schema.get("x-notes"))
 
+    @property
+    def dispute(self) -> str | None:
+        """Sources that disagree on the key's versions, each claim with its source (x-dispute)."""
+        return _text_or_none(self.schema.get("x-dispute"))
+
+    @property
+    def do_not_set(self) -> str | None:
+        """Why the key is the app's own state and must not be set (x-do-not-set), if it is."""
+        return _text_or_none(self.schema.get("x-do-not-set"))
+
     def allowed(self) -> str:
         """What an admin may write, for error messages."""
         enum = self.enum
@@ -228,6 +238,7 @@ class Option(Record):
     app_max: str | None = None
     silences: tuple[str, ...] = ()
     sets: tuple[Effect, ...] = ()
+    replaced_by: tuple[str, ...] = ()  # "choice = option" texts that do the same on later versions
 
     @property
     def label(self) -> str:
@@ -273,6 +284,7 @@ def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
         app_max=body.get("app-max"),
         silences=tuple(body.get("silences", ())),
         sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
+        replaced_by=tuple(str(r) for r in body.get("replaced-by", ())),
     )
 
 

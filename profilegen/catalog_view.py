@@ -34,8 +34,9 @@ def domain_table(catalog: Catalog, domain: str) -> str:
         raise InputError(f"{domain} is not in the catalogue",
                          hint=f"did you mean {close[0]}?" if close else "`profilegen catalog` lists the domains")
     rows = [
-        [spec.name, spec.plist_type + (" (profile only)" if spec.profile_only else ""), _values(spec),
-         _versions(spec), spec.title]
+        [spec.name, spec.plist_type + (" (profile only)" if spec.profile_only else "")
+         + (" (do not set)" if spec.do_not_set else ""), _values(spec),
+         _versions(spec) + (" (disputed)" if spec.dispute else ""), spec.title]
         for spec in sorted(schema.keys.values(), key=lambda s: s.name.lower())
     ]
     head = f"{schema.domain}: {schema.title}" + (f" ({schema.source_label})" if schema.imported_from else "")

@@ -166,9 +166,10 @@ class _Resolver:
                       f"{option.label} needs Office for Mac {option.app_min} or later; "
                       f"the fleet's oldest is {version}")
         if version and option.app_max and before(option.app_max, version):
+            instead = f"; use {', '.join(option.replaced_by)} instead" if option.replaced_by else ""
             self.note("warning", "version-too-new",
                       f"{option.label} works up to Office for Mac {option.app_max}; "
-                      f"the fleet's oldest is {version}")
+                      f"the fleet's oldest is {version}{instead}")
 
     # -- settings ------------------------------------------------------------------------------
     def put(self, domain: str, key: str, value: PlistValue, origin: str) -> None:
@@ -282,6 +283,8 @@ class _Resolver:
     def check_versions(self, spec: KeySpec, value: PlistValue, known: tuple[str, str] | None) -> None:
         """Notes on deprecated values, and on keys the fleet's oldest version (``known``) lacks or retired."""
         ident = f"{spec.domain}:{spec.name}"
+        if spec.do_not_set:
+            self.note("warning", "do-not-set", f"{ident} must not be set: {spec.do_not_set}", spec.domain, spec.name)
         if isinstance(value, str) and value in spec.deprecated_values:
             origin = self.origins.get((spec.domain, spec.name), "")
             if not origin.startswith(CHOICE_ORIGIN):  # a choice's own note already explains its values
@@ -291,15 +294,16 @@ class _Resolver:
             return
         product, version = known
         replacement = f"; use {spec.replaced_by} instead" if spec.replaced_by else ""
+        disputed = f" (sources disagree: {spec.dispute})" if spec.dispute else ""
         if spec.app_min and before(version, spec.app_min):
             self.note("warning", "version-too-old", f"{ident} needs {product} {spec.app_min} or later; "
-                      f"the fleet's oldest is {version}", spec.domain, spec.name)
+                      f"the fleet's oldest is {version}{disputed}", spec.domain, spec.name)
         if spec.app_max and before(spec.app_max, version):
             self.note("warning", "key-retired", f"{ident} last works in {product} {spec.app_max}; "
-                      f"the fleet's oldest is {version}{replacement}", spec.domain, spec.name)
+                      f"the fleet's oldest is {version}{replacement}{disputed}", spec.domain, spec.name)
         elif spec.deprecated_in and not before(version, spec.deprecated_in):
             self.note("info", "key-deprecated", f"{ident} is deprecated from {product} "
-                      f"{spec.deprecated_in}{replacement}", spec.domain, spec.name)
+                      f"{spec.deprecated_in}{replacement}{disputed}", spec.domain, spec.name)
 
 
 def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), strict: bool = False) -> Resolution:

@@ -133,6 +133,7 @@ CHOICES: dict[str, list[str]] = {
     "first-run-consent": ["skip"],
     "volume-license-privacy-dialog": ["skip"],
     "office-auto-sign-in": ["on", "off"],
+    "zero-exhaust": ["on", "off"],
 }
 
 # One endpoint section per bold heading of the network-requests document.
@@ -336,27 +337,40 @@ def test_attachment_key_spellings_cite_their_sources_and_point_at_each_other() -
     assert "IsAttachFilesEnabled" in attached["x-notes"]
 
 
-def test_per_app_diagnostic_data_recorded_with_a_note() -> None:
+def test_per_app_diagnostic_data_is_the_retired_pre_16_28_form() -> None:
+    """The January 2019 samples' per-app key took two values and gave way to com.microsoft.office in 16.28."""
     for app in APPS:
         spec = _key(app, "DiagnosticDataTypePreference")
-        assert spec["enum"] == _key(OFFICE, "DiagnosticDataTypePreference")["enum"]
+        assert spec["enum"] == ["BasicDiagnosticData", "FullDiagnosticData"]
+        assert (spec["x-app-max"], spec["x-deprecated-in"]) == ("16.27", "16.28")
+        assert spec["x-replaced-by"] == f"{OFFICE}:DiagnosticDataTypePreference"
         assert OFFICE in spec["x-notes"]
+    assert "ZeroDiagnosticData" in _key(OFFICE, "DiagnosticDataTypePreference")["enum"]
 
 
-def test_only_install_keys_are_profile_only() -> None:
+# Microsoft's pages: "Requires Configuration Profile: Yes" (preferences-outlook), "must be applied through a
+# Configuration Profile" (preferences-office); Defender is managed through a profile as a whole.
+PROFILE_ONLY = {
+    *[(OFFICE, f"Install{app}") for app in
+      ("Word", "Excel", "PowerPoint", "Outlook", "OneNote", "OneDrive", "Teams", "AutoUpdate", "Defender")],
+    *[(OUTLOOK, k) for k in ("DisableImport", "DisableExport", "DisableSignatures", "DisableSkypeMeeting",
+                             "DisableTeamsMeeting", "DisableFocusedInbox", "DisableCalendarSharingPermissionsSetup",
+                             "DisableDelegationPermissionsSetup")],
+    *[("com.microsoft.wdav", k) for k in DOCS["com.microsoft.wdav"]["properties"]],
+}
+
+
+def test_profile_only_keys_are_the_documented_ones() -> None:
     profile_only = {
         (d, k) for d, doc in DOCS.items() for k, s in doc["properties"].items() if s.get("x-profile-only")
     }
-    assert profile_only == {(OFFICE, k) for k in DOCS[OFFICE]["properties"] if k.startswith("Install")}
-    assert len(profile_only) == 9
+    assert profile_only == PROFILE_ONLY
 
 
 @pytest.mark.parametrize("path", _sample_profiles(), ids=lambda p: p.stem)
 def test_microsoft_sample_settings_are_known_and_valid(path: Path) -> None:
     """Every key Microsoft's samples set is in the catalogue, and the sample's value passes its schema."""
     for (domain, key), value in _mcx_settings(path).items():
-        if domain == "com.microsoft.rdc.macos":  # Remote Desktop: not part of this catalogue
-            continue
         spec = _key(domain, key)
         assert Draft202012Validator(spec).is_valid(value), f"{path.name}: {domain}:{key} = {value!r}"
 
@@ -621,7 +635,7 @@ def test_office_suite_options_carry_their_keys_first_version() -> None:
 DISABLE_TELEMETRY = sorted(MICROSOFT_PROFILES.glob("DisableTelemetry_*.mobileconfig"))
 # What those samples set that the four choices below leave to others: the per-app diagnostic-data key
 # (the diagnostic-data choice sets it in com.microsoft.office), the daemon's keys that choices do not
-# cover, and Remote Desktop (not in this catalogue).
+# cover, and Remote Desktop's telemetry key (in the catalogue, no choice).
 NOT_COVERED = {
     *[(d, "DiagnosticDataTypePreference") for d in APPS],
     (FBA, "SendAllTelemetryEnabled"),

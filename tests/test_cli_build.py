@@ -11,7 +11,8 @@ from tests.cli import run_cli
 from tests.defaults_replay import profile_settings
 
 LOCKDOWN = "office-volume-license-lockdown"
-SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero"]
+SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero",
+           "office-telemetry-off-current", "office-volume-license-lockdown-current"]
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

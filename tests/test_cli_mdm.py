@@ -195,7 +195,8 @@ def test_export_jamf_schema_unknown_domain(tmp_path: Path) -> None:
 def test_upload_jamf_a_shipped_preset(jamf: FakeJamf) -> None:
     result = profilegen("upload", "jamf", "office-telemetry-off", "--url", jamf.url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("created Jamf Pro configuration profile 'Office for Mac: usage telemetry off'")
+    assert result.stdout.startswith(
+        "created Jamf Pro configuration profile 'Office for Mac: usage telemetry off (up to 16.27)'")
     stored = jamf.stored_plist(1)
     assert {p["PayloadType"] for p in stored["PayloadContent"]} == {"com.apple.ManagedClient.preferences"}
     word = next(p for p in stored["PayloadContent"] if "com.microsoft.Word" in p["PayloadContent"])

@@ -11,7 +11,8 @@ import pytest
 from tests.cli import run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
-SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero"]
+SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero",
+           "office-telemetry-off-current", "office-volume-license-lockdown-current"]
 
 
 @pytest.mark.parametrize("preset", SHIPPED)

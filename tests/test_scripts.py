@@ -19,7 +19,8 @@ from profilegen.render.script import render_script, render_undo_script
 from tests.cli import run_cli
 from tests.defaults_replay import profile_settings, replay, run_script
 
-SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero"]
+SHIPPED = ["office-volume-license-lockdown", "office-telemetry-off", "office-manual-updates", "office-privacy-zero",
+           "office-telemetry-off-current", "office-volume-license-lockdown-current"]
 TARGETS = ["console-user", "current-user", "system"]
 
 

@@ -227,7 +227,7 @@ def test_summary_goes_back_to_change_an_answer_and_later_answers_are_rechecked(t
     assert ("Not offered: Disable cloud sign-in, Office add-ins, Smart Lookup and online activation: "
             "needs a volume license" in screen)
     preset = tomllib.loads((tmp_path / "changed.toml").read_text())
-    assert preset["fleet"] == {"license": "subscription"}
+    assert preset["fleet"] == {"license": "subscription", "office_version": "16.16"}  # the version kept from --from
     assert "cloud-sign-in" not in preset["choices"]
     settings = profile_settings(plistlib.loads((tmp_path / "dist" / "changed.mobileconfig").read_bytes()))
     assert "UseOnlineContent" not in settings["com.microsoft.Word"]

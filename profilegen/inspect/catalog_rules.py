@@ -69,6 +69,9 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 continue
             checkable[setting.key] = float(setting.value) if spec.plist_type == "real" else setting.value
             lines[setting.key] = setting.line
+            if spec.do_not_set:
+                add("do-not-set", setting.line, f"{domain}:{setting.key} must not be set: {spec.do_not_set}",
+                    "remove the key from the profile")
             if spec.deprecated_values or (
                 office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
             ):
@@ -108,24 +111,25 @@ def _deprecations(
     if not version or versioned_by != "office" or parse_version(version) is None:
         return
     replacement = f"use {spec.replaced_by} instead" if spec.replaced_by else "remove it"
+    disputed = f" (sources disagree: {spec.dispute})" if spec.dispute else ""
     if spec.app_min and before(version, spec.app_min):
         add(
             "version-too-old",
             setting.line,
-            f"{ident} needs Office for Mac {spec.app_min} or later; --office-version is {version}",
+            f"{ident} needs Office for Mac {spec.app_min} or later; --office-version is {version}{disputed}",
             "target a later Office, or leave the key out",
         )
     if spec.app_max and before(spec.app_max, version):
         add(
             "key-retired",
             setting.line,
-            f"{ident} last works in Office for Mac {spec.app_max}; --office-version is {version}",
+            f"{ident} last works in Office for Mac {spec.app_max}; --office-version is {version}{disputed}",
             replacement,
         )
     elif spec.deprecated_in and not before(version, spec.deprecated_in):
         add(
             "key-deprecated",
             setting.line,
-            f"{ident} is deprecated from Office for Mac {spec.deprecated_in}",
+            f"{ident} is deprecated from Office for Mac {spec.deprecated_in}{disputed}",
             replacement,
         )

@@ -82,6 +82,7 @@ _RULES = [
     Rule("key-deprecated", "info", "a key deprecated in the given --office-version"),
     Rule("key-retired", "warning", "a key that no longer works in the given --office-version"),
     Rule("version-too-old", "warning", "a key or option that needs a later Office than --office-version"),
+    Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]
 RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}

@@ -32,5 +32,6 @@ prefs write com.microsoft.office DiagnosticDataTypePreference -string ZeroDiagno
 prefs write com.microsoft.office OfficeExperiencesAnalyzingContentPreference -bool false
 prefs write com.microsoft.office OfficeExperiencesDownloadingContentPreference -bool false
 prefs write com.microsoft.office OptionalConnectedExperiencesPreference -bool false
+prefs write com.microsoft.office SendAllTelemetryEnabled -bool false
 
-echo 'office-privacy-zero: 6 preference(s) written'
+echo 'office-privacy-zero: 7 preference(s) written'

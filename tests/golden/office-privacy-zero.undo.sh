@@ -32,5 +32,6 @@ prefs delete com.microsoft.office DiagnosticDataTypePreference 2>/dev/null || tr
 prefs delete com.microsoft.office OfficeExperiencesAnalyzingContentPreference 2>/dev/null || true
 prefs delete com.microsoft.office OfficeExperiencesDownloadingContentPreference 2>/dev/null || true
 prefs delete com.microsoft.office OptionalConnectedExperiencesPreference 2>/dev/null || true
+prefs delete com.microsoft.office SendAllTelemetryEnabled 2>/dev/null || true
 
 echo 'office-privacy-zero: preferences removed'
