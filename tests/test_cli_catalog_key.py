@@ -71,3 +71,11 @@ def test_search_reaches_the_user_catalogue(tmp_path: Path) -> None:
     assert "com.example.app" in done.stdout and "FrobnicateLevel" in done.stdout
     done = run_cli("catalog", "--catalog", str(tmp_path), "com.example.app", "FrobnicateLevel")
     assert done.returncode == 0 and "no choice: set it in [settings.\"com.example.app\"]" in done.stdout
+
+
+def test_disputes_and_do_not_set_are_shown() -> None:
+    done = run_cli("catalog", "com.microsoft.autoupdate2", "UpdateDeadline.FinalCountDown")
+    assert done.returncode == 0, done.stderr
+    assert "disputed     Microsoft's deadline page: MAU 4.51 or later; ProfileManifests" in done.stdout
+    done = run_cli("catalog", "com.microsoft.autoupdate2", "LastUpdate")
+    assert done.returncode == 0 and done.stdout.splitlines()[1].startswith("do not set   Microsoft's MAU page")

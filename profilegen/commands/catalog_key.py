@@ -66,7 +66,8 @@ def key_data(catalog: Catalog, spec: KeySpec) -> dict[str, Any]:
                      "replaced_by": spec.replaced_by,
                      "macos_min": _text(schema.get("x-macos-min")), "macos_max": _text(schema.get("x-macos-max"))},
         "subkeys": sorted(nested) if isinstance(nested, dict) else [],
-        "sources": list(spec.sources), "notes": spec.notes, "set_by": set_by(catalog, spec.domain, spec.name),
+        "sources": list(spec.sources), "notes": spec.notes, "dispute": spec.dispute, "do_not_set": spec.do_not_set,
+        "set_by": set_by(catalog, spec.domain, spec.name),
     }
 
 
@@ -92,6 +93,8 @@ def key_text(catalog: Catalog, spec: KeySpec, width: int) -> str:
                              break_on_hyphens=False) or [label]
 
     lines = [f"{spec.domain} {spec.name}" + (f": {spec.title}" if spec.title else "")]
+    if spec.do_not_set:
+        lines += para("do not set", spec.do_not_set)
     lines += para("type", spec.plist_type + (" (honoured only from a profile, left out of scripts)"
                                              if spec.profile_only else ""))
     if spec.description:
@@ -122,6 +125,8 @@ def key_text(catalog: Catalog, spec: KeySpec, width: int) -> str:
     lines += para("versions", "; ".join(w for w in words if w) or "no version limits known")
     if data["subkeys"]:
         lines += para("subkeys", ", ".join(data["subkeys"]))
+    if spec.dispute:
+        lines += para("disputed", spec.dispute)
     if spec.notes:
         lines += para("notes", spec.notes)
     for i, source in enumerate(spec.sources):
