@@ -9,16 +9,24 @@ import typer
 
 from profilegen import __version__
 from profilegen.commands import register_all
+from profilegen.commands.help import HelpGroup, epilog
 from profilegen.errors import ProfilegenError
+from profilegen.terminal import columns
+
+# --help fits the terminal (COLUMNS honoured); piped, nothing is cut: the command list's summaries whole
+_HELP_WIDTH = columns() or 10_000
 
 app = typer.Typer(
     name="profilegen",
+    cls=HelpGroup,
+    epilog=epilog("profilegen"),
     help="Turn a Mac admin's decisions into configuration profiles, defaults scripts and MDM uploads.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": _HELP_WIDTH,
+                      "max_content_width": _HELP_WIDTH},
 )
 
 

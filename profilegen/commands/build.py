@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import (
     ALLOW_EXPIRED_OPTION,
     CATALOG_OPTION,
@@ -155,4 +156,4 @@ def _sources(refs: list[str], overrides: "Overrides", set_values: list[str]) -> 
 
 
 def register(app: typer.Typer) -> None:
-    app.command("build")(build_command)
+    app.command("build", epilog=epilog("build"))(build_command)

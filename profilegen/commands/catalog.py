@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from profilegen.commands import catalog_import
+from profilegen.commands.help import HelpGroup, epilog
 from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
 
@@ -21,7 +21,7 @@ class Format(StrEnum):
 FORMAT_OPTION: Any = typer.Option(Format.text, "--format", help="text (people) or json (machines).")
 
 
-class _DomainOrCommand(TyperGroup):
+class _DomainOrCommand(HelpGroup):
     """`catalog DOMAIN [KEY]` shows a domain or a key; `catalog SUBCOMMAND` runs the subcommand."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -31,6 +31,7 @@ class _DomainOrCommand(TyperGroup):
 
 
 catalog_app = typer.Typer(cls=_DomainOrCommand, invoke_without_command=True, add_completion=False,
+                          epilog=epilog("catalog"),
                           help="The catalogue: domains, keys and choices. `catalog DOMAIN` lists a domain's keys, "
                           "`catalog DOMAIN KEY` explains one.")
 
@@ -45,10 +46,6 @@ def _echo_json(data: dict[str, Any]) -> None:
 def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTION,
                      output_format: Format = FORMAT_OPTION) -> None:
     """The catalogue: domains, keys and choices.
-
-    Examples:
-      profilegen catalog com.microsoft.Word UseOnlineContent
-      profilegen catalog search telemetry
     """
     ctx.obj = catalog_dir
     if ctx.invoked_subcommand is None:
@@ -64,15 +61,11 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
         typer.echo(table(["domain", "title", "keys", "source"], rows))
 
 
-@catalog_app.command("show")
+@catalog_app.command("show", epilog=epilog("catalog show"))
 def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A preference domain."),
                  key: str | None = typer.Argument(None, help="One of its keys: everything known of it."),
                  output_format: Format = FORMAT_OPTION) -> None:
     """List a domain's keys (type, values, versions), or explain one key whole.
-
-    Examples:
-      profilegen catalog com.microsoft.autoupdate2
-      profilegen catalog com.microsoft.autoupdate2 ChannelName --format json
     """
     catalog = open_catalog(ctx.obj)
     if key is not None:
@@ -96,12 +89,10 @@ def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A p
     typer.echo(f"`profilegen catalog {domain} KEY` explains a key: what each value means, sources, disputes.")
 
 
-@catalog_app.command("search")
+@catalog_app.command("search", epilog=epilog("catalog search"))
 def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to find (any case)."),
                    output_format: Format = FORMAT_OPTION) -> None:
     """Find keys across the catalogue by name, title, description or notes.
-
-    Example: profilegen catalog search telemetry
     """
     from profilegen.commands.catalog_key import search
 
@@ -118,11 +109,9 @@ def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Wor
                      [[k["domain"], k["key"], k["type"], k["title"]] for k in found]))
 
 
-@catalog_app.command("choices")
+@catalog_app.command("choices", epilog=epilog("catalog choices"))
 def catalog_choices(ctx: typer.Context, output_format: Format = FORMAT_OPTION) -> None:
     """List the named decisions (choices) and their options.
-
-    Example: profilegen catalog choices --format json
     """
     catalog = open_catalog(ctx.obj)
     if output_format is Format.json:

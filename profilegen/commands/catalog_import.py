@@ -10,6 +10,8 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.help import epilog
+
 _SOURCE: Any = typer.Argument(
     ...,
     metavar="DIR",
@@ -43,4 +45,4 @@ def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: P
 
 def attach(catalog_app: typer.Typer) -> None:
     """Add ``import-manifests`` to a ``catalog`` command group."""
-    catalog_app.command("import-manifests")(import_manifests_command)
+    catalog_app.command("import-manifests", epilog=epilog("catalog import-manifests"))(import_manifests_command)

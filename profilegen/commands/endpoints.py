@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
 
 if TYPE_CHECKING:
@@ -119,4 +120,4 @@ def endpoints_csv(resolution: Any, catalog: Catalog | None = None) -> bytes:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("endpoints")(endpoints_command)
+    app.command("endpoints", epilog=epilog("endpoints"))(endpoints_command)

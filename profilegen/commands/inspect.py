@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
 
@@ -161,7 +162,7 @@ def import_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show_command)
-    app.command("validate")(validate_command)
-    app.command("diff")(diff_command)
-    app.command("import")(import_command)
+    app.command("show", epilog=epilog("show"))(show_command)
+    app.command("validate", epilog=epilog("validate"))(validate_command)
+    app.command("diff", epilog=epilog("diff"))(diff_command)
+    app.command("import", epilog=epilog("import"))(import_command)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
+from profilegen.commands.help import HelpGroup, epilog
 from profilegen.commands.options import (
     CATALOG_OPTION,
     DISPLAY_NAME_OPTION,
@@ -30,7 +30,7 @@ class ListFormat(StrEnum):
 FORMAT_OPTION: Any = typer.Option(ListFormat.text, "--format", help="text (people) or json (machines).")
 
 
-class _NameOrCommand(TyperGroup):
+class _NameOrCommand(HelpGroup):
     """`presets NAME` is `presets show NAME`."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -39,15 +39,14 @@ class _NameOrCommand(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-presets_app = typer.Typer(cls=_NameOrCommand, invoke_without_command=True, add_completion=False, no_args_is_help=False,
+presets_app = typer.Typer(cls=_NameOrCommand, invoke_without_command=True, add_completion=False,
+                          no_args_is_help=False, epilog=epilog("presets"),
                           help="The shipped presets. `presets show NAME` prints one, to read or copy.")
 
 
 @presets_app.callback()
 def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) -> None:
     """List the shipped presets; `profilegen presets show NAME` prints one.
-
-    Example: profilegen presets show office-telemetry-off > my-org.toml
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -62,15 +61,13 @@ def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) 
     from profilegen.render.table import table
 
     rows = [[p.name, p.profile.description or p.profile.display_name] for p in presets]
-    typer.echo(table(["preset", "what it does"], rows, max_width=100))
+    typer.echo(table(["preset", "what it does"], rows))
 
 
-@presets_app.command("show")
+@presets_app.command("show", epilog=epilog("presets show"))
 def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped preset (or a preset file)."),
                  output_format: ListFormat = FORMAT_OPTION) -> None:
     """Print a preset as it is written, comments included (json: the preset as data).
-
-    Example: profilegen presets show office-privacy-zero
     """
     from profilegen.preset import find_preset, load_preset
 
@@ -104,10 +101,6 @@ def new_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write a new preset, commented, ready to edit, review and build.
-
-    Examples:
-      profilegen new my-org --from office-telemetry-off --org contoso.com
-      profilegen new chrome --identifier com.contoso.chrome --set com.google.Chrome:HomepageLocation=https://intranet
     """
     from profilegen.atomic import write_all
     from profilegen.newpreset import new_preset
@@ -134,4 +127,4 @@ def new_command(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(presets_app, name="presets")
-    app.command("new")(new_command)
+    app.command("new", epilog=epilog("new"))(new_command)

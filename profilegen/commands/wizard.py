@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION
 
 CANCELLED = "profilegen: wizard cancelled: nothing written"
@@ -68,4 +69,4 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
 
 
 def register(app: typer.Typer) -> None:
-    app.command("wizard")(wizard_command)
+    app.command("wizard", epilog=epilog("wizard"))(wizard_command)
