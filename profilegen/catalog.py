@@ -260,8 +260,13 @@ def load_domain_file(path: Path) -> DomainSchema:
         raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
+    except RecursionError:
+        raise InputError("the JSON nests too deeply to read", path=path) from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
+    from profilegen import schema_refs
+
+    schema_refs.check(document, path)
     return DomainSchema(document, path)
 
 

@@ -7,6 +7,7 @@ import json
 
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.errors import InputError
+from profilegen.printable import printable
 from profilegen.render.table import table
 
 
@@ -40,7 +41,7 @@ def domain_table(catalog: Catalog, domain: str) -> str:
         for spec in sorted(schema.keys.values(), key=lambda s: s.name.lower())
     ]
     head = f"{schema.domain}: {schema.title}" + (f" ({schema.source_label})" if schema.imported_from else "")
-    return head + "\n" + table(["key", "type", "values", "versions", "title"], rows)
+    return printable(head) + "\n" + table(["key", "type", "values", "versions", "title"], rows)
 
 
 def choices_table(catalog: Catalog) -> str:

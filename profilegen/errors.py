@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from profilegen.printable import printable
+
 
 class ExitCode:
     """Exit codes, documented in the README."""
@@ -35,11 +37,16 @@ class ProfilegenError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """One line per problem, each naming the file when there is one."""
-        lines = self.message.splitlines() or [""]
+        """One line per problem, each naming the file when there is one; control characters escaped.
+
+        The message's own lines are kept (split on newlines only): input quoted in a message is
+        quoted with `printable.quoted` (or repr), so a newline from input cannot start a line here.
+        """
+        lines = [printable(line) for line in self.message.rstrip("\n").split("\n")]
         if self.hint:
-            lines[-1] += f" ({self.hint})"
-        return "\n".join(f"{self.path}: {line}" if self.path else line for line in lines)
+            lines[-1] += f" ({printable(self.hint)})"
+        path = printable(self.path) if self.path else None
+        return "\n".join(f"{path}: {line}" if path else line for line in lines)
 
 
 class UsageError(ProfilegenError):
@@ -62,6 +69,12 @@ class OutputError(ProfilegenError):
     """An output exists and --force was not given, or cannot be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class Interrupted(ProfilegenError):
+    """Ctrl-C or SIGTERM stopped a command; the message says what was written."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 class SigningError(ProfilegenError):

@@ -5,7 +5,6 @@ text, data as base64) with their plist type beside them, so nothing is lost.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from profilegen.plisttypes import PlistValue, plist_type_of, to_json
@@ -15,8 +14,11 @@ SHAPE_VERSION = 1  # raised when a shape changes in a way a reader would notice
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """Sorted by the writer's own order (not by key), two-space indented, UTF-8 text kept as it is."""
-    return json.dumps({"version": SHAPE_VERSION, **data}, indent=2, ensure_ascii=False)
+    """In the writer's own order (not sorted), two-space indented, non-ASCII text kept, controls escaped
+    (`printable.json_text`: safe on a terminal, the same values parsed)."""
+    from profilegen.printable import json_text
+
+    return json_text({"version": SHAPE_VERSION, **data})
 
 
 def typed(value: PlistValue) -> dict[str, Any]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from profilegen.atomic import FILE_MODE, SCRIPT_MODE
 from profilegen.catalog import Catalog, load_catalog
 from profilegen.errors import InputError
+from profilegen.outpath import inside
 from profilegen.preset import Preset, load_preset
 from profilegen.profile import build_profiles
 from profilegen.record import Record
@@ -20,13 +22,23 @@ PROFILE_SUFFIX = ".mobileconfig"
 class Artifact(Record):
     filename: str
     data: bytes
-    mode: int = 0o644
+    mode: int = FILE_MODE  # before the umask (atomic.py)
 
 
 class BuildResult(Record):
     preset: Preset
     resolution: Resolution
     artifacts: list[Artifact]
+
+    def targets(self, out: Path) -> list[Path]:
+        """Where each artifact goes in ``out``, in order; each name through the output-path guard."""
+        from profilegen.printable import quoted
+
+        preset = self.preset
+        return [inside(out, artifact.filename, source=preset.label,
+                       what=f"the preset name {quoted(preset.name)}",
+                       fix="rename the preset file: letters, digits, '.', '-' and '_', shorter")
+                for artifact in self.artifacts]
 
 
 def profile_only_keys(resolution: Resolution, catalog: Catalog) -> set[tuple[str, str]]:
@@ -49,9 +61,9 @@ def build_preset(preset: Preset, catalog: Catalog, *, overrides: Sequence[str] =
     skipped = profile_only_keys(resolution, catalog)
     title = preset.profile.display_name
     artifacts.append(Artifact(f"{preset.name}.sh", render_script(
-        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), 0o755))
+        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), SCRIPT_MODE))
     artifacts.append(Artifact(f"{preset.name}.undo.sh", render_undo_script(
-        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), 0o755))
+        preset.name, title, resolution.settings, target=script_target, profile_only=skipped).encode(), SCRIPT_MODE))
     return BuildResult(preset, resolution, artifacts)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from profilegen.errors import InputError, ValidationError
 from profilegen.forms import is_identifier, is_uuid, is_version
 from profilegen.paths import presets_dir
-from profilegen.plisttypes import PlistValue, Settings, base64_text
+from profilegen.plisttypes import PlistValue, Settings, base64_text, utc
 from profilegen.record import Record
 
 FORMAT = 1
@@ -125,6 +125,9 @@ def load_preset(ref: str) -> Preset:
         raise InputError("preset is not UTF-8 text", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", path=path, hint="fix the TOML syntax") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise InputError("the TOML nests arrays or inline tables too deeply to read", path=path,
+                         hint="a preference value needs a few levels at most") from None
     return parse_preset(data, name=path.stem, path=path)
 
 
@@ -228,7 +231,7 @@ def toml_to_plist(value: object, where: str, path: Path | None) -> PlistValue:
     if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime.datetime):
-        return value
+        return utc(value)  # the one conversion: an offset date is the same instant in UTC, for every renderer
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day)
     if isinstance(value, list):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Sequence
 
 from profilegen.catalog import Catalog, KeySpec, Option
@@ -19,38 +18,14 @@ from profilegen.preset import Preset
 from profilegen.record import Record
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
+from profilegen.writable import text_problem, value_problem
 
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
-# Control characters XML 1.0 cannot hold. Surrogates are found by encoding instead: a character class
-# spanning them costs more to compile than the rest of this module.
-_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-
-
-def _unwritable(value: object) -> str | None:
-    """The first character XML 1.0 (and so a plist) cannot hold, anywhere in ``value``."""
-    if isinstance(value, str):
-        if value.isprintable():  # nothing to find, and the pattern need not be compiled
-            return None
-        match = re.search(_NOT_XML, value)
-        if match:
-            return match.group()
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:  # a lone surrogate
-            return value[error.start]
-        return None
-    if isinstance(value, list):
-        return next((c for c in map(_unwritable, value) if c), None)
-    if isinstance(value, dict):
-        return next((c for c in map(_unwritable, [*value.keys(), *value.values()]) if c), None)
-    return None
-
-
 SETTINGS_ORIGIN = "settings"
 
 
-def quoted(value: PlistValue) -> str:
+def value_text(value: PlistValue) -> str:
     """A value in a message: text in double quotes, so the string "false" never reads as the boolean."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else display(value)
 
@@ -177,8 +152,8 @@ class _Resolver:
         if key in current and origin != SET_ORIGIN:
             previous = self.origins[(domain, key)]
             if current[key] != value or plist_type_of(current[key]) != plist_type_of(value):
-                self.errors.append(f"{domain}:{key} is set to {quoted(current[key])} by {previous} "
-                                   f"and to {quoted(value)} by {origin}; keep one of them")
+                self.errors.append(f"{domain}:{key} is set to {value_text(current[key])} by {previous} "
+                                   f"and to {value_text(value)} by {origin}; keep one of them")
             return
         if key in current and current[key] != value:
             self.note("info", "set-overrides", f"--set {domain}:{key}={display(value)} overrides "
@@ -211,12 +186,31 @@ class _Resolver:
                 self.errors.append(f"{domain!r} is not a preference domain: use a bundle identifier "
                                    "such as com.microsoft.Word")
             for key, value in keys.items():
-                bad = _unwritable(key) or _unwritable(value)
                 if not key:
                     self.errors.append(f"{domain}: a key has an empty name")
-                elif bad:
-                    self.errors.append(f"{domain}:{key} holds the character U+{ord(bad):04X}, which a plist "
-                                       "cannot carry; remove it")
+                elif problem := text_problem(key):
+                    self.errors.append(f"{domain}: the key {key!r} {problem}")
+                elif problem := value_problem(value):
+                    self.errors.append(f"{domain}:{key} {problem}")
+
+    def check_profile_text(self) -> None:
+        """The profile's own text (display name, description...) goes into the plist as well."""
+        meta = self.preset.profile
+        fields = [("profile.display_name", meta.display_name), ("profile.organization", meta.organization),
+                  ("profile.description", meta.description)]
+        fields += [(f"profile.consent_text.{lang}", text) for lang, text in meta.consent_text.items()]
+        fields += [(f"profile.payloads.{domain}.identifier", pin.identifier or "")
+                   for domain, pin in meta.payloads.items()]
+        for name, text in fields:
+            problem = text_problem(text)
+            if problem and name == "profile.display_name" and text == self.preset.name:
+                self.errors.append(f"the preset's file name (the profile's display name by default) {problem}, "
+                                   "or set profile.display_name")
+            elif problem:
+                self.errors.append(f"{name} {problem}")
+        for lang in meta.consent_text:
+            if problem := text_problem(lang):
+                self.errors.append(f"profile.consent_text has a language that {problem}")
 
     def check_domains(self) -> None:
         for domain, keys in self.settings.items():
@@ -225,6 +219,10 @@ class _Resolver:
                 self.note("warning", "unknown-domain",
                           f"{domain} is not in the catalogue: its {len(keys)} key(s) are written "
                           f"with the types given, unchecked", domain)
+                continue
+            if problem := text_problem(schema.title):  # it becomes the payload's PayloadDisplayName
+                self.errors.append(f"{domain}: the catalogue's title of the domain {problem} "
+                                   f"[catalogue: {schema.path}]")
                 continue
             known = self.preset.fleet.version_of(schema.versioned_by)  # (product, the fleet's oldest version)
             if known is not None and parse_version(known[1]) is None:
@@ -277,7 +275,7 @@ class _Resolver:
         """The validator's words, unless the allowed values say it all (an enum lists them anyway)."""
         origin = self.origins.get((domain, key), SETTINGS_ORIGIN)
         because = "" if spec.enum is not None else f": {problem}"
-        return (f"{domain}:{key} = {quoted(value)} (from {origin}) is not allowed{because}; "
+        return (f"{domain}:{key} = {value_text(value)} (from {origin}) is not allowed{because}; "
                 f"use {spec.allowed()}" + (f" [catalogue: {source}]" if source else ""))
 
     def check_versions(self, spec: KeySpec, value: PlistValue, known: tuple[str, str] | None) -> None:
@@ -313,6 +311,7 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
     resolver.apply_raw()
     resolver.apply_overrides(overrides)
     resolver.check_text()
+    resolver.check_profile_text()
     if not resolver.errors:
         resolver.check_domains()
     if not resolver.errors and not any(resolver.settings.values()):

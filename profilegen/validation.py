@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from profilegen.catalog import DomainSchema
+from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
 
@@ -21,13 +22,28 @@ def _validator(schema: DomainSchema, keys: frozenset[str]) -> Any:
     keys, never all), and compiling a few keys' schemas costs a tenth of the whole document's."""
     compiled = schema.validators.get(keys)
     if compiled is None:
-        import jsonschema_rs
-
         properties = schema.document.get("properties", {})
         partial: dict[str, Any] = {k: schema.document[k] for k in _SHARED if k in schema.document}
         partial.update({"type": "object", "properties": {k: properties[k] for k in keys if k in properties}})
-        compiled = schema.validators[keys] = jsonschema_rs.Draft202012Validator(partial, validate_formats=True)
+        try:
+            compiled = _compile(partial)
+        except ValueError:  # e.g. a "#/properties/Other" reference to a key left out: compile them all
+            try:
+                compiled = _compile({**partial, "properties": properties})
+            except ValueError as error:
+                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise InputError(f"the schema cannot be used: {reason}", path=schema.path) from None
+        schema.validators[keys] = compiled
     return compiled
+
+
+def _compile(document: dict[str, Any]) -> Any:
+    """A validator that checks formats and fetches nothing (see profilegen.schema_refs)."""
+    import jsonschema_rs
+
+    from profilegen.schema_refs import refuse
+
+    return jsonschema_rs.Draft202012Validator(document, validate_formats=True, retriever=refuse)
 
 
 def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:

@@ -8,7 +8,9 @@ import json
 import tomllib
 
 from profilegen.catalog import KeySpec
-from profilegen.plisttypes import PlistValue
+from profilegen.errors import ValidationError
+from profilegen.plisttypes import PlistValue, utc
+from profilegen.preset import toml_to_plist
 
 # `--set` booleans: true or false, in any case (as TOML and a plist write them; TRUE reads as true). Not yes,
 # no, 1 or 0, which `defaults` takes: a command line typed in a hurry should not turn "0" into false.
@@ -42,9 +44,7 @@ def _parse_date(text: str) -> datetime.datetime:
         parsed = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueTypeError("is not an ISO 8601 date, e.g. 2026-01-31T00:00:00Z") from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
-    return parsed
+    return utc(parsed)
 
 
 def parse_text(text: str, spec: KeySpec | None) -> PlistValue:
@@ -75,11 +75,14 @@ def parse_text(text: str, spec: KeySpec | None) -> PlistValue:
         return coerce(text.strip(), spec)
     if kind in ("array", "dict"):
         try:
-            value = json.loads(text)
+            return _from_json(json.loads(text))
+        except ValueTypeError:
+            raise
         except ValueError:
             raise ValueTypeError(f"is not JSON: write the {kind} as JSON, e.g. " +
                                  ('["a", "b"]' if kind == "array" else '{"k": 1}')) from None
-        return _from_json(value)
+        except RecursionError:
+            raise ValueTypeError("nests too deeply to read") from None
     return text
 
 
@@ -99,8 +102,8 @@ def _literal(text: str) -> PlistValue:
     """Unknown keys: `true`, `3`, `1.5`, `[1, 2]` keep their TOML type; anything else is a string."""
     try:
         value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-    if isinstance(value, bool | int | float | str | list | dict | datetime.datetime):
-        return value
+        if isinstance(value, bool | int | float | str | list | dict | datetime.datetime):
+            return toml_to_plist(value, "--set", None)  # as a preset reads it: dates in UTC
+    except (tomllib.TOMLDecodeError, ValidationError, RecursionError):
+        pass
     return text

@@ -40,6 +40,7 @@ class Seen:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    raw_path: str = ""  # as sent, percent-encoding kept
 
 
 @dataclass
@@ -134,7 +135,7 @@ class FakeServer:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         seen = Seen(handler.command, unquote(parts.path), parse_qs(parts.query),
-                    {k.lower(): v for k, v in handler.headers.items()}, body)
+                    {k.lower(): v for k, v in handler.headers.items()}, body, parts.path)
         with self._lock:
             self.seen.append(seen)
             fault = next((f for f in self.faults if f.method == seen.method and f.path in seen.path), None)

@@ -21,17 +21,30 @@ def listing(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def strict_umask() -> Iterator[None]:
     previous = os.umask(0o077)
+    atomic.umask.cache_clear()  # read once per process; this test changes it
     yield
     os.umask(previous)
+    atomic.umask.cache_clear()
 
 
 @pytest.mark.usefixtures("strict_umask")
-def test_bytes_and_mode_are_exact_whatever_the_umask(tmp_path: Path) -> None:
-    atomic.write_bytes(tmp_path / "new" / "x.sh", b"#!/bin/bash\n", mode=0o755)
-    target = tmp_path / "new" / "x.sh"
-    assert target.read_bytes() == b"#!/bin/bash\n"
-    assert target.stat().st_mode & 0o7777 == 0o755
-    assert listing(tmp_path / "new") == {"x.sh": b"#!/bin/bash\n"}
+def test_the_umask_is_honoured_as_cp_does(tmp_path: Path) -> None:
+    atomic.write_bytes(tmp_path / "new" / "x.sh", b"#!/bin/bash\n", mode=atomic.SCRIPT_MODE)
+    atomic.write_bytes(tmp_path / "new" / "x.plist", b"<plist/>", mode=atomic.FILE_MODE)
+    assert listing(tmp_path / "new") == {"x.plist": b"<plist/>", "x.sh": b"#!/bin/bash\n"}
+    assert (tmp_path / "new" / "x.sh").stat().st_mode & 0o7777 == 0o700
+    assert (tmp_path / "new" / "x.plist").stat().st_mode & 0o7777 == 0o600
+    assert atomic.umask() == 0o077
+
+
+@pytest.mark.usefixtures("strict_umask")
+def test_unchanged_compares_the_mode_the_umask_gives(tmp_path: Path) -> None:
+    files = {tmp_path / "p.plist": (b"P", atomic.FILE_MODE)}
+    assert atomic.write_all(files, force=False) == set()
+    assert atomic.write_all(files, force=True) == {tmp_path / "p.plist"}
+    (tmp_path / "p.plist").chmod(0o644)  # not what umask 077 gives: rewritten, with the umask's mode
+    assert atomic.write_all(files, force=True) == set()
+    assert (tmp_path / "p.plist").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path,
@@ -56,8 +69,9 @@ def test_an_interrupt_mid_write_leaves_no_temporary(tmp_path: Path, monkeypatch:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "write", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(atomic.WriteInterrupted, match="interrupted: nothing written") as caught:
         atomic.write_bytes(target, b"new")
+    assert caught.value.exit_code == 130
     assert listing(tmp_path) == {"p.sh": b"old"}
 
 

@@ -60,14 +60,14 @@ def test_permission_error_message_names_the_fix_even_as_root(tmp_path: Path) -> 
     """Root ignores permissions, so the errno path is driven directly: the message a user without rights sees."""
     import errno
 
-    from profilegen.atomic import _write_error
+    from profilegen.atomic import _reason
 
-    error = _write_error(tmp_path / "x" / "p.mobileconfig", PermissionError(errno.EACCES, "Permission denied"))
-    assert error.exit_code == 5
-    assert error.render() == (f"cannot write {tmp_path / 'x' / 'p.mobileconfig'}: permission denied "
-                              f"(make {tmp_path / 'x'} writable for this user, or choose another output folder)")
-    error = _write_error(tmp_path / "p", OSError(errno.EROFS, "Read-only file system"))
-    assert "read-only" in error.render() and "writable disk" in error.render()
+    target = tmp_path / "x" / "p.mobileconfig"
+    assert _reason(target, PermissionError(errno.EACCES, "Permission denied")) == (
+        f"cannot write {target}: permission denied (make {tmp_path / 'x'} writable for this user, "
+        "or choose another output folder)")
+    text = _reason(tmp_path / "p", OSError(errno.EROFS, "Read-only file system"))
+    assert "read-only" in text and "writable disk" in text
 
 
 def test_an_uncatalogued_set_value_shows_its_type(tmp_path: Path) -> None:

@@ -108,12 +108,28 @@ def test_p12_password_variable_not_set_and_no_terminal(pki: Pki, profile: Path, 
         "sign", profile, "-o", tmp_path / "a", "--p12", pki.p12, "--password-env", "PG_NOPE"
     )
     assert unset.returncode == ExitCode.USAGE
-    assert "environment variable PG_NOPE (named by --password-env) is not set" in error_line(unset)
+    assert "the environment variable named by --password-env is not set" in error_line(unset)
+    assert "PG_NOPE" not in unset.stdout + unset.stderr  # it could have been the password itself
 
     no_tty = run_profilegen("sign", profile, "-o", tmp_path / "b", "--p12", pki.p12)
     assert no_tty.returncode == ExitCode.SIGNING
     assert "needs a password and there is no terminal to ask on" in error_line(no_tty)
     assert "--password-env" in no_tty.stderr
+
+
+@pytest.mark.parametrize("given", [P12_PASSWORD, "hunter2", "pass word", "Pässwort", "9lives", ""])
+def test_the_password_itself_given_to_password_env_is_never_echoed(
+        pki: Pki, profile: Path, tmp_path: Path, given: str) -> None:
+    result = run_profilegen("sign", profile, "-o", tmp_path / "a", "--p12", pki.p12, "--password-env", given)
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown
+    if given:
+        assert given not in shown
+    valid_name = given.isascii() and given.replace("_", "a").isalnum() and not given[:1].isdigit()
+    expected = ("is not set" if valid_name else "takes the name of an environment variable")
+    assert expected in error_line(result)
+    assert not (tmp_path / "a").exists()
 
 
 def test_not_a_pkcs12_file(pki: Pki, profile: Path, tmp_path: Path) -> None:

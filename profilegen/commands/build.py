@@ -81,12 +81,28 @@ def build_command(
                                                "settings, the warnings."),
 ) -> None:
     """Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."""
-    from profilegen.atomic import write_all
     from profilegen.overrides import Overrides
-    from profilegen.pipeline import build_preset
 
     overrides = Overrides(identifier, organization, display_name, office_version, license_name).check()
-    sources = _sources(presets or [], overrides, set_values)
+    try:
+        _build(presets or [], out, style, script_target, set_values, split, force, strict, catalog_dir, endpoints,
+               sign, cert, key, chain, p12, password_env, allow_expired, overrides, output_format)
+    except KeyboardInterrupt:  # before the first write (the writes hold Ctrl-C and report it themselves)
+        from profilegen.errors import Interrupted
+
+        raise Interrupted("interrupted: nothing written") from None
+
+
+def _build(presets: list[str], out: Path, style: Style | None, script_target: ScriptTarget,
+           set_values: list[str], split: bool, force: bool, strict: bool, catalog_dir: Path | None,
+           endpoints: bool, sign: bool, cert: Path | None, key: Path | None, chain: list[Path],
+           p12: Path | None, password_env: str | None, allow_expired: bool, overrides: "Overrides",
+           output_format: OutputFormat) -> None:
+    from profilegen.atomic import WriteFailed, WriteInterrupted, write_all
+    from profilegen.pipeline import build_preset
+    from profilegen.report import build_report, findings_report, unwritten_message
+
+    sources = _sources(presets, overrides, set_values)
 
     signer = None
     if sign:  # asked first: a wrong password fails before any work, and is asked once for every preset
@@ -114,7 +130,7 @@ def build_command(
             result.artifacts.append(endpoint_report(result, catalog))
         results.append(result)
     files: dict[Path, tuple[bytes, int]] = {}
-    targets = [[out / artifact.filename for artifact in result.artifacts] for result in results]
+    targets = [result.targets(out) for result in results]
     for result, paths in zip(results, targets, strict=True):
         for artifact, target in zip(result.artifacts, paths, strict=True):
             if target in files:
@@ -122,18 +138,19 @@ def build_command(
 
                 raise UsageError(f"two presets would both write {target}", hint="give presets distinct names")
             files[target] = (artifact.data, artifact.mode)
-    unchanged = write_all(files, force=force)
+    try:
+        unchanged = write_all(files, force=force)
+    except (WriteFailed, WriteInterrupted) as error:
+        error.message = unwritten_message(error.message, results, targets, error.written,
+                                          error.not_written)
+        raise
     for result in results:
-        from profilegen.report import findings_report
-
         typer.echo(findings_report(result), nl=False, err=True)
     if output_format is OutputFormat.json:
         from profilegen.json_out import build_data, dumps
 
         typer.echo(dumps(build_data(results, targets, unchanged)))
         return
-    from profilegen.report import build_report
-
     for result, paths in zip(results, targets, strict=True):
         typer.echo(build_report(result, paths, unchanged))
 

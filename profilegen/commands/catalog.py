@@ -45,8 +45,7 @@ def _echo_json(data: dict[str, Any]) -> None:
 @catalog_app.callback()
 def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTION,
                      output_format: Format = FORMAT_OPTION) -> None:
-    """The catalogue: domains, keys and choices.
-    """
+    """The catalogue: domains, keys and choices."""
     ctx.obj = catalog_dir
     if ctx.invoked_subcommand is None:
         catalog = open_catalog(catalog_dir)
@@ -65,8 +64,7 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
 def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A preference domain."),
                  key: str | None = typer.Argument(None, help="One of its keys: everything known of it."),
                  output_format: Format = FORMAT_OPTION) -> None:
-    """List a domain's keys (type, values, versions), or explain one key whole.
-    """
+    """List a domain's keys (type, values, versions), or explain one key whole."""
     catalog = open_catalog(ctx.obj)
     if key is not None:
         from profilegen.commands.catalog_key import find_key, key_data, key_text
@@ -86,14 +84,16 @@ def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A p
         _echo_json(domain_data(catalog, domain))
         return
     typer.echo(domain_table(catalog, domain))
-    typer.echo(f"`profilegen catalog {domain} KEY` explains a key: what each value means, sources, disputes.")
+    from profilegen.printable import printable
+
+    typer.echo(printable(f"`profilegen catalog {domain} KEY` explains a key: what each value means, sources, "
+                         "disputes."))
 
 
 @catalog_app.command("search", epilog=epilog("catalog search"))
 def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to find (any case)."),
                    output_format: Format = FORMAT_OPTION) -> None:
-    """Find keys across the catalogue by name, title, description or notes.
-    """
+    """Find keys across the catalogue by name, title, description or notes."""
     from profilegen.commands.catalog_key import search
 
     found = search(open_catalog(ctx.obj), text)
@@ -111,8 +111,7 @@ def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Wor
 
 @catalog_app.command("choices", epilog=epilog("catalog choices"))
 def catalog_choices(ctx: typer.Context, output_format: Format = FORMAT_OPTION) -> None:
-    """List the named decisions (choices) and their options.
-    """
+    """List the named decisions (choices) and their options."""
     catalog = open_catalog(ctx.obj)
     if output_format is Format.json:
         from profilegen.commands.catalog_key import choices_data

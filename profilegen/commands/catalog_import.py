@@ -31,6 +31,7 @@ def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: P
     from profilegen.manifests.importer import import_manifests
     from profilegen.manifests.report import summary_lines, warning_lines
     from profilegen.paths import schemas_dir
+    from profilegen.printable import printable
     from profilegen.user_catalog import user_catalog_dir
 
     if into is None and isinstance(ctx.obj, Path):  # `profilegen catalog --catalog DIR import-manifests ...`
@@ -38,9 +39,9 @@ def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: P
     shipped = [path.stem for path in (schemas_dir() / "domains").glob("*.json")]
     report = import_manifests(source, user_catalog_dir(into), shipped_domains=shipped)
     for line in warning_lines(report):
-        typer.echo(f"profilegen: warning: {line}", err=True)
+        typer.echo(f"profilegen: warning: {printable(line)}", err=True)
     for line in summary_lines(report):
-        typer.echo(line)
+        typer.echo(printable(line))
 
 
 def attach(catalog_app: typer.Typer) -> None:

@@ -138,7 +138,9 @@ def key_text(catalog: Catalog, spec: KeySpec, width: int) -> str:
                                    subsequent_indent=" " * 15)
     else:
         lines.append(f"{'set by':<13}no choice: set it in [settings.\"{spec.domain}\"] or with --set")
-    return "\n".join(lines)
+    from profilegen.printable import printable_lines
+
+    return printable_lines(lines)
 
 
 def search(catalog: Catalog, text: str) -> list[dict[str, Any]]:

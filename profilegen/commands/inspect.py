@@ -48,7 +48,6 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
-
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
@@ -71,7 +70,6 @@ def validate_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
-
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
 
@@ -107,6 +105,7 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
+    from profilegen.printable import printable
 
     try:
         catalog = open_catalog(catalog_dir)
@@ -117,8 +116,8 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         raise typer.Exit(2) from None
     for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
         if side.document.signer is not None:
-            typer.echo(f"# {label}: signed by {side.document.signer.subject}; {side.document.signer.status}",
-                       err=True)
+            typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
+                                 f"{side.document.signer.status}"), err=True)
     if output_format is ReportFormat.json:
         from profilegen.json_out import diff_data, dumps
 
@@ -137,28 +136,31 @@ def import_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Turn a profile into a preset: known choices recognised, the rest raw settings, identifiers pinned."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import UsageError
     from profilegen.inspect.importer import import_profile
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
+    from profilegen.outpath import check_target
     from profilegen.preset import dumps_preset
+    from profilegen.printable import printable
 
     if save.suffix != ".toml":
         raise UsageError(f"--save {save}: a preset file ends in .toml")
+    check_target(save)
     profile = extract(load(file), strict=True)
     imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
-    unchanged = write_all({save: (dumps_preset(imported.preset).encode("utf-8"), 0o644)}, force=force)
+    unchanged = write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
-    typer.echo(
+    typer.echo(printable(
         f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), "
         f"{raw} raw setting(s), style {preset.profile.payload_style}"
-    )
+    ))
     for choice, option in preset.choices.items():
-        typer.echo(f"  {choice} = {option}")
+        typer.echo(printable(f"  {choice} = {option}"))
     for note in imported.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(printable(f"note: {note}"), err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -54,18 +54,22 @@ def export_jamf_schema(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write a Jamf Pro "Application & Custom Settings" JSON schema for DOMAIN."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.render import jamf_schema
 
+    check_target(out)
     schema = open_catalog(catalog_dir).domain(domain)
     if schema is None:
         raise InputError(f"unknown domain {domain!r}", hint="`profilegen catalog` lists the known domains")
     manifest = jamf_schema.render(schema.document)
-    write_all({out: (manifest.dumps(), 0o644)}, force=force)
+    write_all({out: (manifest.dumps(), FILE_MODE)}, force=force)
     typer.echo(f"wrote {out} ({len(manifest.document['properties'])} keys)")
     if manifest.skipped:
-        typer.echo(f"left out (plist data, which Jamf Pro cannot take): {', '.join(manifest.skipped)}", err=True)
+        typer.echo(printable(f"left out (plist data, which Jamf Pro cannot take): {', '.join(manifest.skipped)}"),
+                   err=True)
 
 
 @export_app.command("intune-plist", epilog=epilog("export intune-plist"))
@@ -76,8 +80,10 @@ def export_intune_plist(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write one Intune preference file (<domain>.plist, bare key/value pairs) per domain."""
-    from profilegen.atomic import write_all
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.errors import InputError
+    from profilegen.outpath import inside
+    from profilegen.printable import printable, quoted
     from profilegen.render import intune_plist
     from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
@@ -89,11 +95,13 @@ def export_intune_plist(
         settings = settings_from_profile(parse_profile(source.data, source.ref))
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)
-    files = {out / f"{domain}.plist": (intune_plist.render(settings[domain], domain=domain), 0o644)
+    files = {inside(out, f"{domain}.plist", source=source.ref, what=f"the preference domain {quoted(domain)}",
+                    fix="a domain is a bundle identifier such as com.microsoft.Word: correct the profile"):
+             (intune_plist.render(settings[domain], domain=domain), FILE_MODE)
              for domain in sorted(settings)}
     unchanged = write_all(files, force=force)
     for path in files:
-        typer.echo(f"{'unchanged' if path in unchanged else 'wrote'} {path}")
+        typer.echo(printable(f"{'unchanged' if path in unchanged else 'wrote'} {path}"))
 
 
 @upload_app.command("jamf", epilog=epilog("upload jamf"))
@@ -120,6 +128,7 @@ def upload_jamf(
     import os
     import sys
 
+    from profilegen.printable import printable
     from profilegen.upload import run
 
     loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir)
@@ -128,7 +137,7 @@ def upload_jamf(
                             distribution=distribution.value, level=level.value, redeploy=redeploy.value,
                             env=os.environ, connection=connection)
     for line in lines:
-        typer.echo(line, err=line.startswith("dry run:"))
+        typer.echo(printable(line), err=line.startswith("dry run:"))
 
 
 @upload_app.command("intune", epilog=epilog("upload intune"))
@@ -155,6 +164,7 @@ def upload_intune(
     import sys
 
     from profilegen.errors import UsageError
+    from profilegen.printable import printable
     from profilegen.upload import run
 
     if preference_file and channel is Channel.user:
@@ -165,7 +175,7 @@ def upload_intune(
                               preference_file=preference_file, authority_url=authority_url,
                               graph_url=graph_url, env=os.environ, connection=connection)
     for line in lines:
-        typer.echo(line, err=line.startswith("dry run:"))
+        typer.echo(printable(line), err=line.startswith("dry run:"))
 
 
 def register(app: typer.Typer) -> None:

@@ -46,8 +46,7 @@ presets_app = typer.Typer(cls=_NameOrCommand, invoke_without_command=True, add_c
 
 @presets_app.callback()
 def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) -> None:
-    """List the shipped presets; `profilegen presets show NAME` prints one.
-    """
+    """List the shipped presets; `profilegen presets show NAME` prints one."""
     if ctx.invoked_subcommand is not None:
         return
     from profilegen.preset import load_preset, shipped_presets
@@ -67,8 +66,7 @@ def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) 
 @presets_app.command("show", epilog=epilog("presets show"))
 def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped preset (or a preset file)."),
                  output_format: ListFormat = FORMAT_OPTION) -> None:
-    """Print a preset as it is written, comments included (json: the preset as data).
-    """
+    """Print a preset as it is written, comments included (json: the preset as data)."""
     from profilegen.preset import find_preset, load_preset
 
     if output_format is ListFormat.json:
@@ -76,9 +74,11 @@ def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped
 
         typer.echo(dumps(preset_data(load_preset(name))))
         return
+    from profilegen.printable import printable
+
     path = find_preset(name)
     load_preset(name)  # a file that is not a preset is refused, not printed
-    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+    typer.echo(printable(path.read_text(encoding="utf-8"), lines=True), nl=False)
 
 
 NEW_NAME: Any = typer.Argument(..., metavar="NAME",
@@ -100,14 +100,16 @@ def new_command(
     force: bool = FORCE_OPTION,
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
-    """Write a new preset, commented, ready to edit, review and build.
-    """
-    from profilegen.atomic import write_all
+    """Write a new preset, commented, ready to edit, review and build."""
+    from profilegen.atomic import FILE_MODE, write_all
     from profilegen.newpreset import new_preset
+    from profilegen.outpath import check_target
     from profilegen.overrides import Overrides
     from profilegen.preset_text import commented_preset
+    from profilegen.printable import printable
 
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    check_target(path)
     catalog = open_catalog(catalog_dir)
     overrides = Overrides(identifier, organization, display_name, office_version, license_name).check()
     made = new_preset(path.stem, source, overrides, set_values, catalog)
@@ -118,11 +120,11 @@ def new_command(
         from profilegen.errors import OutputError
 
         raise OutputError(f"{path} exists", hint="use --force to overwrite it, or give another NAME")
-    write_all({path: (text.encode("utf-8"), 0o644)}, force=force)
-    typer.echo(f"wrote {path}")
+    write_all({path: (text.encode("utf-8"), FILE_MODE)}, force=force)
+    typer.echo(printable(f"wrote {path}"))
     for note in made.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(f"next: edit it, then profilegen build {path} --out dist")
+        typer.echo(printable(f"note: {note}"), err=True)
+    typer.echo(printable(f"next: edit it, then profilegen build {path} --out dist"))
 
 
 def register(app: typer.Typer) -> None:

@@ -44,9 +44,12 @@ def sign(
 ) -> None:
     """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
     from profilegen import atomic
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.identity import display_name, load_identity, read_limited, terminal_prompt
     from profilegen.signing.sign import sign as sign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     content = read_limited(profile, "profile", MAX_PROFILE_BYTES)
     identity = load_identity(
@@ -54,10 +57,10 @@ def sign(
     )
     signed = sign_profile(content, identity, allow_expired=allow_expired, resign=resign, source=profile)
     atomic.write_bytes(out, signed)
-    typer.echo(
+    typer.echo(printable(
         f"Signed {profile} -> {out} as {display_name(identity.certificate.subject)} "
         f"(SHA-256, {1 + len(identity.chain)} certificate(s) included)"
-    )
+    ))
 
 
 _VERIFY_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile to check.")
@@ -79,18 +82,21 @@ def verify(
     """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
     from profilegen import atomic
     from profilegen.errors import SigningError
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.identity import read_limited
     from profilegen.signing.verify import load_ca
     from profilegen.signing.verify import verify as verify_profile
 
     if extract is not None:
+        check_target(extract)
         atomic.check_writable([extract], force=force)
     data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
     anchors = load_ca(ca) if ca is not None else None
     report = verify_profile(data, anchors, source=signed)
-    typer.echo(f"File:       {signed}")
-    for line in report.lines():
-        typer.echo(line)
+    typer.echo(printable(f"File:       {signed}"))
+    for line in report.lines():  # subjects and issuers come from the certificates: escaped
+        typer.echo(printable(line))
     if not report.ok:
         raise SigningError(
             f"verification failed: {report.status}",
@@ -99,7 +105,7 @@ def verify(
         )
     if extract is not None:
         atomic.write_bytes(extract, report.content)
-        typer.echo(f"Extracted the signed profile to {extract}")
+        typer.echo(printable(f"Extracted the signed profile to {extract}"))
 
 
 _UNSIGN_IN = typer.Argument(..., metavar="SIGNED", help="The signed profile.")
@@ -109,14 +115,17 @@ _UNSIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to wri
 def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = _FORCE) -> None:
     """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
     from profilegen import atomic
+    from profilegen.outpath import check_target
+    from profilegen.printable import printable
     from profilegen.signing.identity import read_limited
     from profilegen.signing.sign import unsign as unsign_profile
 
+    check_target(out)
     atomic.check_writable([out], force=force)
     data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
     content = unsign_profile(data, source=signed)
     atomic.write_bytes(out, content)
-    typer.echo(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)")
+    typer.echo(printable(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)"))
 
 
 def register(app: typer.Typer) -> None:

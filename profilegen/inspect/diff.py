@@ -10,6 +10,7 @@ from profilegen.inspect.canon import as_text, canonical
 from profilegen.inspect.model import Profile, extract
 from profilegen.inspect.read import load, load_bytes
 from profilegen.inspect.show import flatten
+from profilegen.printable import printable_lines
 
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
@@ -55,7 +56,7 @@ class Change:
             elif old[path] != new[path]:
                 lines.append(f"~ {prefix}{path}: {old[path]} -> {new[path]}")
         # Same leaves, different types of container (e.g. [] and {}): say so plainly.
-        return "\n".join(lines) or f"~ {prefix}{self.key}: {as_text(self.old)} -> {as_text(self.new)}"
+        return printable_lines(lines or [f"~ {prefix}{self.key}: {as_text(self.old)} -> {as_text(self.new)}"])
 
 
 def load_side(ref: str, catalog: Catalog | None = None) -> Profile:

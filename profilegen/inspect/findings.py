@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from profilegen.printable import printable
+
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -29,8 +31,9 @@ class Finding:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def render(self) -> str:
-        text = f"{self.where}: {self.severity}: {self.message} [{self.rule}]"
-        return text + (f"\n  fix: {self.fix}" if self.fix else "")
+        """Two lines at most, each escaped: a key or value quoted in a message cannot forge a line."""
+        text = printable(f"{self.where}: {self.severity}: {self.message} [{self.rule}]")
+        return text + (f"\n  fix: {printable(self.fix)}" if self.fix else "")
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

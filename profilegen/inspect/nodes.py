@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.limits import MAX_DEPTH
 from profilegen.plisttypes import plist_type_of
 
 # Plist element names, as in the XML form; also the names `show` prints.
 KINDS = ("dict", "array", "string", "integer", "real", "bool", "date", "data")
 INVALID = "invalid"  # an element the reader could not read (a plist grammar break); its text is kept
 
-MAX_DEPTH = 256  # libxml2's own nesting limit without huge_tree; binary plists get the same bound
 MAX_NODES = 2_000_000  # a 10 MB XML file cannot hold more; a binary plist with shared references could
 
 

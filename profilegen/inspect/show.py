@@ -7,6 +7,7 @@ from typing import Any
 from profilegen.inspect.canon import as_text, type_name
 from profilegen.inspect.model import Profile
 from profilegen.plisttypes import display, to_json
+from profilegen.printable import printable, printable_lines
 
 # Top-level keys that identify a deployment rather than say what it does: left out of `--format text`.
 IDENTITY_KEYS = ("PayloadUUID",)
@@ -66,18 +67,18 @@ def table_text(profile: Profile) -> str:
 
     document = profile.document
     form = f"signed (DER CMS), {document.form} plist inside" if document.signed else f"{document.form} plist"
-    lines = [f"{document.path}: {form}, {document.size:,} bytes"]
+    lines = [printable(f"{document.path}: {form}, {document.size:,} bytes")]
     signer = document.signer
     if signer is not None:
         valid = ""
         if signer.not_before and signer.not_after:
             valid = f", valid {signer.not_before:%Y-%m-%d} to {signer.not_after:%Y-%m-%d}"
-        lines.append(
+        lines.append(printable(
             f"  signed by {signer.subject}{valid}; digest {signer.digest_algorithm}; "
             f"{signer.status}"
-        )
+        ))
     for key, value in profile.metadata.items():
-        lines.append(f"  {key}: {display(value)}")
+        lines.append(printable(f"  {key}: {display(value)}"))
     lines.append("")
     payload_rows = [
         [
@@ -116,7 +117,7 @@ def plain_text(profile: Profile) -> str:
     for s in settings:
         mode = " (Set-Once)" if s.mode == "Set-Once" else ""
         lines += [f"{s.domain} {path} = {text}{mode}" for path, text in flatten(s.key, s.value)]
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 def flatten(path: str, value: Any) -> list[tuple[str, str]]:

@@ -91,6 +91,28 @@ def _unsafe(path: str, what: str) -> InputError:
 
 def parse(data: bytes, path: str) -> XmlPlist:
     """Parse ``data`` (an XML plist) safely into a line-numbered tree."""
+    root = parse_element(data, path)
+    result = XmlPlist(root=None, tree=root.getroottree(), encoding=root.getroottree().docinfo.encoding)
+    value_element = root
+    if root.tag == "plist":
+        children = [child for child in root if isinstance(child.tag, str)]
+        if not children:
+            result.issues.append(Issue(root.sourceline, "<plist> holds no value"))
+            return result
+        if len(children) > 1:
+            result.issues.append(Issue(children[1].sourceline, "<plist> holds more than one value"))
+        value_element = children[0]
+    else:
+        result.issues.append(Issue(root.sourceline, f"the root element is <{root.tag}>, not <plist>"))
+    result.root = _convert(value_element, result.issues)
+    return result
+
+
+def parse_element(data: bytes, path: str) -> Any:
+    """Any untrusted XML document (a plist, a server's answer), parsed safely: its lxml root element.
+
+    The same guards whatever the encoding: the prolog check decodes UTF-16 before looking for a DTD.
+    """
     from lxml import etree
 
     check_prolog(data, path)
@@ -107,23 +129,9 @@ def parse(data: bytes, path: str) -> XmlPlist:
     except etree.XMLSyntaxError as error:
         line = f"line {error.lineno}: " if error.lineno else ""
         raise InputError(f"not well-formed XML: {line}{error.msg}", path=path) from None
-    tree = root.getroottree()
     if next(root.iter(etree.Entity), None) is not None:
         raise _unsafe(path, "an entity reference")
-    result = XmlPlist(root=None, tree=tree, encoding=tree.docinfo.encoding)
-    value_element = root
-    if root.tag == "plist":
-        children = [child for child in root if isinstance(child.tag, str)]
-        if not children:
-            result.issues.append(Issue(root.sourceline, "<plist> holds no value"))
-            return result
-        if len(children) > 1:
-            result.issues.append(Issue(children[1].sourceline, "<plist> holds more than one value"))
-        value_element = children[0]
-    else:
-        result.issues.append(Issue(root.sourceline, f"the root element is <{root.tag}>, not <plist>"))
-    result.root = _convert(value_element, result.issues)
-    return result
+    return root
 
 
 def _convert(element: Any, issues: list[Issue]) -> Node:

@@ -19,6 +19,8 @@ from xml.parsers.expat import ExpatError
 from profilegen import atomic
 from profilegen.errors import InputError
 from profilegen.manifests.convert import Conversion, ManifestError, SkippedKey, convert_manifest
+from profilegen.outpath import inside
+from profilegen.printable import quoted
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # the largest real manifest (Edge) is about 0.4 MB
 APPLE_PAYLOADS_FOLDER = "ManifestsApple"
@@ -159,12 +161,14 @@ def import_manifests(source: Path, target: Path, *, shipped_domains: Iterable[st
             report.skipped_keys += conflicts
             report.merged[domain] = [c.source for c in conversions]
         report.keys += len(document["properties"])
-        rendered[domains_dir / f"{domain}.json"] = dumps_document(document)
+        where = conversions[0].source
+        rendered[inside(domains_dir, f"{domain}.json", source=where, what=f"pfm_domain {quoted(domain)}",
+                        fix="correct the manifest's pfm_domain")] = dumps_document(document)
         report.domains.append(domain)
 
-    for path, data in rendered.items():  # everything rendered before the first write
-        atomic.write_bytes(path, data)
-        report.written.append(path)
+    # everything rendered before the first write; all written, or none (atomic.py)
+    atomic.write_all({path: (data, atomic.FILE_MODE) for path, data in rendered.items()}, force=True)
+    report.written += rendered
     shipped = set(shipped_domains)
     report.shadowed = [d for d in report.domains if d in shipped]
     return report

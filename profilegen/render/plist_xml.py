@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from profilegen.plisttypes import utc
+
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n'
@@ -128,7 +130,10 @@ def _data(value: bytes | bytearray, level: int, out: list[str]) -> None:
 
 
 def _date(value: datetime.datetime, level: int, out: list[str]) -> None:
-    """To the second, with a Z, whatever the time zone: as plistlib writes it."""
+    """To the second, with a Z. Settings hold naive UTC dates (plistlib writes those alike); an aware
+    date is converted to UTC here too, where plistlib would write its local clock time with a Z."""
+    if value.tzinfo is not None:
+        value = utc(value)
     out.append(f"{_TABS[level]}<date>{value.year:04d}-{value.month:02d}-{value.day:02d}T"
                f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z</date>\n")
 

@@ -55,7 +55,9 @@ def value_arguments(value: PlistValue) -> list[str]:
     if isinstance(value, bytes):
         return ["-data", value.hex()]
     if isinstance(value, datetime.datetime):
-        return ["-date", utc(value).strftime("%Y-%m-%d %H:%M:%S +0000")]
+        moment = utc(value)  # as the profile's <date>: the same instant, to the second
+        return ["-date", f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+                         f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} +0000"]
     return [plist_xml.fragment(value)]  # an array or dict: the XML fragment `defaults write` accepts
 
 

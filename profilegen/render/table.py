@@ -1,4 +1,5 @@
-"""Plain-text tables for the terminal: columns padded to their widest cell, fitted to the width.
+"""Plain-text tables for the terminal: columns padded to their widest cell, every cell escaped
+(`printable`: a newline shows as \\n, one row stays one row), fitted to the width.
 
 Nothing is cut. When the table is wider than ``width`` (the terminal's, or `COLUMNS`), the widest columns
 are narrowed and their cells wrapped onto continuation lines; piped output (no width) keeps every cell on
@@ -8,6 +9,8 @@ one line at its full length, for grep and scripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from profilegen.printable import printable
 
 _GAP = 2
 _MIN_COLUMN = 8
@@ -38,7 +41,7 @@ def _wrapped(text: str, width: int) -> list[str]:
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None,
           fit: bool = True) -> str:
     """The table as text. ``width``: the width to fit (default: the terminal's, none when piped)."""
-    body = [[c.replace("\n", " ") if "\n" in c else c for c in row] for row in rows]
+    body = [[printable(c) for c in row] for row in rows]
     natural = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
     if width is None and fit:
         from profilegen.terminal import columns

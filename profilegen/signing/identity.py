@@ -50,11 +50,21 @@ class _PasswordSource:
         if self._cached is not None:
             return self._cached
         if self.env_var is not None:
+            # What --password-env was given is never shown: it may be the password itself, typed there
+            # by mistake, and a message would carry it into CI logs.
+            if not _is_variable_name(self.env_var):
+                raise UsageError(
+                    "--password-env takes the name of an environment variable (letters, digits and _), "
+                    "not the password itself; what was given is not such a name (not shown)",
+                    hint="export the password in a variable, e.g. P12_PASSWORD, and give --password-env P12_PASSWORD",
+                )
             value = os.environ.get(self.env_var)
             if value is None:
                 raise UsageError(
-                    f"environment variable {self.env_var} (named by --password-env) is not set",
-                    hint=f"export {self.env_var} before running, e.g. from your CI secrets",
+                    "the environment variable named by --password-env is not set "
+                    "(its name is not shown, in case it is the password itself)",
+                    hint="export it before running, e.g. from your CI secrets; "
+                    "--password-env takes the variable's name, never the password",
                 )
             self._cached = value.encode()
         elif self.prompt is not None:
@@ -65,6 +75,12 @@ class _PasswordSource:
                 hint="put it in an environment variable and name it with --password-env VAR",
             )
         return self._cached
+
+
+def _is_variable_name(text: str) -> bool:
+    """A portable environment variable name: ASCII letters, digits and _, not starting with a digit."""
+    return bool(text) and text.isascii() and (text[0].isalpha() or text[0] == "_") \
+        and text.replace("_", "a").isalnum()
 
 
 def terminal_prompt() -> PasswordPrompt | None:

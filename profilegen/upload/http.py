@@ -1,5 +1,8 @@
 """The HTTP transport of every upload: timeouts, bounded retries, https only, redacted errors, dry runs.
 
+Plain http is for loopback addresses only and never goes through a proxy; https honours HTTPS_PROXY,
+ALL_PROXY and NO_PROXY. A refused certificate is reported at once, never retried.
+
 One ``Transport`` per run. ``send`` returns the server's answer whatever its status, after retrying what
 is safe to retry; ``expect`` turns an unwanted status into a ``RemoteError`` that quotes the server and
 says what to check. Nothing here prints a secret: the Authorization header is always shown as ``***``,
@@ -96,6 +99,18 @@ def check_url(url: str, *, option: str) -> str:
     raise UsageError(f"{option} {url!r} must use https", hint="only loopback addresses may use http")
 
 
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether a connection failed because the server's certificate was refused (the cause httpx wraps)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
@@ -132,9 +147,19 @@ class Transport:
                 raise UsageError(f"--ca-bundle {self._ca_bundle}: cannot load it ({exc})") from None
             context.check_hostname = True
             context.verify_mode = ssl.CERT_REQUIRED
-            self._client = httpx.Client(
-                verify=context, timeout=self.timeout, follow_redirects=False, trust_env=True
-            )
+            try:
+                # The environment's proxies (HTTPS_PROXY, ALL_PROXY, NO_PROXY) for https only: plain http
+                # goes to loopback addresses alone (check_url), directly, so no proxy ever reads a secret
+                # sent in clear. The "http://" mount overrides HTTP_PROXY and ALL_PROXY for http URLs.
+                self._client = httpx.Client(
+                    verify=context, timeout=self.timeout, follow_redirects=False, trust_env=True,
+                    mounts={"http://": None},
+                )
+            except (ValueError, ImportError):  # an unknown proxy scheme, or SOCKS without socksio
+                raise UsageError(  # the proxy URL itself may hold a password: not shown
+                    "the proxy named by HTTPS_PROXY or ALL_PROXY cannot be used",
+                    hint="profilegen takes an http:// or https:// proxy; or list the host in NO_PROXY",
+                ) from None
         return self._client
 
     def close(self) -> None:
@@ -160,9 +185,10 @@ class Transport:
             last = attempt == policy.attempts
             try:
                 response = self._once(request)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                # Never reached the server: safe to retry whatever the method.
-                if last:
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError) as exc:
+                # Never reached the server: safe to retry whatever the method. An untrusted certificate
+                # will not heal on retry: said at once.
+                if last or certificate_refused(exc):
                     raise self._network_error(request, what, exc, attempt) from None
                 policy.sleep(self._delay(attempt, None))
                 continue
@@ -219,15 +245,17 @@ class Transport:
 
     def _network_error(self, request: Request, what: str, exc: Exception, attempts: int) -> RemoteError:
         return RemoteError(
-            f"cannot {what}: {self._describe(exc)} ({attempts} tries)",
+            f"cannot {what}: {self._describe(exc)} ({attempts} {'try' if attempts == 1 else 'tries'})",
             hint=f"check that {self._host(request.url)} is reachable from here, or try again later",
         )
 
     def _describe(self, exc: Exception) -> str:
         if isinstance(exc, httpx.TimeoutException):
             return f"no answer within {self.timeout:g} s"
-        if isinstance(exc, httpx.ConnectError) and "CERTIFICATE" in str(exc).upper():
+        if certificate_refused(exc):
             return "the server's TLS certificate is not trusted (use --ca-bundle FILE for a private CA)"
+        if isinstance(exc, httpx.ProxyError):
+            return "the proxy (HTTPS_PROXY or ALL_PROXY) refused to connect to the server"
         if isinstance(exc, httpx.ConnectError):
             return "connection refused or host unknown"
         return "the connection was dropped"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from profilegen.errors import RemoteError
+from profilegen.errors import InputError, RemoteError, UsageError
 from profilegen.upload.auth import AuthorizedSession
 from profilegen.upload.checks import parse_profile, refuse_custom_payloads, refuse_signed
 from profilegen.upload.http import Request, Response, UncertainOutcome
@@ -71,10 +71,18 @@ def reinject(profile: dict[str, Any], existing: ExistingProfile) -> dict[str, An
 
 def profile_xml(target: JamfTarget, profile: dict[str, Any]) -> bytes:
     """The <os_x_configuration_profile> body; the plist travels as escaped text in <payloads>."""
+    from profilegen.writable import text_problem
+
+    description = str(profile.get("PayloadDescription", ""))
+    for what, text in (("name", target.name), ("category", target.category or ""), ("site", target.site or ""),
+                       ("description (PayloadDescription)", description)):
+        if problem := text_problem(text):  # ElementTree would write it raw: XML no server can read
+            raise UsageError(f"the Jamf Pro profile's {what} {problem}", hint="give another --name" if what == "name"
+                             else None)
     root = ET.Element("os_x_configuration_profile")
     general = ET.SubElement(root, "general")
     ET.SubElement(general, "name").text = target.name
-    ET.SubElement(general, "description").text = str(profile.get("PayloadDescription", ""))
+    ET.SubElement(general, "description").text = description
     if target.site:
         ET.SubElement(ET.SubElement(general, "site"), "name").text = target.site
     if target.category:
@@ -90,14 +98,15 @@ def profile_xml(target: JamfTarget, profile: dict[str, Any]) -> bytes:
     return body
 
 
-def parse_answer(body: bytes, url: str) -> ET.Element:
-    """Jamf's XML answer; no DTD, no entities (untrusted input), bounded by the transport."""
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        raise RemoteError(f"{url} answered with a DTD or entity declaration, refused")
+def parse_answer(body: bytes, url: str) -> Any:
+    """Jamf's XML answer, untrusted: the hardened parser of profiles (no DTD, no entity, in any encoding)."""
+    from profilegen.inspect.xmlplist import parse_element
+
     try:
-        return ET.fromstring(body)  # noqa: S314 (DTDs and entities refused above)
-    except ET.ParseError as exc:
-        raise RemoteError(f"{url} answered with XML that does not parse ({exc})") from None
+        return parse_element(body, url)
+    except InputError as error:
+        raise RemoteError(f"{url} answered with XML profilegen refuses: {error.message}",
+                          hint="is --url a Jamf Pro server?") from None
 
 
 class JamfClient:
@@ -117,8 +126,10 @@ class JamfClient:
         object_id = (root.findtext("general/id") or root.findtext("id") or "").strip()
         if not object_id:
             raise RemoteError(f"cannot {what}: Jamf's answer has no <general><id>")
+        if not object_id.isascii() or not object_id.isdigit():
+            raise RemoteError(f"cannot {what}: Jamf's answer gives the id {object_id[:40]!r}, not a number")
         payloads = root.findtext("general/payloads") or ""
-        uuid, identifier = _identifiers(payloads)
+        uuid, identifier = _identifiers(payloads, url)
         if not (uuid and identifier):
             raise RemoteError(
                 f"the profile {name!r} (id {object_id}) on Jamf Pro has no readable PayloadUUID and "
@@ -152,7 +163,7 @@ class JamfClient:
         return self._result("created", response, url, what, target.name)
 
     def _update(self, existing: ExistingProfile, profile: dict[str, Any], target: JamfTarget) -> UploadResult:
-        url = f"{self.base}/id/{existing.object_id}"
+        url = f"{self.base}/id/{quote(existing.object_id, safe='')}"
         what = f"update the profile {target.name!r} (id {existing.object_id})"
         body = profile_xml(target, reinject(profile, existing))
         response = self.session.send(Request("PUT", url, _XML, body), what=what)
@@ -166,13 +177,17 @@ class JamfClient:
         return UploadResult(action, KIND, name, object_id)
 
 
-def _identifiers(payloads: str) -> tuple[str | None, str | None]:
+def _identifiers(payloads: str, url: str) -> tuple[str | None, str | None]:
+    """The stored plist's top-level identifiers, read with the hardened plist reader; None when unreadable."""
+    from profilegen.inspect.xmlplist import parse
+
     if not payloads.strip():
         return None, None
     try:
-        stored = plistlib.loads(payloads.encode("utf-8"))
-    except (plistlib.InvalidFileException, ValueError):
+        node = parse(payloads.encode("utf-8"), url).root
+    except InputError:
         return None, None
+    stored = node.value if node is not None else None
     if not isinstance(stored, dict):
         return None, None
     uuid, identifier = stored.get("PayloadUUID"), stored.get("PayloadIdentifier")

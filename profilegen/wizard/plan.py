@@ -10,12 +10,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from profilegen.atomic import FILE_MODE, exists
 from profilegen.pipeline import BuildResult, build_preset
 from profilegen.plisttypes import display
 from profilegen.preset import dumps_preset, parse_preset
+from profilegen.printable import printable_lines
 from profilegen.wizard.flow import Wizard
 
-PRESET_MODE = 0o644
+PRESET_MODE = FILE_MODE
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Plan:
     @property
     def targets(self) -> list[Path]:
         """Where each built artifact goes, in the artifacts' order."""
-        return [self.out / artifact.filename for artifact in self.result.artifacts]
+        return self.result.targets(self.out)
 
     @property
     def files(self) -> dict[Path, tuple[bytes, int]]:
@@ -39,7 +41,7 @@ class Plan:
         return files
 
     def existing(self) -> list[Path]:
-        return [path for path in self.files if path.exists()]
+        return [path for path in self.files if exists(path)]
 
 
 def preset_text(wizard: Wizard, path: Path) -> str:
@@ -81,5 +83,5 @@ def summary_text(plan: Plan) -> str:
     lines += ["", "Warnings and notes", *(notes or ["  (none)"])]
     lines += ["", "Files to write"]
     for path in plan.files:
-        lines.append(f"  {path}" + ("    (exists)" if path.exists() else ""))
-    return "\n".join(lines)
+        lines.append(f"  {path}" + ("    (exists)" if exists(path) else ""))
+    return printable_lines(lines)  # a preset from --from may hold anything: each line escaped

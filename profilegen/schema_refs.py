@@ -1,0 +1,49 @@
+"""References in a domain schema resolve inside its own file: nothing is fetched, from disk or network.
+
+A user catalogue is input from elsewhere, and a JSON Schema validator follows a ``"$ref"`` to any URI it
+names (``http://...``, ``file:///etc/passwd``). ``check`` walks a schema when its file is loaded and
+refuses every reference that is not a JSON pointer into the same document (``#...``); ``refuse`` is the
+validator's retriever, so a reference that reached it some other way is refused there too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+from profilegen.errors import InputError
+
+REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+def external_reference(document: Any) -> tuple[str, str] | None:
+    """(JSON pointer of the reference, its value) of the first reference that leaves the document."""
+    stack: list[tuple[Any, str]] = [(document, "")]  # iterative: no nesting depth can exhaust the stack
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+                if key in REFERENCES and isinstance(value, str) and not value.startswith("#"):
+                    return where, value
+                stack.append((value, where))
+        elif isinstance(node, list):
+            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(node))
+    return None
+
+
+def check(document: Any, path: Path) -> None:
+    """Refuse a schema with a reference outside itself, naming the file and where the reference is."""
+    found = external_reference(document)
+    if found is not None:
+        where, value = found
+        raise InputError(
+            f"{where} = {value[:80]!r} refers outside this file; profilegen resolves references "
+            "inside the schema only and fetches nothing",
+            path=path, hint='copy what it names into "$defs" and refer to it as "#/$defs/NAME"',
+        )
+
+
+def refuse(uri: str) -> NoReturn:
+    """The validator's retriever: asked for a document, it fetches nothing."""
+    raise ValueError(f"profilegen does not fetch {uri[:80]!r}: references resolve inside the schema only")
