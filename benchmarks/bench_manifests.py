@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import PYTHON, REPO, environment, wall
-from profilegen.manifests.importer import import_manifests
+from profilegen.catalog.manifests.importer import import_manifests
 
 FIXTURES = REPO.parent / "shared" / "fixtures" / "profilemanifests"
 EDGE_PRESET = """\

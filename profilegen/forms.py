@@ -30,10 +30,13 @@ def is_uuid(text: str) -> bool:
     return [len(group) for group in text.split("-")] == _UUID_GROUPS and _HEX.issuperset(text.replace("-", ""))
 
 
+GLOBAL_DOMAIN = ".GlobalPreferences"  # Apple's global domain (`defaults -g`), in Apple's catalogue as a payload
+
+
 def is_domain(text: str) -> bool:
     """A preference domain a shell and `defaults` take as one word: letters, digits, '.', '_', '-',
-    beginning with a letter or digit."""
-    return bool(text) and text[0] in ASCII_ALNUM and _DOMAIN_CHARS.issuperset(text)
+    beginning with a letter or digit; or Apple's global domain, .GlobalPreferences."""
+    return text == GLOBAL_DOMAIN or (bool(text) and text[0] in ASCII_ALNUM and _DOMAIN_CHARS.issuperset(text))
 
 
 def dotted_numbers(text: str) -> list[str] | None:

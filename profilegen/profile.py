@@ -55,7 +55,7 @@ class PayloadSpec(Record):
 
 def _payload_spec(meta: ProfileMeta, profile_identifier: str, domain: str, title: str) -> PayloadSpec:
     pin = meta.payloads.get(domain, _NO_PIN)
-    identifier = pin.identifier or f"{profile_identifier}.{domain}"
+    identifier = pin.identifier or f"{profile_identifier}.{domain.lstrip('.')}"  # .GlobalPreferences: no ".."
     return PayloadSpec(domain, identifier, (pin.uuid or derived_uuid(identifier)).upper(), title)
 
 
@@ -122,7 +122,7 @@ def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None =
     for domain, keys in resolution.settings.items():
         # One profile per domain, <identifier>.<domain>; its payload is <identifier>.<domain>.preferences
         # (not the domain twice), or the identifier and UUID the preset pins for that domain.
-        identifier = f"{meta.identifier}.{domain}"
+        identifier = f"{meta.identifier}.{domain.lstrip('.')}"
         pin = meta.payloads.get(domain, _NO_PIN)
         payload_identifier = pin.identifier or f"{identifier}.{SPLIT_PAYLOAD_SUFFIX}"
         spec = PayloadSpec(domain, payload_identifier, (pin.uuid or derived_uuid(payload_identifier)).upper(),

@@ -10,9 +10,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from profilegen.catalog.user import ENV_VAR
 from profilegen.commands import catalog_import
 from profilegen.errors import InputError
-from profilegen.user_catalog import ENV_VAR
 from tests.conftest import PROFILEMANIFESTS
 
 

@@ -119,8 +119,8 @@ def test_nothing_to_import_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_a_build_reads_only_the_imported_domains_it_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from profilegen import catalog as catalog_module
-    from profilegen.manifests.importer import import_manifests
+    from profilegen.catalog import domains as catalog_module
+    from profilegen.catalog.manifests.importer import import_manifests
     from profilegen.pipeline import build_preset
     from profilegen.preset import load_preset
 

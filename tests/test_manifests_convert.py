@@ -12,7 +12,7 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the test extra
 import jsonschema_rs
 import pytest
 
-from profilegen.manifests.convert import (
+from profilegen.catalog.manifests.convert import (
     REASON_PAYLOAD,
     REASON_UI,
     Conversion,

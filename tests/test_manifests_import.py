@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from profilegen.catalog.manifests.importer import import_manifests
+from profilegen.catalog.manifests.report import summary_lines, warning_lines
 from profilegen.errors import InputError
-from profilegen.manifests.importer import import_manifests
-from profilegen.manifests.report import summary_lines, warning_lines
 from tests.conftest import PROFILEMANIFESTS
 
 FIXTURE_DOMAINS = sorted(path.stem for path in PROFILEMANIFESTS.glob("*.plist"))

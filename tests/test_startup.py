@@ -13,7 +13,7 @@ import pytest
 from tests.cli import REPO
 
 HEAVY = ("questionary", "prompt_toolkit", "lxml", "cryptography", "asn1crypto", "httpx", "httpcore",
-         "jsonschema", "pydantic", "rich", "platformdirs")
+         "jsonschema", "pydantic", "rich", "platformdirs", "yaml")
 
 PROBE = """
 import json, runpy, sys

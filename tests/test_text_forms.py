@@ -17,7 +17,7 @@ from profilegen.versions import parse_version
 IDENTIFIER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*")
 UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
-DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+DOMAIN = re.compile(r"\.GlobalPreferences|[A-Za-z0-9][A-Za-z0-9._-]*")  # and Apple's global domain
 PARSED_VERSION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)*)(?:\s*\[[0-9]+\])?\s*")
 
 # Mostly the characters that matter, so that valid forms come up often; now and then anything.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from profilegen.user_catalog import ENV_VAR, user_catalog_dir, user_catalog_dirs
+from profilegen.catalog.user import ENV_VAR, user_catalog_dir, user_catalog_dirs
 from tests.conftest import REPO
 
 
@@ -41,9 +41,9 @@ def test_catalogue_folders_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_platformdirs_and_the_importer_are_imported_lazily() -> None:
-    lazy = ("platformdirs", "profilegen.manifests", "jsonschema")
+    lazy = ("platformdirs", "profilegen.catalog.manifests", "jsonschema")
     code = (
-        "import sys, profilegen.user_catalog, profilegen.commands.catalog_import; "
+        "import sys, profilegen.catalog.user, profilegen.commands.catalog_import; "
         f"print(sorted(m for m in sys.modules if m.startswith({lazy!r})))"
     )
     result = subprocess.run(

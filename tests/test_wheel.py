@@ -39,6 +39,18 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_a_shipped_preset(tmp_path: 
     assert done.returncode == 0, done.stderr
     profile = plistlib.loads((work / "dist" / "office-telemetry-off.mobileconfig").read_bytes())
     assert profile["PayloadIdentifier"] == "org.profilegen.office.telemetry-off"
+    # Apple's payload schemas ship too: a PPPC payload is checked against them
+    pppc = {"PayloadType": "Configuration", "PayloadIdentifier": "com.example.w", "PayloadVersion": 1,
+            "PayloadUUID": "00000000-0000-4000-8000-000000000001",
+            "PayloadContent": [{"PayloadType": "com.apple.TCC.configuration-profile-policy", "PayloadVersion": 1,
+                                "PayloadIdentifier": "com.example.w.tcc",
+                                "PayloadUUID": "00000000-0000-4000-8000-000000000002",
+                                "Services": {"Camera": [{"Identifier": "a", "IdentifierType": "bundleID",
+                                                         "CodeRequirement": "anchor apple", "Allowed": True}]}}]}
+    (work / "pppc.mobileconfig").write_bytes(plistlib.dumps(pppc))
+    checked = subprocess.run([str(env_dir / "bin" / "profilegen"), "validate", "pppc.mobileconfig"], cwd=work, env=env,
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 1 and "(rule pppc-deny-only)" in checked.stdout, checked.stdout + checked.stderr
     listed = subprocess.run([str(env_dir / "bin" / "profilegen"), "presets"], cwd=work, env=env,
                             capture_output=True, text=True, check=True).stdout
     assert "office-privacy-zero" in listed

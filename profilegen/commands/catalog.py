@@ -1,4 +1,5 @@
-"""`catalog`: the domains, their keys, one key whole, search, the choices, and `catalog import-manifests`."""
+"""`catalog`: the domains and Apple's payload types, their keys, one key whole, search, the choices, and the
+two imports."""
 
 from __future__ import annotations
 
@@ -61,10 +62,11 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
 
 
 @catalog_app.command("show", epilog=epilog("catalog show"))
-def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A preference domain."),
-                 key: str | None = typer.Argument(None, help="One of its keys: everything known of it."),
+def catalog_show(ctx: typer.Context,
+                 domain: str = typer.Argument(..., help="A preference domain or an Apple payload type."),
+                 key: str | None = typer.Argument(None, help="One of the domain's keys: everything known of it."),
                  output_format: Format = FORMAT_OPTION) -> None:
-    """List a domain's keys (type, values, versions), or explain one key whole."""
+    """List a domain's or an Apple payload type's keys (type, values, versions), or explain one key whole."""
     catalog = open_catalog(ctx.obj)
     if key is not None:
         from profilegen.commands.catalog_key import find_key, key_data, key_text
@@ -76,18 +78,38 @@ def catalog_show(ctx: typer.Context, domain: str = typer.Argument(..., help="A p
         else:
             typer.echo(key_text(catalog, spec, prose_width()))
         return
-    from profilegen.catalog_view import domain_table
+    if catalog.domain(domain) is None:
+        schema = catalog.payloads.schema(domain)
+        if schema is not None:
+            if output_format is Format.json:
+                from profilegen.errors import UsageError
 
+                raise UsageError("--format json describes preference domains, not Apple payload types yet",
+                                 hint="leave out --format json")
+            from profilegen.catalog.payload_view import payload_table
+
+            typer.echo(payload_table(schema))
+            return
     if output_format is Format.json:
         from profilegen.commands.catalog_key import domain_data
 
         _echo_json(domain_data(catalog, domain))
         return
-    typer.echo(domain_table(catalog, domain))
+    from profilegen.catalog.view import domain_table
     from profilegen.printable import printable
 
+    typer.echo(domain_table(catalog, domain))
     typer.echo(printable(f"`profilegen catalog {domain} KEY` explains a key: what each value means, sources, "
                          "disputes."))
+
+
+@catalog_app.command("payloads", epilog=epilog("catalog payloads"))
+def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
+        None, help="Only the types whose name or title contains this text.")) -> None:
+    """List Apple's payload types for macOS (PPPC, system extensions, Wi-Fi, ...)."""
+    from profilegen.catalog.payload_view import payloads_table
+
+    typer.echo(payloads_table(open_catalog(ctx.obj).payloads, text))
 
 
 @catalog_app.command("search", epilog=epilog("catalog search"))
@@ -118,7 +140,7 @@ def catalog_choices(ctx: typer.Context, output_format: Format = FORMAT_OPTION) -
 
         _echo_json(choices_data(catalog))
         return
-    from profilegen.catalog_view import choices_table
+    from profilegen.catalog.view import choices_table
 
     typer.echo(choices_table(catalog))
 

@@ -1,4 +1,5 @@
-"""`profilegen catalog import-manifests DIR`: ProfileManifests -> the user catalogue.
+"""`profilegen catalog import-manifests DIR` (ProfileManifests) and `import-apple DIR` (Apple's
+device-management) -> the user catalogue.
 
 ``attach(catalog_app)`` adds it to the ``catalog`` group (profilegen/commands/catalog.py).
 """
@@ -28,11 +29,11 @@ _INTO: Any = typer.Option(
 
 def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: Path | None = _INTO) -> None:
     """Import ProfileManifests manifests as domain schemas into the user catalogue."""
-    from profilegen.manifests.importer import import_manifests
-    from profilegen.manifests.report import summary_lines, warning_lines
+    from profilegen.catalog.manifests.importer import import_manifests
+    from profilegen.catalog.manifests.report import summary_lines, warning_lines
+    from profilegen.catalog.user import user_catalog_dir
     from profilegen.paths import schemas_dir
     from profilegen.printable import printable
-    from profilegen.user_catalog import user_catalog_dir
 
     if into is None and isinstance(ctx.obj, Path):  # `profilegen catalog --catalog DIR import-manifests ...`
         into = ctx.obj
@@ -44,6 +45,25 @@ def import_manifests_command(ctx: typer.Context, source: Path = _SOURCE, into: P
         typer.echo(printable(line))
 
 
+_CHECKOUT: Any = typer.Argument(
+    ..., metavar="DIR", help="A checkout of https://github.com/apple/device-management (or its mdm/profiles).")
+
+
+def import_apple_command(ctx: typer.Context, source: Path = _CHECKOUT, into: Path | None = _INTO) -> None:
+    """Import Apple's device-management payload schemas (a newer release) into the user catalogue."""
+    from profilegen.catalog.apple.write import import_apple
+    from profilegen.catalog.user import user_catalog_dir
+    from profilegen.paths import schemas_dir
+
+    if into is None and isinstance(ctx.obj, Path):
+        into = ctx.obj
+    from profilegen.printable import printable
+
+    for line in import_apple(source, user_catalog_dir(into), schemas_dir() / "payloads"):
+        typer.echo(printable(line))
+
+
 def attach(catalog_app: typer.Typer) -> None:
-    """Add ``import-manifests`` to a ``catalog`` command group."""
+    """Add ``import-manifests`` and ``import-apple`` to a ``catalog`` command group."""
     catalog_app.command("import-manifests", epilog=epilog("catalog import-manifests"))(import_manifests_command)
+    catalog_app.command("import-apple", epilog=epilog("catalog import-apple"))(import_apple_command)

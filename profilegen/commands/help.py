@@ -24,6 +24,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "catalog choices": ("profilegen catalog choices", "profilegen catalog choices --format json"),
     "catalog import-manifests": ("profilegen catalog import-manifests ProfileManifests/Manifests",
                                  "profilegen catalog import-manifests Manifests --into ci/catalog"),
+    "catalog payloads": ("profilegen catalog payloads", "profilegen catalog payloads wifi"),
+    "catalog import-apple": ("profilegen catalog import-apple device-management/mdm/profiles",),
     "endpoints": ("profilegen endpoints office-volume-license-lockdown",
                   "profilegen endpoints my-fleet --app WXPO --format squid > office-silenced.conf"),
     "sign": ("profilegen sign dist/office.mobileconfig -o dist/office.signed.mobileconfig --p12 id.p12 "

@@ -36,6 +36,10 @@ STRICT: Any = typer.Option(False, "--strict", help="Fail on warnings too.")
 OFFICE_VERSION: Any = typer.Option(
     None, "--office-version", metavar="V", help="The oldest Office for Mac deployed, e.g. 16.28."
 )
+MACOS_VERSION: Any = typer.Option(
+    None, "--macos-version", metavar="V",
+    help="The oldest macOS deployed, e.g. 13.0: Apple payloads and keys it lacks are reported.",
+)
 DIFF_A: Any = typer.Argument(..., metavar="A", help="A profile (any form) or a preset (name or .toml).")
 DIFF_B: Any = typer.Argument(..., metavar="B", help="A profile (any form) or a preset (name or .toml).")
 IMPORT_FILE: Any = typer.Argument(..., metavar="FILE", help="A profile: XML, binary or signed.")
@@ -46,20 +50,24 @@ IDENTIFIER: Any = typer.Option(
 FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset.")
 
 
-def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT) -> None:
+def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT,
+                 catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
 
     profiles = [extract(load(path), strict=True) for path in files]
+    titles = open_catalog(catalog_dir).payloads.title  # Apple's payload titles, read only when a payload asks
     if output_format is ShowFormat.json:
         from profilegen.json_out import dumps
 
-        typer.echo(dumps({"profiles": [describe(profile) for profile in profiles]}))
+        typer.echo(dumps({"profiles": [describe(profile, titles) for profile in profiles]}))
         return
-    render = plain_text if output_format is ShowFormat.text else table_text
-    typer.echo("\n\n".join(render(profile) for profile in profiles))
+    if output_format is ShowFormat.text:
+        typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
+        return
+    typer.echo("\n\n".join(table_text(profile, titles) for profile in profiles))
 
 
 def validate_command(
@@ -67,9 +75,12 @@ def validate_command(
     output_format: ReportFormat = VALIDATE_FORMAT,
     strict: bool = STRICT,
     office_version: str | None = OFFICE_VERSION,
+    macos_version: str | None = MACOS_VERSION,
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
+    import sys
+
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
 
@@ -79,7 +90,7 @@ def validate_command(
         if path.suffix == ".toml":
             findings += lint_preset(path, catalog, office_version)
         else:
-            findings += lint_path(path, catalog, office_version)
+            findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format is ReportFormat.json:
@@ -91,6 +102,9 @@ def validate_command(
     else:
         for item in findings:
             typer.echo(item.render())
+        if findings:  # the summary stands apart from the last fix line, on a terminal that merges the streams
+            typer.echo("")
+        sys.stdout.flush()
         typer.echo(
             f"{len(files)} file(s): {errors} error(s), {warnings} warning(s), "
             f"{len(findings) - errors - warnings} note(s)",

@@ -45,7 +45,7 @@ def open_catalog(user_dir: Path | None) -> Catalog:
     from profilegen.catalog import load_catalog
 
     def user_dirs() -> list[Path]:
-        from profilegen.user_catalog import user_catalog_dirs
+        from profilegen.catalog.user import user_catalog_dirs
 
         return user_catalog_dirs(user_dir)
 

@@ -45,10 +45,10 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
          schemas_root: Path | None) -> None:
     from profilegen.atomic import write_all
     from profilegen.catalog import load_catalog
+    from profilegen.catalog.user import user_catalog_dirs
     from profilegen.commands.options import open_catalog
     from profilegen.preset import load_preset
     from profilegen.report import build_report, findings_report
-    from profilegen.user_catalog import user_catalog_dirs
     from profilegen.wizard.flow import Wizard
 
     if schemas_root is not None:

@@ -27,11 +27,14 @@ def type_matches(spec: KeySpec, value: Any) -> bool:
     return kind == spec.plist_type or (spec.plist_type == "real" and kind == "integer")
 
 
-def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: str | None) -> None:
+def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: str | None,
+                 skip: set[str] | frozenset[str] = frozenset()) -> None:
+    """Preference settings against their domains; ``skip``: custom payload types checked as Apple payloads."""
     by_domain: dict[str, list[Setting]] = {}
     styles = {p.index: p.style for p in profile.payloads}
     for setting in profile.settings:
-        if styles.get(setting.payload) in ("mcx", "custom"):
+        if styles.get(setting.payload) == "mcx" or (
+                styles.get(setting.payload) == "custom" and setting.domain not in skip):
             by_domain.setdefault(setting.domain, []).append(setting)
     for domain, settings in by_domain.items():
         schema = catalog.domain(domain)

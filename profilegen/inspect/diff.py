@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,19 +83,34 @@ def _metadata(profile: Profile) -> dict[str, Any]:
     return view
 
 
-def _settings(profile: Profile) -> dict[tuple[str, str], Any]:
+def _several(*profiles: Profile) -> set[str]:
+    """Apple payload types that one of the profiles holds more than once: those are told apart by identifier."""
+    found: set[str] = set()
+    for profile in profiles:
+        counts = Counter(p.payload_type for p in profile.payloads if p.style == "apple" and p.payload_type)
+        found |= {kind for kind, count in counts.items() if count > 1}
+    return found
+
+
+def _settings(profile: Profile, several: set[str] | frozenset[str] = frozenset()) -> dict[tuple[str, str], Any]:
+    """(payload type or domain, key) -> value; an Apple payload whose type is in ``several`` is named
+    ``type (identifier)``, so that two PPPC payloads are compared each with its counterpart, key by key."""
     found: dict[tuple[str, str], Any] = {}
+    names = {p.index: f"{p.payload_type} ({p.identifier})" for p in profile.payloads
+             if p.style == "apple" and p.payload_type in several and p.identifier}
     for setting in profile.settings:
         value = setting.value
+        domain = names.get(setting.payload, setting.domain)
         # Set-Once is a different deployment of the same value: it shows as a change.
-        found[(setting.domain, setting.key)] = ("Set-Once", value) if setting.mode == "Set-Once" else value
+        found[(domain, setting.key)] = ("Set-Once", value) if setting.mode == "Set-Once" else value
     return found
 
 
 def diff(a: Profile, b: Profile) -> list[Change]:
     """What changes from ``a`` to ``b``: metadata first, then settings by domain and key."""
     changes = _compare(_metadata(a), _metadata(b), "metadata", None)
-    left, right = _settings(a), _settings(b)
+    several = _several(a, b)
+    left, right = _settings(a, several), _settings(b, several)
     for domain, key in sorted(left.keys() | right.keys()):
         old, new = left.get((domain, key)), right.get((domain, key))
         if old is None or new is None or canonical(old) != canonical(new):

@@ -42,6 +42,7 @@ class Finding:
 _RULES = [
     Rule("unreadable", "error", "the file cannot be read or parsed safely (missing, too large, unsafe XML)"),
     Rule("plist-grammar", "error", "the XML breaks the plist grammar (schemas/plist.rng)"),
+    Rule("plist-version", "warning", '<plist version="..."> is not "1.0" (macOS reads it all the same)'),
     Rule("duplicate-key", "error", "a key appears twice in one <dict>; plistlib and macOS keep the last"),
     Rule("required-key", "error", "a required top-level or payload key is missing"),
     Rule("key-type", "error", "a top-level or payload key has the wrong plist type"),
@@ -52,7 +53,7 @@ _RULES = [
     Rule(
         "duplicate-identifier",
         "error",
-        "two payloads (or a payload and the profile) share a PayloadIdentifier",
+        "two payloads share a PayloadIdentifier (a warning when a payload reuses the profile's: it installs)",
     ),
     Rule("duplicate-uuid", "error", "two payloads (or a payload and the profile) share a PayloadUUID"),
     Rule("scope-value", "warning", "PayloadScope is neither System nor User"),
@@ -86,6 +87,20 @@ _RULES = [
     Rule("key-retired", "warning", "a key that no longer works in the given --office-version"),
     Rule("version-too-old", "warning", "a key or option that needs a later Office than --office-version"),
     Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
+    Rule("payload-not-macos", "error", "an Apple payload type for other platforms (iOS, tvOS...), not macOS"),
+    Rule("unknown-payload-type", "info", "a com.apple.* PayloadType Apple's schema does not define: unchecked"),
+    Rule("payload-required", "error", "an Apple payload lacks a key Apple's schema requires"),
+    Rule("payload-value-type", "error", "an Apple payload's key has the wrong plist type"),
+    Rule("payload-value", "error", "a value outside the allowed set, range or format of Apple's schema"),
+    Rule("payload-rule", "error", "a rule between keys that Apple states in prose (schemas/payload-overrides.toml); "
+         "the rule says its severity"),
+    Rule("payload-unknown-key", "warning", "a key Apple's schema does not define for that payload (often a typo)"),
+    Rule("key-not-macos", "warning", "a key of the payload that does not apply to macOS"),
+    Rule("payload-single", "warning", "more than one payload of a type Apple allows once"),
+    Rule("macos-too-old", "warning", "a payload or key that needs a later macOS than --macos-version"),
+    Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
+    Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),
+    Rule("supervised-only", "info", "a payload or key that works on supervised Macs only"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]
 RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}

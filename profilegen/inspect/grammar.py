@@ -6,6 +6,8 @@ import functools
 import re
 from typing import Any
 
+from profilegen.inspect.findings import Finding, finding
+from profilegen.inspect.read import Document
 from profilegen.inspect.xmlplist import Issue
 from profilegen.paths import schemas_dir
 
@@ -43,3 +45,38 @@ def _plain(messages: list[str]) -> str:
             tag = match.group(1)
             return f"<{tag}> does not hold a valid {tag}"
     return "; ".join(dict.fromkeys(messages))
+
+
+def grammar_findings(document: Document) -> list[Finding]:
+    """The plist-grammar findings of an XML document (and plist-version, which macOS does not mind)."""
+    if document.form != "xml" or document.tree is None:
+        return []
+    fix = (
+        "write the value as <dict>, <array>, <string>, <integer>, <real>, <true/>, <false/>, <date> or <data>"
+    )
+    issues = grammar_errors(document.tree)
+    seen = {issue.line for issue in issues}
+    issues += [issue for issue in document.issues if issue.line not in seen]
+    found = []
+    for issue in issues:
+        if _only_version_attribute(document, issue.line):
+            found.append(finding(
+                "plist-version", document.path, issue.line,
+                f'<plist version="{document.tree.getroot().get("version")}">: the plist DTD says version="1.0"; '
+                "macOS reads the plist whatever the attribute says (Microsoft ships its Defender and "
+                "AutoUpdate profiles so, and they install)",
+                'write <plist version="1.0">'))
+        else:
+            found.append(finding("plist-grammar", document.path, issue.line, issue.message, fix))
+    return found
+
+
+def _only_version_attribute(document: Document, line: int | None) -> bool:
+    """The grammar break on this line is the <plist> element's version attribute and nothing else."""
+    tree = document.tree
+    if tree is None:
+        return False
+    root = tree.getroot()
+    if root.tag != "plist" or root.sourceline != line or root.get("version") in (None, "1.0"):
+        return False
+    return set(root.attrib) == {"version"}

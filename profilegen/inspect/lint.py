@@ -49,6 +49,9 @@ TOP_TYPES: dict[str, tuple[str, ...]] = {
     "IsEncrypted": ("bool",),
     "EncryptedPayloadContent": ("data",),
     "PayloadDate": ("date",),
+    # Not in Apple's TopLevel.yaml, but in most real profiles (ProfileCreator, Jamf, Microsoft's own), and
+    # macOS installs them: accepted (schemas/payload-overrides.toml, rule payload-enabled).
+    "PayloadEnabled": ("bool",),
 }
 PAYLOAD_TYPES: dict[str, tuple[str, ...]] = {
     "PayloadIdentifier": ("string",),
@@ -68,6 +71,7 @@ class Context:
     profile: Profile
     catalog: Catalog | None
     office_version: str | None
+    macos_version: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
     def add(
@@ -77,23 +81,27 @@ class Context:
 
 
 def lint_path(
-    path: Path | str, catalog: Catalog | None = None, office_version: str | None = None
+    path: Path | str, catalog: Catalog | None = None, office_version: str | None = None,
+    macos_version: str | None = None,
 ) -> list[Finding]:
     """Every finding for one profile file; a file that cannot be read is one `unreadable` finding."""
     try:
         document = load(path)
     except InputError as error:
         return [finding("unreadable", str(path), None, error.message, error.hint or "")]
-    return lint_document(document, catalog, office_version)
+    return lint_document(document, catalog, office_version, macos_version)
 
 
 def lint_document(
-    document: Document, catalog: Catalog | None = None, office_version: str | None = None
+    document: Document, catalog: Catalog | None = None, office_version: str | None = None,
+    macos_version: str | None = None,
 ) -> list[Finding]:
     try:
         profile = extract(document)
     except InputError as error:
-        found = _grammar_findings(document)
+        from profilegen.inspect.grammar import grammar_findings
+
+        found = grammar_findings(document)
         return [
             *found,
             finding(
@@ -105,29 +113,23 @@ def lint_document(
                 "PayloadType, PayloadUUID and PayloadVersion",
             ),
         ]
-    context = Context(document, profile, catalog, office_version)
-    context.findings.extend(_grammar_findings(document))
+    context = Context(document, profile, catalog, office_version, macos_version)
+    from profilegen.inspect.grammar import grammar_findings
+
+    context.findings.extend(grammar_findings(document))
     for rule in (_duplicate_keys, _top_level, _payloads, _identities, _mcx, _intune, _jamf, _signature):
         rule(context)
     if catalog is not None:
         from profilegen.inspect.catalog_rules import check_values
 
-        check_values(context.add, profile, catalog, office_version)
+        checked: set[str] = set()
+        if any(p.style == "apple" or (p.style == "custom" and p.payload_type and catalog.payloads.ships(p.payload_type))
+               for p in profile.payloads):  # a profile of preference payloads alone never loads the checker
+            from profilegen.inspect.payload_rules import check_payloads
+
+            checked = check_payloads(context.add, profile, catalog.payloads, macos_version)
+        check_values(context.add, profile, catalog, office_version, skip=checked)
     return sorted(context.findings, key=lambda f: (f.line or 0, f.rule))
-
-
-def _grammar_findings(document: Document) -> list[Finding]:
-    if document.form != "xml" or document.tree is None:
-        return []
-    from profilegen.inspect.grammar import grammar_errors
-
-    fix = (
-        "write the value as <dict>, <array>, <string>, <integer>, <real>, <true/>, <false/>, <date> or <data>"
-    )
-    issues = grammar_errors(document.tree)
-    seen = {issue.line for issue in issues}
-    issues += [issue for issue in document.issues if issue.line not in seen]
-    return [finding("plist-grammar", document.path, issue.line, issue.message, fix) for issue in issues]
 
 
 _CONTAINERS = ("dict", "array")
@@ -281,11 +283,16 @@ def _identities(context: Context) -> None:
                 )
             if text in seen[key]:
                 other, line = seen[key][text]
+                profile_identifier = key == "PayloadIdentifier" and other == "the profile"
                 context.add(
                     rule,
                     value.line,
-                    f"{who} has the same {key} as {other}" + (f" (line {line})" if line else ""),
-                    f"give each payload its own {key}" + (" (`uuidgen`)" if key == "PayloadUUID" else ""),
+                    f"{who} has the same {key} as {other}" + (f" (line {line})" if line else "")
+                    + ("; Apple asks for identifiers unique within the profile, but macOS installs it (Microsoft's "
+                       "Defender and AutoUpdate profiles do this)" if profile_identifier else ""),
+                    f"give each payload its own {key}" + (" (`uuidgen`)" if key == "PayloadUUID" else "")
+                    + (", e.g. the profile's identifier plus a suffix" if profile_identifier else ""),
+                    severity="warning" if profile_identifier else None,
                 )
             else:
                 seen[key][text] = (who, value.line)

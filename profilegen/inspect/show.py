@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from profilegen.inspect.canon import as_text, type_name
@@ -11,9 +12,14 @@ from profilegen.printable import printable, printable_lines
 
 # Top-level keys that identify a deployment rather than say what it does: left out of `--format text`.
 IDENTITY_KEYS = ("PayloadUUID",)
+Titles = Callable[[str], "str | None"]  # payload type -> Apple's title (PayloadCatalog.title)
 
 
-def describe(profile: Profile) -> dict[str, Any]:
+def _title(titles: Titles | None, payload_type: str | None) -> str | None:
+    return titles(payload_type) if titles is not None and payload_type else None
+
+
+def describe(profile: Profile, titles: Titles | None = None) -> dict[str, Any]:
     """Everything `show` knows, as JSON-ready data."""
     document = profile.document
     signer = document.signer
@@ -38,6 +44,7 @@ def describe(profile: Profile) -> dict[str, Any]:
             {
                 "index": payload.index + 1,
                 "type": payload.payload_type,
+                "title": _title(titles, payload.payload_type),
                 "style": payload.style,
                 "identifier": payload.identifier,
                 "uuid": payload.uuid,
@@ -61,7 +68,7 @@ def describe(profile: Profile) -> dict[str, Any]:
     }
 
 
-def table_text(profile: Profile) -> str:
+def table_text(profile: Profile, titles: Titles | None = None) -> str:
     """The human view: header lines, then payloads, then one row per setting."""
     from profilegen.render.table import table
 
@@ -84,6 +91,7 @@ def table_text(profile: Profile) -> str:
         [
             str(p.index + 1),
             p.payload_type or "?",
+            _title(titles, p.payload_type) or "",
             p.style,
             p.identifier or "",
             p.uuid or "",
@@ -91,7 +99,7 @@ def table_text(profile: Profile) -> str:
         ]
         for p in profile.payloads
     ]
-    lines.append(table(["#", "type", "style", "identifier", "uuid", "domains"], payload_rows))
+    lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows))
     lines.append("")
     setting_rows = [[s.domain, s.key, display(s.value), type_name(s.value), s.mode] for s in profile.settings]
     if setting_rows:

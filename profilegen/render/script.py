@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from profilegen import __version__
-from profilegen.forms import ASCII_ALNUM
+from profilegen.forms import ASCII_ALNUM, GLOBAL_DOMAIN
 from profilegen.plisttypes import PlistValue, Settings, utc
 from profilegen.render import plist_xml
 
@@ -62,7 +62,9 @@ def value_arguments(value: PlistValue) -> list[str]:
 
 
 def _target_domain(domain: str, target: str) -> str:
-    return f"/Library/Preferences/{domain}" if target == "system" else domain
+    if target == "system":
+        return f"/Library/Preferences/{domain}"
+    return "-g" if domain == GLOBAL_DOMAIN else domain  # `defaults` names the global domain -g
 
 
 def _prologue(target: str, purpose: str) -> list[str]:

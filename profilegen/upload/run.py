@@ -58,7 +58,7 @@ def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None)
 
     catalog = None
     if catalog_dir is not None:
-        from profilegen.user_catalog import user_catalog_dirs
+        from profilegen.catalog.user import user_catalog_dirs
 
         catalog = load_catalog(user_catalog_dirs(catalog_dir))
     result = build(ref, style=style, catalog=catalog)

@@ -31,9 +31,10 @@ def _values(spec: KeySpec) -> str:
 def domain_table(catalog: Catalog, domain: str) -> str:
     schema = catalog.domain(domain)
     if schema is None:
-        close = difflib.get_close_matches(domain, catalog.domains(), n=1)
-        raise InputError(f"{domain} is not in the catalogue",
-                         hint=f"did you mean {close[0]}?" if close else "`profilegen catalog` lists the domains")
+        close = difflib.get_close_matches(domain, [*catalog.domains(), *catalog.payloads.types()], n=1)
+        raise InputError(f"{domain} is neither a domain nor a payload type in the catalogue",
+                         hint=f"did you mean {close[0]}?" if close else
+                         "`profilegen catalog` lists the domains, `profilegen catalog payloads` the payload types")
     rows = [
         [spec.name, spec.plist_type + (" (profile only)" if spec.profile_only else "")
          + (" (do not set)" if spec.do_not_set else ""), _values(spec),

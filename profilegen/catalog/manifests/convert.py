@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from profilegen.catalog.manifests import conditions
+from profilegen.catalog.manifests.vocabulary import PLIST_TYPES, is_unknown
 from profilegen.errors import InputError
-from profilegen.manifests import conditions
-from profilegen.manifests.vocabulary import PLIST_TYPES, is_unknown
 from profilegen.plisttypes import fits, to_json
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -7,17 +7,27 @@ of the catalogue. Shipped schemas win over a user catalogue's file for the same 
 from __future__ import annotations
 
 import json
-import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from profilegen.catalog.choices import (
+    _OPTION_TABLE,
+    Choice,
+    Option,
+    _option,
+    _parse_choices,
+    _parse_toml,
+    _read_choices_text,
+    split_tables,
+)
 from profilegen.errors import InputError
 from profilegen.paths import schemas_dir
 from profilegen.plisttypes import PlistValue
-from profilegen.record import Record
+
+if TYPE_CHECKING:
+    from profilegen.catalog.payloads import PayloadCatalog
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -221,38 +231,6 @@ class DomainSchema:
         return str(self.path)
 
 
-class Effect(Record):
-    domain: str
-    key: str
-    value: PlistValue
-
-
-class Option(Record):
-    choice: str
-    name: str
-    title: str
-    description: str = ""
-    warning: str | None = None
-    requires_license: str | None = None
-    app_min: str | None = None
-    app_max: str | None = None
-    silences: tuple[str, ...] = ()
-    sets: tuple[Effect, ...] = ()
-    replaced_by: tuple[str, ...] = ()  # "choice = option" texts that do the same on later versions
-
-    @property
-    def label(self) -> str:
-        return f"{self.choice} = {self.name!r}"
-
-
-class Choice(Record):
-    name: str
-    title: str
-    description: str
-    options: dict[str, Option]
-    sources: tuple[str, ...] = ()
-
-
 def load_domain_file(path: Path) -> DomainSchema:
     try:
         document = json.loads(path.read_bytes())
@@ -270,81 +248,6 @@ def load_domain_file(path: Path) -> DomainSchema:
     return DomainSchema(document, path)
 
 
-def _read_choices_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
-
-
-def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
-    return Option(
-        choice=choice,
-        name=name,
-        title=str(body.get("title", name)),
-        description=str(body.get("description", "")),
-        warning=body.get("warning"),
-        requires_license=body.get("requires-license"),
-        app_min=body.get("app-min"),
-        app_max=body.get("app-max"),
-        silences=tuple(body.get("silences", ())),
-        sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
-        replaced_by=tuple(str(r) for r in body.get("replaced-by", ())),
-    )
-
-
-def _parse_toml(text: str, path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", path=path) from None
-
-
-def _parse_choices(text: str, path: Path) -> dict[str, Choice]:
-    data = _parse_toml(text, path)
-    choices: dict[str, Choice] = {}
-    for name, body in data.items():
-        if not isinstance(body, dict):
-            raise InputError(f"choice {name!r} must be a table", path=path)
-        options: dict[str, Option] = {}
-        for option_name, option in body.get("options", {}).items():
-            options[option_name] = _option(name, option_name, option)
-        choices[name] = Choice(
-            name=name,
-            title=str(body.get("title", name)),
-            description=str(body.get("description", "")),
-            options=options,
-            sources=tuple(body.get("sources", ())),
-        )
-    return choices
-
-
-_TABLE_HEADER = re.compile(r"^\[([A-Za-z0-9_-]+)(\.[^\]]*)?\]\s*(?:#.*)?$", re.MULTILINE)
-_OPTION_TABLE = ".options."
-
-
-def split_tables(text: str) -> dict[str, dict[str, str]]:
-    """choices.toml cut into its tables, by choice then by the rest of the header ("" for the choice's own
-    table, ".options.NAME" for an option), without parsing it.
-
-    tomllib is pure Python: parsing the whole file costs more than the rest of a build, so a build parses
-    only the option tables its preset names. A test checks that the pieces parse to the whole.
-    """
-    tables: dict[str, dict[str, str]] = {}
-    headers = list(_TABLE_HEADER.finditer(text))
-    for i, header in enumerate(headers):
-        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
-        rest = header.group(2) or ""
-        chunks = tables.setdefault(header.group(1), {})
-        chunks[rest] = chunks.get(rest, "") + text[header.start():end]
-    return tables
-
-
-def split_choices(text: str) -> dict[str, str]:
-    """One TOML text per choice: its table and all its sub-tables."""
-    return {name: "".join(chunks.values()) for name, chunks in split_tables(text).items()}
-
-
 class Catalog:
     """Domains found in the catalogue folders (first folder wins) and the choices built on them.
 
@@ -360,6 +263,17 @@ class Catalog:
         self._loaded: dict[str, DomainSchema | None] = {}
         self._parsed_choices: dict[str, Choice | None] = {}
         self._parsed_options: dict[tuple[str, str], Option | None] = {}
+        # Apple's payload types: the shipped folder and the user catalogue's payloads/ folders (lazily)
+        self.payload_dirs: tuple[Path, Callable[[], Sequence[Path]]] | None = None
+
+    @cached_property
+    def payloads(self) -> PayloadCatalog:
+        """Apple's payload types (profilegen.catalog.payloads), read one type at a time when first asked for."""
+        from profilegen.catalog.payloads import PayloadCatalog
+
+        if self.payload_dirs is None:
+            return PayloadCatalog(schemas_dir() / "payloads")
+        return PayloadCatalog(*self.payload_dirs)
 
     @staticmethod
     def _listing(directories: Sequence[Path]) -> dict[str, list[Path]]:
@@ -469,5 +383,7 @@ def load_catalog(extra_dirs: Sequence[Path] | Callable[[], Sequence[Path]] = (),
     """The shipped catalogue (or ``root``), then user catalogue folders (a list, or a callable asked lazily)."""
     base = root if root is not None else schemas_dir()
     provider = extra_dirs if callable(extra_dirs) else (lambda: list(extra_dirs))
-    return Catalog([base / "domains"], base / "choices.toml",
-                   lambda: [_domain_dir(Path(d)) for d in provider()])
+    catalog = Catalog([base / "domains"], base / "choices.toml",
+                      lambda: [_domain_dir(Path(d)) for d in provider()])
+    catalog.payload_dirs = (base / "payloads", lambda: [Path(d) / "payloads" for d in provider()])
+    return catalog

@@ -17,8 +17,8 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from profilegen import atomic
+from profilegen.catalog.manifests.convert import Conversion, ManifestError, SkippedKey, convert_manifest
 from profilegen.errors import InputError
-from profilegen.manifests.convert import Conversion, ManifestError, SkippedKey, convert_manifest
 from profilegen.outpath import inside
 from profilegen.printable import quoted
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from profilegen.manifests.importer import ImportReport
+from profilegen.catalog.manifests.importer import ImportReport
 
 # Reasons listed by name in the summary; the rest (Payload* keys, layout controls) only by count.
 _ROUTINE = ("Payload* keys", "ProfileCreator layout control")
