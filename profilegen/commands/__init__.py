@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "diff": "profilegen.commands.inspect",
     "import": "profilegen.commands.inspect",
     "wizard": "profilegen.commands.wizard",
+    "completion": "profilegen.commands.complete",
 }
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from profilegen.commands import complete
 from profilegen.commands.help import epilog
 from profilegen.commands.options import (
     ALLOW_EXPIRED_OPTION,
@@ -51,7 +52,8 @@ class ScriptTarget(StrEnum):
 
 def build_command(
     presets: list[str] | None = typer.Argument(
-        None, metavar="[PRESET]...", help="Shipped preset names or preset files (none: build --set alone)."),
+        None, metavar="[PRESET]...", help="Shipped preset names or preset files (none: build --set alone).",
+        autocompletion=complete.preset_names),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="Folder for the outputs."),
     style: Style | None = typer.Option(None, "--style", help="Payload style (default: the preset's, else mcx)."),
     script_target: ScriptTarget = typer.Option(ScriptTarget.console_user, "--script-target",

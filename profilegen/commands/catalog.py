@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from profilegen.commands import catalog_import
+from profilegen.commands import catalog_import, complete
 from profilegen.commands.help import HelpGroup, epilog
 from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
@@ -29,6 +29,13 @@ class _DomainOrCommand(HelpGroup):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["show", *args]
         return super().resolve_command(ctx, args)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """`catalog <TAB>`: the subcommands, and the domains and payload types `catalog DOMAIN` takes."""
+        from typer._click.shell_completion import CompletionItem
+
+        return [*super().shell_complete(ctx, incomplete),
+                *(CompletionItem(name) for name in complete.domains(ctx, incomplete))]
 
 
 catalog_app = typer.Typer(cls=_DomainOrCommand, invoke_without_command=True, add_completion=False,
@@ -63,8 +70,10 @@ def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTI
 
 @catalog_app.command("show", epilog=epilog("catalog show"))
 def catalog_show(ctx: typer.Context,
-                 domain: str = typer.Argument(..., help="A preference domain or an Apple payload type."),
-                 key: str | None = typer.Argument(None, help="One of the domain's keys: everything known of it."),
+                 domain: str = typer.Argument(..., help="A preference domain or an Apple payload type.",
+                                              autocompletion=complete.domains),
+                 key: str | None = typer.Argument(None, help="One of the domain's keys: everything known of it.",
+                                                  autocompletion=complete.keys),
                  output_format: Format = FORMAT_OPTION) -> None:
     """List a domain's or an Apple payload type's keys (type, values, versions), or explain one key whole."""
     catalog = open_catalog(ctx.obj)
@@ -105,7 +114,8 @@ def catalog_show(ctx: typer.Context,
 
 @catalog_app.command("payloads", epilog=epilog("catalog payloads"))
 def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
-        None, help="Only the types whose name or title contains this text.")) -> None:
+        None, help="Only the types whose name or title contains this text.",
+        autocompletion=complete.payload_filter)) -> None:
     """List Apple's payload types for macOS (PPPC, system extensions, Wi-Fi, ...)."""
     from profilegen.catalog.payload_view import payloads_table
 

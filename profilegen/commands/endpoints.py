@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands import complete
 from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
 
@@ -38,7 +39,8 @@ class Status(StrEnum):
 
 
 PRESET_ARGUMENT: Any = typer.Argument(
-    None, metavar="[PRESET]", help="A shipped preset name or a preset file; none: the whole catalogue.")
+    None, metavar="[PRESET]", help="A shipped preset name or a preset file; none: the whole catalogue.",
+    autocompletion=complete.preset_names)
 APP_OPTION: Any = typer.Option(
     [], "--app", metavar="W|X|P|O|N",
     help="Keep the endpoints used by these apps: W Word, P PowerPoint, X Excel, O Outlook, N OneNote "

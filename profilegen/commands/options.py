@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands import complete
+
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
@@ -15,7 +17,8 @@ CATALOG_OPTION: Any = typer.Option(
     help="A user catalogue folder (imported manifests); shipped schemas win for the same domain.",
 )
 SET_OPTION: Any = typer.Option(
-    [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key (repeatable); typed by the catalogue.")
+    [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key (repeatable); typed by the catalogue.",
+    autocompletion=complete.set_values)
 
 # The signing identity, for `sign` and `build --sign`.
 CERT_OPTION: Any = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from profilegen.commands import complete
 from profilegen.commands.help import HelpGroup, epilog
 from profilegen.commands.options import (
     CATALOG_OPTION,
@@ -64,7 +65,8 @@ def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) 
 
 
 @presets_app.command("show", epilog=epilog("presets show"))
-def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped preset (or a preset file)."),
+def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped preset (or a preset file).",
+                                            autocompletion=complete.preset_names),
                  output_format: ListFormat = FORMAT_OPTION) -> None:
     """Print a preset as it is written, comments included (json: the preset as data)."""
     from profilegen.preset import find_preset, load_preset
@@ -83,7 +85,7 @@ def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped
 
 NEW_NAME: Any = typer.Argument(..., metavar="NAME",
                                 help="The preset's name: writes NAME.toml (or the .toml path given).")
-FROM_OPTION: Any = typer.Option(None, "--from", metavar="PRESET",
+FROM_OPTION: Any = typer.Option(None, "--from", metavar="PRESET", autocompletion=complete.preset_names,
                                 help="Start from a shipped preset or a preset file: its choices and settings.")
 FORCE_OPTION: Any = typer.Option(False, "--force", help="Overwrite an existing file.")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from profilegen.commands import complete
 from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION
 
@@ -14,7 +15,7 @@ CANCELLED = "profilegen: wizard cancelled: nothing written"
 
 def wizard_command(
     from_preset: str | None = typer.Option(
-        None, "--from", metavar="PRESET",
+        None, "--from", metavar="PRESET", autocompletion=complete.preset_names,
         help="Start from a preset (shipped name or file): its answers are the defaults."),
     save: Path | None = typer.Option(None, "--save", metavar="PATH",
                                      help="Where to save the preset (default: <name>.toml in the current folder)."),
