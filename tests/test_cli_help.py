@@ -60,7 +60,8 @@ def test_the_command_list_is_never_cut() -> None:
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
     wide = run_cli("--help", env=PIPED)
     build = next(line for line in wide.stdout.splitlines() if line.split()[:1] == ["build"])
-    assert build.split(None, 1)[1] == "Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."
+    assert build.split(None, 1)[1] == (
+        "Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets.")
 
 
 def test_tables_fit_columns_and_keep_every_word() -> None:
