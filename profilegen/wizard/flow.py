@@ -174,8 +174,9 @@ class Wizard:
             derived: dict[str, Answer] = {
                 "display_name": DEFAULT_DISPLAY_NAME, "organization": "", "scope": "System",
                 "payload_style": "mcx", "removal": REMOVAL_ALLOWED}
-            if key == "identifier":
-                return default_identifier(self.value("organization") or "", self.name)
+            if key == "identifier":  # without an organization, no com.example default: the admin types one
+                organization = self.value("organization") or ""
+                return default_identifier(organization, self.name) if organization.strip() else ""
             return derived.get(key)
         return {"display_name": meta.display_name, "organization": meta.organization,
                 "identifier": meta.identifier, "scope": meta.scope, "payload_style": meta.payload_style,

@@ -242,9 +242,12 @@ def organization_question(default: str) -> Question:
 
 
 def identifier_question(default: str) -> Question:
-    return Question("identifier", "Profile identifier (reverse-DNS)",
-                    "Keep it stable: installing a profile with the same identifier replaces the old one.",
-                    default=default, check=check_identifier)
+    explanation = "Keep it stable: installing a profile with the same identifier replaces the old one."
+    if not default:
+        explanation += (" No organization was given, so there is no default: type your own in reverse DNS, "
+                        "e.g. com.yourcompany.office (a com.example one on many Macs would replace others).")
+    return Question("identifier", "Profile identifier (reverse-DNS)", explanation, default=default,
+                    check=check_identifier)
 
 
 def scope_question(default: Answer) -> Question:
