@@ -58,7 +58,8 @@ def build_data(results: Any, targets: Any, unchanged: Any) -> dict[str, Any]:
             "display_name": result.preset.profile.display_name,
             "outputs": [{"path": str(path), "status": "unchanged" if path in unchanged else "written"}
                         for path in paths],
-            "settings": settings, "findings": [finding_data(f) for f in resolution.findings]})
+            "settings": settings, "payloads": list(result.payload_names),
+            "findings": [finding_data(f) for f in resolution.findings]})
     return {"presets": presets}
 
 

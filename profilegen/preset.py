@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.forms import is_identifier, is_uuid, is_version
@@ -19,12 +19,20 @@ from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings, base64_text, utc
 from profilegen.record import Record
 
+if TYPE_CHECKING:
+    from profilegen.preset_payloads import PresetPayload
+
 FORMAT = 1
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the immutable default of the metadata's tables
 MAX_PRESET_BYTES = 1_000_000
 SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
+# Top-level keys a preset may give in [profile.keys] (Apple's TopLevel.yaml, and PayloadEnabled, which real
+# profiles carry): the rest are written from [profile]'s own fields.
+TOP_LEVEL_KEYS = {"PayloadEnabled": "bool", "TargetDeviceType": "integer", "PayloadExpirationDate": "date",
+                  "DurationUntilRemoval": "real", "RemovalDate": "date", "HasRemovalPasscode": "bool",
+                  "PayloadDate": "date"}
 
 
 class PayloadPin(Record):
@@ -47,6 +55,7 @@ class ProfileMeta(Record):
     uuid: str | None = None
     consent_text: Mapping[str, str] = _EMPTY
     payloads: Mapping[str, PayloadPin] = _EMPTY
+    keys: Mapping[str, PlistValue] = _EMPTY  # [profile.keys]: TargetDeviceType, PayloadEnabled...
 
 
 class Fleet(Record):
@@ -55,6 +64,7 @@ class Fleet(Record):
     license: str | None = None
     office_version: str | None = None
     mau_version: str | None = None  # Microsoft AutoUpdate's own versions (4.x): its keys are versioned by them
+    macos_version: str | None = None  # the oldest macOS: gates Apple payloads and their keys
 
     def version_of(self, versioned_by: str | None) -> tuple[str, str] | None:
         """(product name, the fleet's oldest version) for a domain's x-versioned-by, when the preset says."""
@@ -77,6 +87,7 @@ class Preset(Record):
     # [allow_unknown] "domain" = ["Key", ...]: keys the catalogue does not know that are meant as written,
     # though a known key's name is close (a key newer than the catalogue, say)
     allow_unknown: Mapping[str, tuple[str, ...]] = _EMPTY
+    payloads: tuple[PresetPayload, ...] = ()
 
     @property
     def label(self) -> str:
@@ -112,13 +123,10 @@ def find_preset(ref: str) -> Path:
 
 
 def load_preset(ref: str) -> Preset:
+    from profilegen.inputfile import read_input
+
     path = find_preset(ref)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read preset: {exc.strerror}", path=path) from None
-    if len(raw) > MAX_PRESET_BYTES:
-        raise InputError(f"preset is larger than {MAX_PRESET_BYTES:,} bytes", path=path)
+    raw = read_input(path, what="preset", limit=MAX_PRESET_BYTES)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -181,7 +189,7 @@ def _table(data: dict[str, Any], name: str, path: Path | None) -> dict[str, Any]
 def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> ProfileMeta:
     reader = _Reader(table, "profile", path)
     reader.check_fields(("display_name", "identifier", "organization", "description", "scope",
-                         "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads"))
+                         "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads", "keys"))
     identifier = reader.text("identifier")
     if not is_identifier(identifier):
         raise reader.fail(f"profile.identifier {identifier!r} is not a valid identifier",
@@ -211,14 +219,34 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         uuid=uuid.upper() if uuid else None,
         consent_text=dict(consent),
         payloads=pins,
+        keys=_top_keys(_table(table, "keys", path), path),
     )
+
+
+def _top_keys(table: dict[str, Any], path: Path | None) -> dict[str, PlistValue]:
+    from profilegen.plisttypes import fits
+
+    keys: dict[str, PlistValue] = {}
+    for key, value in table.items():
+        kind = TOP_LEVEL_KEYS.get(key)
+        if kind is None:
+            raise ValidationError(f"profile.keys.{key} is not a top-level key a preset sets", path=path,
+                                  hint="use one of " + ", ".join(TOP_LEVEL_KEYS)
+                                  + " (the others are [profile] fields)")
+        plain = toml_to_plist(value, f"profile.keys.{key}", path)
+        if kind == "real" and isinstance(plain, int) and not isinstance(plain, bool):
+            plain = float(plain)
+        if not fits(plain, kind):
+            raise ValidationError(f"profile.keys.{key} must be a {kind}, not {plain!r}", path=path)
+        keys[key] = plain
+    return keys
 
 
 def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:
     reader = _Reader(table, "fleet", path)
-    reader.check_fields(("license", "office_version", "mau_version"))
+    reader.check_fields(("license", "office_version", "mau_version", "macos_version"))
     versions = {}
-    for name, example in (("office_version", "16.28"), ("mau_version", "4.12")):
+    for name, example in (("office_version", "16.28"), ("mau_version", "4.12"), ("macos_version", "14.0")):
         version = reader.optional_text(name)
         if version is not None and not is_version(version):
             raise reader.fail(f"fleet.{name} {version!r} is not a version", f'write it like "{example}"')
@@ -244,7 +272,7 @@ def toml_to_plist(value: object, where: str, path: Path | None) -> PlistValue:
 
 def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -> Preset:
     top = _Reader(data, "preset", path)
-    top.check_fields(("format", "profile", "fleet", "choices", "settings", "allow_unknown"))
+    top.check_fields(("format", "profile", "fleet", "choices", "settings", "payloads", "allow_unknown"))
     version = data.get("format", FORMAT)
     if version != FORMAT:
         raise ValidationError(f"format = {version!r} is not supported", path=path,
@@ -267,6 +295,11 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
             raise ValidationError(f"allow_unknown.{domain!r} must be a list of key names", path=path,
                                   hint=f'e.g. "{domain}" = ["KeyName"]')
         allow[domain] = tuple(keys)
+    payloads: tuple[PresetPayload, ...] = ()
+    if "payloads" in data:  # the module, and Apple's schemas later, are loaded only for presets that have some
+        from profilegen.preset_payloads import parse_payloads
+
+        payloads = parse_payloads(data["payloads"], path)
     return Preset(
         name=name,
         path=path,
@@ -275,6 +308,7 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
         choices=dict(choices),
         settings=settings,
         allow_unknown=allow,
+        payloads=payloads,
     )
 
 
@@ -305,6 +339,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
         profile["uuid"] = meta.uuid
     if meta.consent_text:
         profile["consent_text"] = dict(meta.consent_text)
+    if meta.keys:
+        profile["keys"] = {k: _plist_to_toml(v) for k, v in meta.keys.items()}
     if meta.payloads:
         profile["payloads"] = {
             domain: {k: v for k, v in (("identifier", pin.identifier), ("uuid", pin.uuid)) if v}
@@ -313,7 +349,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
     document: dict[str, Any] = {"format": FORMAT, "profile": profile}
     fleet = {k: v for k, v in (("license", preset.fleet.license),
                                ("office_version", preset.fleet.office_version),
-                               ("mau_version", preset.fleet.mau_version)) if v}
+                               ("mau_version", preset.fleet.mau_version),
+                               ("macos_version", preset.fleet.macos_version)) if v}
     if fleet:
         document["fleet"] = fleet
     if preset.choices:
@@ -323,6 +360,10 @@ def preset_document(preset: Preset) -> dict[str, Any]:
                                 for d, keys in preset.settings.items()}
     if preset.allow_unknown:
         document["allow_unknown"] = {d: list(keys) for d, keys in preset.allow_unknown.items()}
+    if preset.payloads:
+        from profilegen.preset_payloads import payload_document
+
+        document["payloads"] = [payload_document(p) for p in preset.payloads]
     return document
 
 

@@ -46,6 +46,9 @@ def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Pa
              f"{len(resolution.settings)} domain(s)")]
     if rows:
         lines.append(table(["domain", "key", "type", "value", "from"], rows))
+    if result.payload_names:
+        lines.append(f"{len(result.payload_names)} other payload(s), in the profile only:")
+        lines += [f"  {text}" for text in result.payload_names]
     lines += [printable(f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}")
               for target in targets]
     return "\n".join(lines) + "\n"
@@ -53,5 +56,8 @@ def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Pa
 
 def findings_report(result: BuildResult) -> str:
     """The warnings and notes, one a line, for stderr ("" when there is none)."""
-    return "".join(printable(f"{finding.severity}: {finding.message}") + "\n"
-                   for finding in result.resolution.findings)
+    lines = []
+    for finding in result.resolution.findings:
+        where = f"{finding.path}: " if finding.key and finding.key.startswith("payloads") else ""
+        lines.append(printable(f"{finding.severity}: {where}{finding.message}") + "\n")
+    return "".join(lines)

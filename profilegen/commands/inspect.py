@@ -53,12 +53,18 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT,
                  catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
+    from profilegen.inspect.masking import mask_secrets
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
 
     profiles = [extract(load(path), strict=True) for path in files]
-    titles = open_catalog(catalog_dir).payloads.title  # Apple's payload titles, read only when a payload asks
+    payload_catalog = open_catalog(catalog_dir).payloads
+    titles = payload_catalog.title  # Apple's payload titles, read only when a payload asks
+    for profile in profiles:
+        if mask_secrets(profile, payload_catalog):
+            typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
+                       err=True)
     if output_format is ShowFormat.json:
         from profilegen.json_out import dumps
 
@@ -88,7 +94,7 @@ def validate_command(
     findings = []
     for path in files:
         if path.suffix == ".toml":
-            findings += lint_preset(path, catalog, office_version)
+            findings += lint_preset(path, catalog, office_version, macos_version)
         else:
             findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")
@@ -132,12 +138,15 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         if side.document.signer is not None:
             typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
                                  f"{side.document.signer.status}"), err=True)
+    from profilegen.inspect.masking import mask_changes
+
+    shown = mask_changes(changes, catalog.payloads)  # secrets masked in JSON as in text
     if output_format is ReportFormat.json:
         from profilegen.json_out import diff_data, dumps
 
-        typer.echo(dumps(diff_data(a, b, changes)))
+        typer.echo(dumps(diff_data(a, b, shown)))
     elif changes:
-        typer.echo(render(changes))
+        typer.echo(render(shown))
     if changes:
         raise typer.Exit(1)
 
@@ -167,9 +176,10 @@ def import_command(
     unchanged = write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
+    others = f", {len(preset.payloads)} other payload(s)" if preset.payloads else ""
     typer.echo(printable(
         f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), "
-        f"{raw} raw setting(s), style {preset.profile.payload_style}"
+        f"{raw} raw setting(s){others}, style {preset.profile.payload_style}"
     ))
     for choice, option in preset.choices.items():
         typer.echo(printable(f"  {choice} = {option}"))
