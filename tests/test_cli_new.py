@@ -36,6 +36,8 @@ def test_new_without_organization_says_the_identifier_is_a_placeholder_and_never
     assert done.returncode == 0, done.stderr
     assert "placeholder (com.example.blank)" in done.stderr and "--org or --identifier" in done.stderr
     first = (tmp_path / "blank.toml").read_bytes()
+    same = run_cli("new", "blank", cwd=tmp_path)  # the same preset again: nothing to overwrite
+    assert same.returncode == 0 and "unchanged blank.toml" in same.stdout
     data = tomllib.loads(first.decode())
     assert data["profile"]["identifier"] == "com.example.blank" and "choices" not in data
     assert b'# [choices]' in first  # an example of what may follow, commented out

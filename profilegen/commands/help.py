@@ -27,7 +27,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "catalog payloads": ("profilegen catalog payloads", "profilegen catalog payloads wifi"),
     "catalog import-apple": ("profilegen catalog import-apple device-management/mdm/profiles",),
     "completion": ("profilegen completion bash > ~/.local/share/bash-completion/completions/profilegen",
-                   "profilegen completion fish > ~/.config/fish/completions/profilegen.fish"),
+                   "profilegen completion zsh > ~/.zfunc/_profilegen    # with ~/.zfunc in $fpath"),
     "endpoints": ("profilegen endpoints office-volume-license-lockdown",
                   "profilegen endpoints my-fleet --app WXPO --format squid > office-silenced.conf"),
     "sign": ("profilegen sign dist/office.mobileconfig -o dist/office.signed.mobileconfig --p12 id.p12 "

@@ -103,7 +103,7 @@ def new_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Write a new preset, commented, ready to edit, review and build."""
-    from profilegen.atomic import FILE_MODE, write_all
+    from profilegen.atomic import FILE_MODE, is_unchanged, write_all
     from profilegen.newpreset import new_preset
     from profilegen.outpath import check_target
     from profilegen.overrides import Overrides
@@ -118,12 +118,13 @@ def new_command(
     header = [f"Written by `profilegen new`{' from ' + source if source else ''}. "
               f"Build it with: profilegen build {path}"]
     text = commented_preset(made.preset, catalog, header)
-    if path.exists() and not force:
+    data = text.encode("utf-8")
+    if path.exists() and not force and not is_unchanged(path, data, FILE_MODE):
         from profilegen.errors import OutputError
 
         raise OutputError(f"{path} exists", hint="use --force to overwrite it, or give another NAME")
-    write_all({path: (text.encode("utf-8"), FILE_MODE)}, force=force)
-    typer.echo(printable(f"wrote {path}"))
+    unchanged = write_all({path: (data, FILE_MODE)}, force=True)
+    typer.echo(printable(f"{'unchanged' if path in unchanged else 'wrote'} {path}"))
     for note in made.notes:
         typer.echo(printable(f"note: {note}"), err=True)
     typer.echo(printable(f"next: edit it, then profilegen build {path} --out dist"))
