@@ -92,3 +92,10 @@ def signed_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pki = shared_pki(tmp_path_factory)
     target = tmp_path_factory.mktemp("signed") / "office-basic-diagnostics.signed.mobileconfig"
     return sign_with_openssl(BASIC, target, pki.leaf, pki.leaf_key, pki.inter)
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs fit `COLUMNS` when it is set (README); pytest-xdist sets it to 80 in its workers. Tests see
+    output as piped unless they give COLUMNS themselves."""
+    monkeypatch.delenv("COLUMNS", raising=False)

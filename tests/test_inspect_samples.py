@@ -55,7 +55,7 @@ def test_show_lists_every_setting(path: Path) -> None:
 def test_show_json_of_a_signed_profile(signed_sample: Path) -> None:
     result = runner.invoke(app, ["show", "--format", "json", str(signed_sample)])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    (data,) = json.loads(result.stdout)["profiles"]
     assert data["form"] == "xml"
     assert "Common Name: Profile Signer" in data["signed"]["subject"]
     assert data["signed"]["digest"] == "sha256"
@@ -71,7 +71,7 @@ def test_tampered_signed_profile_is_reported_invalid(signed_sample: Path, tmp_pa
     tampered = tmp_path / "tampered.mobileconfig"
     tampered.write_bytes(bytes(data))
     shown = runner.invoke(app, ["show", "--format", "json", str(tampered)])
-    assert json.loads(shown.stdout)["signed"]["signature"].startswith("signature invalid")
+    assert json.loads(shown.stdout)["profiles"][0]["signed"]["signature"].startswith("signature invalid")
     compared = run_cli("diff", str(signed_sample), str(tampered))
     assert compared.returncode == 1
     assert f"# {tampered}: signed by" in compared.stderr and "; signature invalid" in compared.stderr
@@ -139,7 +139,9 @@ def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     same = run_cli("diff", str(BASIC), str(saved))
     assert (same.returncode, same.stdout) == (0, "")
     again = run_cli("import", str(BASIC), "--save", str(saved))
-    assert again.returncode == 5 and "exists" in again.stderr
+    assert again.returncode == 0 and again.stdout.startswith(f"unchanged {saved}:")
+    other = run_cli("import", str(ZERO), "--save", str(saved))
+    assert other.returncode == 5 and "exists" in other.stderr
 
 
 def test_diff_of_two_samples() -> None:

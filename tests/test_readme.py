@@ -10,6 +10,7 @@ The rule, so that a line added to the README is checked without touching this fi
   ``profilegen``. It must exit 0 (``diff`` and ``validate`` may exit 1, their documented "different" /
   "findings") and print no traceback. In a ``console`` block, a command whose shown output holds
   ``profilegen: error: ...`` lines is an example of a refusal: it must fail, and print each of those lines.
+- ``profilegen new NAME`` writes a new preset: it runs without the world's ``NAME.toml``.
 - The lines of one block run in order in one folder (a later line can use what an earlier one wrote),
   unless the block follows the line ``<!-- readme: each line alone -->`` (a list of independent examples:
   each line gets a fresh copy).
@@ -316,6 +317,8 @@ def test_readme_block_runs(block: Block, lines: list[tuple[int, str]], world: Pa
             where = f"README.md:{number}: {part}"
             reason = "not run, by the README's marker" if block.not_run else why_not_run(part)
             if reason is None:
+                if words(part)[1:2] == ["new"] and len(words(part)) > 2:
+                    (folder / f"{words(part)[2]}.toml").unlink(missing_ok=True)  # `new` writes it
                 done = _run(part, folder)
                 assert "Traceback" not in done.stderr, f"{where}\n{done.stderr}"
                 refusal = shown_errors(block, number)
