@@ -59,3 +59,43 @@ def interleaved(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
 
 
 PYTHON = sys.executable
+
+
+def corpus(what: str) -> Path | None:
+    """The real corpus a bench needs (``PROFILEGEN_CORPUS``), or None with a line saying where to point it.
+
+    A bench never fakes a corpus by copying a few files over and over: the numbers would describe the copies.
+    """
+    value = os.environ.get("PROFILEGEN_CORPUS")
+    if value and Path(value).is_dir():
+        return Path(value)
+    print(f"skipped: {what} needs a real corpus; set PROFILEGEN_CORPUS to its folder")
+    return None
+
+
+def run_child(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB, the child's own ``ru_maxrss``) of one cold process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):  # 1: validate found errors, diff found differences
+        raise subprocess.CalledProcessError(child.returncode, list(command))
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def interleaved_rss(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
+                    env: dict[str, str] | None = None) -> dict[str, tuple[float, float]]:
+    """Median wall time and median peak memory (MiB) of each command, the commands run in turn."""
+    env = env or environment()
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():  # warm the file cache and the bytecode cache once
+        run_child(command, cwd, env)
+    for _ in range(rounds):
+        for name, command in commands.items():
+            elapsed, peak = run_child(command, cwd, env)
+            walls[name].append(elapsed)
+            peaks[name].append(peak)
+    return {name: (statistics.median(walls[name]), statistics.median(peaks[name])) for name in commands}
