@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from profilegen.catalog import DomainSchema
@@ -15,6 +16,47 @@ _SHARED = ("$defs", "definitions", "$schema")
 class SchemaViolation(Record):
     key: str
     message: str
+
+
+_CHECKED = frozenset(("type", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
+_NOTES = frozenset(("title", "description", "default", "examples", "deprecated", "$comment", "readOnly", "writeOnly"))
+_TYPES: dict[str, tuple[type, ...]] = {"boolean": (bool,), "integer": (int,), "number": (int, float),
+                                       "string": (str,), "array": (list,), "object": (dict,)}
+
+
+def surely_valid(schema: Any, value: Any) -> bool:
+    """Whether ``value`` (JSON) certainly meets a schema made of type, enum and range alone; False when in
+    doubt (any other keyword, a float where an integer is wanted, an unusual bound): the validator decides."""
+    if not isinstance(schema, dict) or any(
+            word not in _CHECKED and word not in _NOTES and not word.startswith("x-") for word in schema):
+        return False
+    kind = schema.get("type")
+    if kind is not None:
+        kinds = [kind] if isinstance(kind, str) else kind
+        if not isinstance(kinds, list) or not any(
+                isinstance(k, str) and type(value) in _TYPES.get(k, ()) for k in kinds):
+            return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    enum = schema.get("enum")
+    if enum is not None and not (isinstance(enum, list) and any(
+            type(option) is type(value) and option == value for option in enum)):
+        return False
+    return _in_range(schema, value)
+
+
+def _in_range(schema: dict[str, Any], value: Any) -> bool:
+    bounds = [(word, schema[word]) for word in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+              if word in schema]
+    if not bounds:
+        return True
+    if type(value) not in (int, float) or any(type(bound) not in (int, float) for _, bound in bounds):
+        return False
+    for word, bound in bounds:
+        if not {"minimum": value >= bound, "maximum": value <= bound,
+                "exclusiveMinimum": value > bound, "exclusiveMaximum": value < bound}[word]:
+            return False
+    return True
 
 
 def _validator(schema: DomainSchema, keys: frozenset[str]) -> Any:
@@ -47,8 +89,20 @@ def _compile(document: dict[str, Any]) -> Any:
 
 
 def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:
-    """Every place where ``settings`` break the domain's schema, by key (first violation of each key)."""
-    instance = {key: to_json(value) for key, value in settings.items()}
+    """Every place where ``settings`` break the domain's schema, by key (first violation of each key).
+
+    A key whose schema is only a type, an enum or a range, and whose value surely meets it, is checked
+    here; only the others go to the conforming validator, which writes every message (and is not even
+    imported when all keys pass: most profiles)."""
+    properties = schema.document.get("properties", {})
+    instance = {}
+    for key, value in settings.items():
+        if key in properties:
+            plain = to_json(value)
+            if not surely_valid(properties[key], plain):
+                instance[key] = plain
+    if not instance:
+        return []
     found: dict[str, SchemaViolation] = {}
     for error in _validator(schema, frozenset(instance)).iter_errors(instance):
         path = list(error.instance_path)
