@@ -73,16 +73,26 @@ def corpus(what: str) -> Path | None:
     return None
 
 
+# Peak memory must come from a small parent: on Linux a child's ru_maxrss starts at its parent's resident
+# size when forked (the bench process holds tens of MiB), so a tiny runner spawns the command and reports.
+_RUNNER = """import os, sys, time
+null = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_child(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB, the child's own ``ru_maxrss``) of one cold process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):  # 1: validate found errors, diff found differences
-        raise subprocess.CalledProcessError(child.returncode, list(command))
-    return elapsed, usage.ru_maxrss / 1024  # Linux reports KiB
+    report = subprocess.run([PYTHON, "-c", _RUNNER, *command], cwd=cwd, env=env, check=True,
+                            capture_output=True, text=True).stdout.split()
+    elapsed, peak, code = float(report[0]), int(report[1]), int(report[2])
+    if code not in (0, 1):  # 1: validate found errors, diff found differences
+        raise subprocess.CalledProcessError(code, list(command))
+    return elapsed, peak / 1024  # Linux reports KiB
 
 
 def interleaved_rss(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,

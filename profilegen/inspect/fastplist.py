@@ -25,6 +25,7 @@ _INTEGER = re.compile(r"[+\-]?([0-9]+|0[xX][0-9a-fA-F]+)")
 _REAL = re.compile(r"[+\-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?|[iI]nf(inity)?|nan)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _DATA = re.compile(r"[A-Za-z0-9+/=\x20\t\n\r]*")  # XML Schema's \s is these four
+_SPLIT_TAG = re.compile(rb"<[^!?/>][^>]*\n")  # a start tag over several lines (or markup-like text)
 _SCALARS = frozenset(("string", "integer", "real", "true", "false", "date", "data", "key"))
 
 
@@ -78,13 +79,13 @@ def _scalar(tag: str, text: str, line: int) -> Node:
 
 
 class _Reader:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
+    def __init__(self) -> None:
         self.parser = expat.ParserCreate()
         self.parser.buffer_text = True
         self.encoding = "UTF-8"
         # One frame per open element: [tag, line, entries-or-items, plain, pending key, key line, text parts]
         self.stack: list[list[Any]] = []
+        self.parts: list[str] | None = None  # the text of the scalar element open now
         self.root: Node | None = None
         self.seen_value = False
         p = self.parser
@@ -113,75 +114,78 @@ class _Reader:
             self.encoding = encoding
 
     def comment(self, _text: str) -> None:
-        if self.stack and self.stack[-1][0] in _SCALARS:
+        if self.parts is not None:
             raise _Unsure  # lxml's .text stops at a comment: let it read this one
 
     def instruction(self, _target: str, _data: str) -> None:
         self.comment("")
 
-    def line(self) -> int:
-        """The line lxml gives an element: where its start tag ends."""
-        line: int = self.parser.CurrentLineNumber
-        start = self.parser.CurrentByteIndex
-        return line + self.data.count(b"\n", start, self.data.find(b">", start))
+    def root_element(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag != "plist" or set(attributes) - {"version"} or attributes.get("version", "1.0") != "1.0":
+            raise _Unsure
+        self.stack.append(["plist", self.parser.CurrentLineNumber, None, None, None, None, None])
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         stack = self.stack
         if not stack:
-            if tag != "plist" or set(attributes) - {"version"} or attributes.get("version", "1.0") != "1.0":
-                raise _Unsure
-            stack.append(["plist", self.line(), None, None, None, None, None])
+            self.root_element(tag, attributes)
             return
-        if attributes or len(stack) > MAX_FAST_DEPTH:
-            raise _Unsure
+        if attributes or self.parts is not None or len(stack) > MAX_FAST_DEPTH:
+            raise _Unsure  # an attribute, an element inside a scalar, deep nesting
         parent = stack[-1]
         kind = parent[0]
-        if kind in _SCALARS or (tag == "key" and kind != "dict"):
-            raise _Unsure
-        if kind == "plist":
-            if self.seen_value:
+        if kind == "dict":
+            if (tag == "key") == (parent[4] is not None):
+                raise _Unsure  # a key after a key, or a value without one
+        elif kind == "array":
+            if tag == "key":
                 raise _Unsure
+        elif self.seen_value:
+            raise _Unsure  # a second value in <plist>
+        else:
             self.seen_value = True
-        elif kind == "dict" and (tag == "key") == (parent[4] is not None):
-            raise _Unsure  # a key after a key, or a value without one
-        line = self.line()
-        if tag == "dict":
+        line = self.parser.CurrentLineNumber  # a start tag over several lines never comes here
+        if tag in _SCALARS:
+            parts: list[str] = []
+            self.parts = parts
+            stack.append([tag, line, None, None, None, None, parts])
+        elif tag == "dict":
             stack.append(["dict", line, [], {}, None, None, None])
         elif tag == "array":
             stack.append(["array", line, [], [], None, None, None])
-        elif tag in _SCALARS:
-            stack.append([tag, line, None, None, None, None, []])
         else:
             raise _Unsure
 
     def text(self, text: str) -> None:
-        frame = self.stack[-1]
-        if frame[6] is not None:
-            frame[6].append(text)
+        parts = self.parts
+        if parts is not None:
+            parts.append(text)
         elif text.strip(" \t\n\r"):
             raise _Unsure  # text in a <dict>, <array> or <plist>
 
     def end(self, _tag: str) -> None:
-        frame = self.stack.pop()
-        kind, line = frame[0], frame[1]
-        if kind == "plist":
-            if not self.seen_value:
-                raise _Unsure
-            return
-        if kind == "dict":
+        stack = self.stack
+        frame = stack.pop()
+        kind, line, parts = frame[0], frame[1], frame[6]
+        if parts is not None:
+            self.parts = None
+            text = "".join(parts)
+            if kind == "key":
+                parent = stack[-1]
+                parent[4], parent[5] = text, line
+                return
+            node = Node("string", line, text) if kind == "string" else _scalar(kind, text, line)
+        elif kind == "dict":
             if frame[4] is not None:
                 raise _Unsure  # a key without a value
             node = Node("dict", line, frame[3], frame[2])
         elif kind == "array":
             node = Node("array", line, frame[3], items=frame[2])
-        else:
-            text = "".join(frame[6])
-            if kind == "key":
-                parent = self.stack[-1]
-                parent[4], parent[5] = text, line
-                return
-            node = _scalar(kind, text, line)
-        parent = self.stack[-1]
+        else:  # </plist>
+            if not self.seen_value:
+                raise _Unsure
+            return
+        parent = stack[-1]
         if parent[0] == "dict":
             key = parent[4]
             parent[2].append(Entry(key, parent[5], node))
@@ -198,7 +202,9 @@ def fast_parse(data: bytes) -> tuple[Node, str] | None:
     """The tree and declared encoding of a clean UTF-8 plist, or None: read it with xmlplist.parse."""
     if len(data) > MAX_FAST_BYTES or data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         return None
-    reader = _Reader(data)
+    if _SPLIT_TAG.search(data):  # lxml numbers an element by the line where its start tag ends
+        return None
+    reader = _Reader()
     try:
         reader.parser.Parse(data, True)
     except (_Unsure, expat.ExpatError, ValueError, RecursionError):

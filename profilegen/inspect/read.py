@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plistlib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
 from profilegen.limits import UTF8_BOM
 
+_LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.lstrip() strips
 MAX_BYTES = 10 * 1024 * 1024  # ten times what Intune accepts; bigger files are refused unread
 
 
@@ -97,8 +99,8 @@ def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Docu
 
 
 def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
-    head = content.lstrip()
-    if not (head.startswith((b"<", UTF8_BOM, b"\xff\xfe", b"\xfe\xff"))):
+    start = _LEADING_SPACE.match(content).end()  # type: ignore[union-attr]  # (no copy of the file)
+    if not content.startswith((b"<", UTF8_BOM, b"\xff\xfe", b"\xfe\xff"), start):
         raise InputError(
             "not a profile: neither an XML plist, a binary plist nor a signed (DER) profile", path=path
         )

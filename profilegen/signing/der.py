@@ -58,6 +58,12 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
     return SignedProfile(content, content_type, signed_data, certificates)
 
 
+def same_name(a: Any, b: Any) -> bool:
+    """Two asn1crypto Names are the same: equal DER at once, else RFC 5280's comparison (string prep:
+    a millisecond a call, most of reading a signed profile)."""
+    return bool(a.dump() == b.dump() or a == b)
+
+
 def to_cryptography(certificate: Any) -> x509.Certificate:
     """An asn1crypto certificate as a cryptography one (same DER)."""
     return x509.load_der_x509_certificate(certificate.dump())
