@@ -20,6 +20,7 @@ class SchemaViolation(Record):
 
 _CHECKED = frozenset(("type", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
 _NOTES = frozenset(("title", "description", "default", "examples", "deprecated", "$comment", "readOnly", "writeOnly"))
+_KNOWN = _CHECKED | _NOTES
 _TYPES: dict[str, tuple[type, ...]] = {"boolean": (bool,), "integer": (int,), "number": (int, float),
                                        "string": (str,), "array": (list,), "object": (dict,)}
 
@@ -27,9 +28,11 @@ _TYPES: dict[str, tuple[type, ...]] = {"boolean": (bool,), "integer": (int,), "n
 def surely_valid(schema: Any, value: Any) -> bool:
     """Whether ``value`` (JSON) certainly meets a schema made of type, enum and range alone; False when in
     doubt (any other keyword, a float where an integer is wanted, an unusual bound): the validator decides."""
-    if not isinstance(schema, dict) or any(
-            word not in _CHECKED and word not in _NOTES and not word.startswith("x-") for word in schema):
+    if not isinstance(schema, dict):
         return False
+    for word in schema:
+        if word not in _KNOWN and word[:2] != "x-":
+            return False
     kind = schema.get("type")
     if kind is not None:
         kinds = [kind] if isinstance(kind, str) else kind

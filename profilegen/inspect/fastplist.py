@@ -20,7 +20,7 @@ from xml.parsers import expat
 from profilegen.inspect.nodes import Entry, Node
 
 MAX_FAST_DEPTH = 64  # deeper (rare) documents take lxml's path, which has its own limit
-MAX_FAST_BYTES = 8_000_000  # lxml refuses a text node over 10 MB: bigger files take its path
+MAX_FAST_BYTES = 10_000_000  # lxml refuses a text node over 10,000,000 bytes: bigger files take its path
 _INTEGER = re.compile(r"[+\-]?([0-9]+|0[xX][0-9a-fA-F]+)")
 _REAL = re.compile(r"[+\-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?|[iI]nf(inity)?|nan)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")

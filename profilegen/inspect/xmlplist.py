@@ -105,6 +105,7 @@ def parse(data: bytes, path: str) -> XmlPlist:
     finally:
         if enabled:
             gc.enable()
+        gc.freeze()  # the tree lives as long as the command and holds no cycle: later collections skip it
 
 
 def _parse_carefully(data: bytes, path: str) -> XmlPlist:
