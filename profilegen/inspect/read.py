@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plistlib
 import re
 import stat
 from dataclasses import dataclass, field
@@ -86,6 +85,8 @@ def load_bytes(data: bytes, path: str) -> Document:
 
 
 def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
+    import plistlib  # binary plists only: XML ones are read by fastplist or xmlplist
+
     try:
         value = plistlib.loads(content, fmt=plistlib.FMT_BINARY)
     except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError, OverflowError):
