@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from profilegen.catalog import DomainSchema
 from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
+from profilegen.surely import surely_valid
 
 _SHARED = ("$defs", "definitions", "$schema")
 
@@ -16,50 +16,6 @@ _SHARED = ("$defs", "definitions", "$schema")
 class SchemaViolation(Record):
     key: str
     message: str
-
-
-_CHECKED = frozenset(("type", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
-_NOTES = frozenset(("title", "description", "default", "examples", "deprecated", "$comment", "readOnly", "writeOnly"))
-_KNOWN = _CHECKED | _NOTES
-_TYPES: dict[str, tuple[type, ...]] = {"boolean": (bool,), "integer": (int,), "number": (int, float),
-                                       "string": (str,), "array": (list,), "object": (dict,)}
-
-
-def surely_valid(schema: Any, value: Any) -> bool:
-    """Whether ``value`` (JSON) certainly meets a schema made of type, enum and range alone; False when in
-    doubt (any other keyword, a float where an integer is wanted, an unusual bound): the validator decides."""
-    if not isinstance(schema, dict):
-        return False
-    for word in schema:
-        if word not in _KNOWN and word[:2] != "x-":
-            return False
-    kind = schema.get("type")
-    if kind is not None:
-        kinds = [kind] if isinstance(kind, str) else kind
-        if not isinstance(kinds, list) or not any(
-                isinstance(k, str) and type(value) in _TYPES.get(k, ()) for k in kinds):
-            return False
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    enum = schema.get("enum")
-    if enum is not None and not (isinstance(enum, list) and any(
-            type(option) is type(value) and option == value for option in enum)):
-        return False
-    return _in_range(schema, value)
-
-
-def _in_range(schema: dict[str, Any], value: Any) -> bool:
-    bounds = [(word, schema[word]) for word in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
-              if word in schema]
-    if not bounds:
-        return True
-    if type(value) not in (int, float) or any(type(bound) not in (int, float) for _, bound in bounds):
-        return False
-    for word, bound in bounds:
-        if not {"minimum": value >= bound, "maximum": value <= bound,
-                "exclusiveMinimum": value > bound, "exclusiveMaximum": value < bound}[word]:
-            return False
-    return True
 
 
 def _validator(schema: DomainSchema, keys: frozenset[str]) -> Any:
@@ -102,7 +58,7 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
     for key, value in settings.items():
         if key in properties:
             plain = to_json(value)
-            if not surely_valid(properties[key], plain):
+            if not surely_valid(properties[key], plain, schema.document):
                 instance[key] = plain
     if not instance:
         return []
