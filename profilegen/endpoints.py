@@ -142,11 +142,13 @@ def default_path() -> Path:
 
 def load_endpoints(path: Path | None = None) -> EndpointData:
     """Read and check schemas/endpoints.toml (or ``path``); raises InputError naming the key and the fix."""
+    from profilegen.inputfile import read_input
+
     path = path or default_path()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the endpoints catalogue: {exc.strerror}", path=path) from None
+        raw = read_input(path, what="endpoints catalogue")
+    except InputError as error:
+        raise InputError(f"cannot read the endpoints catalogue: {error.message}", path=path) from None
     return parse_endpoints(raw.decode("utf-8", errors="replace"), path)
 
 

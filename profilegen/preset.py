@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError, ValidationError
 from profilegen.forms import is_identifier, is_uuid, is_version
@@ -19,12 +19,20 @@ from profilegen.paths import presets_dir
 from profilegen.plisttypes import PlistValue, Settings, base64_text, utc
 from profilegen.record import Record
 
+if TYPE_CHECKING:
+    from profilegen.preset_payloads import PresetPayload
+
 FORMAT = 1
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the immutable default of the metadata's tables
 MAX_PRESET_BYTES = 1_000_000
 SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
+# Top-level keys a preset may give in [profile.keys] (Apple's TopLevel.yaml, and PayloadEnabled, which real
+# profiles carry): the rest are written from [profile]'s own fields.
+TOP_LEVEL_KEYS = {"PayloadEnabled": "bool", "TargetDeviceType": "integer", "PayloadExpirationDate": "date",
+                  "DurationUntilRemoval": "real", "RemovalDate": "date", "HasRemovalPasscode": "bool",
+                  "PayloadDate": "date"}
 
 
 class PayloadPin(Record):
@@ -47,6 +55,7 @@ class ProfileMeta(Record):
     uuid: str | None = None
     consent_text: Mapping[str, str] = _EMPTY
     payloads: Mapping[str, PayloadPin] = _EMPTY
+    keys: Mapping[str, PlistValue] = _EMPTY  # [profile.keys]: TargetDeviceType, PayloadEnabled...
 
 
 class Fleet(Record):
@@ -55,6 +64,7 @@ class Fleet(Record):
     license: str | None = None
     office_version: str | None = None
     mau_version: str | None = None  # Microsoft AutoUpdate's own versions (4.x): its keys are versioned by them
+    macos_version: str | None = None  # the oldest macOS: gates Apple payloads and their keys
 
     def version_of(self, versioned_by: str | None) -> tuple[str, str] | None:
         """(product name, the fleet's oldest version) for a domain's x-versioned-by, when the preset says."""
@@ -74,6 +84,7 @@ class Preset(Record):
     fleet: Fleet = Fleet()
     choices: Mapping[str, str] = _EMPTY
     settings: Mapping[str, Mapping[str, PlistValue]] = _EMPTY
+    payloads: tuple[PresetPayload, ...] = ()
 
     @property
     def label(self) -> str:
@@ -109,13 +120,10 @@ def find_preset(ref: str) -> Path:
 
 
 def load_preset(ref: str) -> Preset:
+    from profilegen.inputfile import read_input
+
     path = find_preset(ref)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read preset: {exc.strerror}", path=path) from None
-    if len(raw) > MAX_PRESET_BYTES:
-        raise InputError(f"preset is larger than {MAX_PRESET_BYTES:,} bytes", path=path)
+    raw = read_input(path, what="preset", limit=MAX_PRESET_BYTES)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -178,7 +186,7 @@ def _table(data: dict[str, Any], name: str, path: Path | None) -> dict[str, Any]
 def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> ProfileMeta:
     reader = _Reader(table, "profile", path)
     reader.check_fields(("display_name", "identifier", "organization", "description", "scope",
-                         "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads"))
+                         "removal_disallowed", "payload_style", "uuid", "consent_text", "payloads", "keys"))
     identifier = reader.text("identifier")
     if not is_identifier(identifier):
         raise reader.fail(f"profile.identifier {identifier!r} is not a valid identifier",
@@ -208,14 +216,34 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         uuid=uuid.upper() if uuid else None,
         consent_text=dict(consent),
         payloads=pins,
+        keys=_top_keys(_table(table, "keys", path), path),
     )
+
+
+def _top_keys(table: dict[str, Any], path: Path | None) -> dict[str, PlistValue]:
+    from profilegen.plisttypes import fits
+
+    keys: dict[str, PlistValue] = {}
+    for key, value in table.items():
+        kind = TOP_LEVEL_KEYS.get(key)
+        if kind is None:
+            raise ValidationError(f"profile.keys.{key} is not a top-level key a preset sets", path=path,
+                                  hint="use one of " + ", ".join(TOP_LEVEL_KEYS)
+                                  + " (the others are [profile] fields)")
+        plain = toml_to_plist(value, f"profile.keys.{key}", path)
+        if kind == "real" and isinstance(plain, int) and not isinstance(plain, bool):
+            plain = float(plain)
+        if not fits(plain, kind):
+            raise ValidationError(f"profile.keys.{key} must be a {kind}, not {plain!r}", path=path)
+        keys[key] = plain
+    return keys
 
 
 def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:
     reader = _Reader(table, "fleet", path)
-    reader.check_fields(("license", "office_version", "mau_version"))
+    reader.check_fields(("license", "office_version", "mau_version", "macos_version"))
     versions = {}
-    for name, example in (("office_version", "16.28"), ("mau_version", "4.12")):
+    for name, example in (("office_version", "16.28"), ("mau_version", "4.12"), ("macos_version", "14.0")):
         version = reader.optional_text(name)
         if version is not None and not is_version(version):
             raise reader.fail(f"fleet.{name} {version!r} is not a version", f'write it like "{example}"')
@@ -241,7 +269,7 @@ def toml_to_plist(value: object, where: str, path: Path | None) -> PlistValue:
 
 def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -> Preset:
     top = _Reader(data, "preset", path)
-    top.check_fields(("format", "profile", "fleet", "choices", "settings"))
+    top.check_fields(("format", "profile", "fleet", "choices", "settings", "payloads"))
     version = data.get("format", FORMAT)
     if version != FORMAT:
         raise ValidationError(f"format = {version!r} is not supported", path=path,
@@ -258,6 +286,11 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
             raise ValidationError(f"[settings.{domain!r}] must be a table of key = value", path=path,
                                   hint=f'write [settings."{domain}"] and the keys below it')
         settings[domain] = {k: toml_to_plist(v, f"settings.{domain}.{k}", path) for k, v in keys.items()}
+    payloads: tuple[PresetPayload, ...] = ()
+    if "payloads" in data:  # the module, and Apple's schemas later, are loaded only for presets that have some
+        from profilegen.preset_payloads import parse_payloads
+
+        payloads = parse_payloads(data["payloads"], path)
     return Preset(
         name=name,
         path=path,
@@ -265,6 +298,7 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
         fleet=_fleet(_table(data, "fleet", path), path),
         choices=dict(choices),
         settings=settings,
+        payloads=payloads,
     )
 
 
@@ -295,6 +329,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
         profile["uuid"] = meta.uuid
     if meta.consent_text:
         profile["consent_text"] = dict(meta.consent_text)
+    if meta.keys:
+        profile["keys"] = {k: _plist_to_toml(v) for k, v in meta.keys.items()}
     if meta.payloads:
         profile["payloads"] = {
             domain: {k: v for k, v in (("identifier", pin.identifier), ("uuid", pin.uuid)) if v}
@@ -303,7 +339,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
     document: dict[str, Any] = {"format": FORMAT, "profile": profile}
     fleet = {k: v for k, v in (("license", preset.fleet.license),
                                ("office_version", preset.fleet.office_version),
-                               ("mau_version", preset.fleet.mau_version)) if v}
+                               ("mau_version", preset.fleet.mau_version),
+                               ("macos_version", preset.fleet.macos_version)) if v}
     if fleet:
         document["fleet"] = fleet
     if preset.choices:
@@ -311,6 +348,10 @@ def preset_document(preset: Preset) -> dict[str, Any]:
     if preset.settings:
         document["settings"] = {d: {k: _plist_to_toml(v) for k, v in keys.items()}
                                 for d, keys in preset.settings.items()}
+    if preset.payloads:
+        from profilegen.preset_payloads import payload_document
+
+        document["payloads"] = [payload_document(p) for p in preset.payloads]
     return document
 
 

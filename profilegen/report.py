@@ -44,8 +44,12 @@ def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Pa
     lines = [printable(f"{result.preset.name}: {sum(len(k) for k in resolution.settings.values())} setting(s) in "
              f"{len(resolution.settings)} domain(s)")]
     lines.append(table(["domain", "key", "value", "from"], rows))
+    if result.payload_names:
+        lines.append(f"{len(result.payload_names)} other payload(s), in the profile only:")
+        lines += [f"  {text}" for text in result.payload_names]
     for finding in resolution.findings:
-        lines.append(printable(f"{finding.severity}: {finding.message}"))
+        where = f"{finding.path}: " if finding.key and finding.key.startswith("payloads") else ""
+        lines.append(printable(f"{finding.severity}: {where}{finding.message}"))
     lines += [printable(f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}")
               for target in targets]
     return "\n".join(lines) + "\n"

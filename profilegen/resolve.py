@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
@@ -18,6 +19,9 @@ from profilegen.record import Record
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
 from profilegen.writable import text_problem, value_problem
+
+if TYPE_CHECKING:
+    from profilegen.preset_payloads import PresetPayload
 
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
@@ -43,6 +47,7 @@ class Resolution(Record):
     origins: dict[tuple[str, str], str]
     chosen: dict[str, Option]
     findings: list[Finding]
+    payloads: tuple[PresetPayload, ...] = ()  # Apple payloads, typed and checked; preference payloads are `settings`
 
     @property
     def warnings(self) -> list[Finding]:
@@ -75,6 +80,8 @@ class _Resolver:
         self.chosen: dict[str, Option] = {}
         self.findings: list[Finding] = []
         self.errors: list[str] = []
+        self.payloads: list[PresetPayload] = list(preset.payloads)
+        self.choice_payloads: list[PresetPayload] = []
 
     def note(self, severity: str, rule: str, message: str, domain: str | None = None,
              key: str | None = None) -> None:
@@ -98,6 +105,11 @@ class _Resolver:
             self.check_option(option)
             for effect in option.sets:
                 self.put(effect.domain, effect.key, effect.value, f"{CHOICE_ORIGIN}{option.label}")
+            if option.payloads:
+                from profilegen.preset_payloads import parse_payload
+
+                self.choice_payloads += [parse_payload(table, f"{CHOICE_ORIGIN}{option.label}", None)
+                                         for table in option.payloads]
 
     def check_option(self, option: Option) -> None:
         fleet = self.preset.fleet
@@ -158,6 +170,21 @@ class _Resolver:
                 raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
                                  hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
             self.put(override.domain, override.key, value, SET_ORIGIN)
+
+    # -- Apple payloads --------------------------------------------------------------------------
+    def check_payloads(self) -> None:
+        """The preset's payloads and its choices' (a choice's adds to the preset's of the same type and name)."""
+        if not self.payloads and not self.choice_payloads:
+            return
+        from profilegen.payload_resolve import check, merge
+
+        merged, errors = merge([*self.payloads, *self.choice_payloads])
+        self.errors += errors
+        checked = check(merged, self.catalog.payloads, self.preset.fleet.macos_version)
+        self.errors += checked.errors
+        for note in checked.notes:  # key: the TOML path, so that the build report can name the file too
+            self.note(note.severity, note.rule, note.message, key=note.message.split(" ", 1)[0])
+        self.payloads = list(checked.payloads)
 
     # -- checks against the catalogue -------------------------------------------------------------
     def check_text(self) -> None:
@@ -282,10 +309,12 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
     resolver.check_profile_text()
     if not resolver.errors:
         resolver.check_domains()
+    resolver.check_payloads()
     if strict:
         resolver.errors.extend(f"{f.message} (a warning, an error under --strict)"
                                for f in resolver.findings if f.severity == "warning")
     if resolver.errors:
         raise ValidationError("\n".join(resolver.errors), path=preset.label)
     settings = {domain: dict(sorted(keys.items())) for domain, keys in sorted(resolver.settings.items()) if keys}
-    return Resolution(preset, settings, resolver.origins, resolver.chosen, resolver.findings)
+    return Resolution(preset, settings, resolver.origins, resolver.chosen, resolver.findings,
+                      tuple(resolver.payloads))

@@ -345,3 +345,32 @@ def test_the_pinned_copy_converts_and_matches_the_shipped_schemas() -> None:
     on_disk = {p.name: p.read_bytes() for p in shipped.iterdir() if p.suffix == ".json"}
     assert on_disk == {p.name: data for p, data in files.items()}, \
         "schemas/payloads is stale: run `python -m profilegen.catalog.apple CHECKOUT`"
+
+
+SECRETS = """
+payload:
+  payloadtype: com.example.secrets
+  supportedOS:
+    macOS:
+      introduced: '10.15'
+payloadkeys:
+- key: Password
+  type: <string>
+  presence: optional
+- key: SharedSecret
+  type: <data>
+  presence: optional
+- key: askForPassword
+  type: <boolean>
+  presence: optional
+- key: UserName
+  type: <string>
+  presence: optional
+"""
+
+
+def test_secret_keys_are_flagged_sensitive(tmp_path: Path) -> None:
+    root = checkout(tmp_path, **{"com.example.secrets": SECRETS})
+    props = convert_checkout(root, rules=[]).schemas["com.example.secrets"]["properties"]
+    assert props["Password"]["x-sensitive"] is True and props["SharedSecret"]["x-sensitive"] is True
+    assert "x-sensitive" not in props["askForPassword"] and "x-sensitive" not in props["UserName"]

@@ -115,8 +115,11 @@ def test_the_2018_presets_build_clean_on_the_versions_they_state_and_warn_on_a_n
 
 
 def test_every_shipped_preset_states_its_office_version() -> None:
+    """Office presets state the oldest Office; presets of Apple payloads (Defender, PPPC) the oldest macOS."""
     for path in sorted((REPO / "presets").glob("*.toml")):
-        assert re.search(r'^office_version = "\d+\.\d+"$', path.read_text(encoding="utf-8"), re.M), path.name
+        text = path.read_text(encoding="utf-8")
+        version = "macos_version" if "[[payloads]]" in text else "office_version"
+        assert re.search(rf'^{version} = "\d+\.\d+"', text, re.M), path.name
 
 
 # ------------------------------------------------------------------------------------------ do not set

@@ -66,6 +66,9 @@ SAME_INTENT: dict[str, tuple[list[str], set[Where], set[Where]]] = {
     ),
 }
 NO_SAMPLE = {"office-manual-updates"}  # Microsoft publishes no sample of manual updates
+# Apple-payload presets: compared with Microsoft's Defender profiles by tests/test_payload_presets.py, and the
+# PPPC template is for the admin's own app.
+NO_SAMPLE |= {"defender-endpoint-macos", "pppc-own-app"}
 
 
 def _sample(name: str) -> dict[Where, Any]:

@@ -164,7 +164,7 @@ def test_input_that_is_not_a_profile(
 def test_missing_input_file(pki: Pki, tmp_path: Path) -> None:
     result = run_profilegen("sign", tmp_path / "nope.mobileconfig", "-o", tmp_path / "out", *pki.pem_args())
     assert result.returncode == ExitCode.INPUT
-    assert "nope.mobileconfig: profile not found" in error_line(result)
+    assert "nope.mobileconfig: no such file" in error_line(result)
 
 
 def test_already_signed_is_refused_unless_resign(pki: Pki, signed: Path, tmp_path: Path) -> None:

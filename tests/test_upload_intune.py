@@ -87,7 +87,7 @@ def test_quotes_in_names_are_escaped_for_odata(graph: FakeGraph) -> None:
 
 
 def test_preference_files_one_per_domain(graph: FakeGraph) -> None:
-    settings = settings_from_profile(plistlib.loads(mcx_profile()))
+    settings = settings_from_profile(mcx_profile(), "p")
     assert settings["com.microsoft.Word"] == {"SendAllTelemetryEnabled": False, "UseOnlineContent": 0}
     client, _ = intune_client(graph, transport())
     results = [client.upload(c) for c in preference_files(settings, name="Office", source="p")]
@@ -229,7 +229,7 @@ def test_preference_files_need_settings() -> None:
 
 def test_microsoft_sample_gives_its_settings() -> None:
     data = (MICROSOFT_PROFILES / "16.28+_Telemetry-Zero-Exhaust.mobileconfig").read_bytes()
-    settings = settings_from_profile(plistlib.loads(data))
+    settings = settings_from_profile(data, "ms.mobileconfig")
     assert settings == {"com.microsoft.office": {"SendAllTelemetryEnabled": False}}
 
 

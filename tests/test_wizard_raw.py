@@ -49,7 +49,7 @@ def test_the_settings_step_sits_between_the_choices_and_the_profile_and_defaults
     question = wizard.question(SETTINGS_STEP)
     assert isinstance(question, Question)
     assert question.prompt == "Add a setting for another preference domain?"
-    assert question.default == "no" and [pick.value for pick in question.picks] == ["no", "add"]
+    assert question.default == "no" and [pick.value for pick in question.picks] == ["no", "add", "payload"]
     assert wizard.misfit(SETTINGS_STEP) is None
 
 
@@ -131,7 +131,7 @@ def test_settings_of_the_from_preset_are_kept_shown_as_defaults_and_removable(tm
     assert wizard.value_question(EDGE, "AllowSurfGame").default == "false"
     more = wizard.question(SETTINGS_STEP)
     assert isinstance(more, Question) and more.default == "no"
-    assert [pick.value for pick in more.picks] == ["no", "add", "remove"]
+    assert [pick.value for pick in more.picks] == ["no", "add", "remove", "payload"]
     remove = wizard.remove_question()
     assert [pick.title for pick in remove.picks] == [f"{EDGE}:PolicyRefreshRate = 3600000",
                                                      f"{EDGE}:AllowSurfGame = false",

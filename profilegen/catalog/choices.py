@@ -30,6 +30,7 @@ class Option(Record):
     silences: tuple[str, ...] = ()
     sets: tuple[Effect, ...] = ()
     replaced_by: tuple[str, ...] = ()  # "choice = option" texts that do the same on later versions
+    payloads: tuple[dict[str, Any], ...] = ()  # [[payloads]] tables, as a preset writes them (TOML, unparsed)
 
     @property
     def label(self) -> str:
@@ -45,10 +46,12 @@ class Choice(Record):
 
 
 def _read_choices_text(path: Path) -> str:
+    from profilegen.inputfile import read_input
+
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read choices: {exc.strerror}", path=path) from None
+        return read_input(path, what="choices file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("choices file is not UTF-8 text", path=path) from None
 
 
 def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
@@ -64,6 +67,7 @@ def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
         silences=tuple(body.get("silences", ())),
         sets=tuple(Effect(e["domain"], e["key"], e["value"]) for e in body.get("sets", ())),
         replaced_by=tuple(str(r) for r in body.get("replaced-by", ())),
+        payloads=tuple(body.get("payloads", ())),
     )
 
 

@@ -232,10 +232,10 @@ class DomainSchema:
 
 
 def load_domain_file(path: Path) -> DomainSchema:
+    from profilegen.inputfile import read_input
+
     try:
-        document = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
+        document = json.loads(read_input(path, what="catalogue file"))
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:

@@ -250,10 +250,10 @@ def structure_ref(key: PayloadKey) -> str | None:
 
 def _read_json(path: Path, *, user: bool = False) -> dict[str, Any]:
     """A catalogue file; a user's (``user``) is refused when a reference in it leaves the file."""
+    from profilegen.inputfile import read_input
+
     try:
-        document = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"cannot read catalogue file: {exc.strerror}", path=path) from None
+        document = json.loads(read_input(path, what="catalogue file"))
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:

@@ -52,13 +52,19 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT,
                  catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
+    from profilegen.inspect.masking import mask_secrets
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
     from profilegen.printable import json_text
 
     profiles = [extract(load(path), strict=True) for path in files]
-    titles = open_catalog(catalog_dir).payloads.title  # Apple's payload titles, read only when a payload asks
+    payload_catalog = open_catalog(catalog_dir).payloads
+    titles = payload_catalog.title  # Apple's payload titles, read only when a payload asks
+    for profile in profiles:
+        if mask_secrets(profile, payload_catalog):
+            typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
+                       err=True)
     if output_format is ShowFormat.json:
         data = [describe(profile, titles) for profile in profiles]
         typer.echo(json_text(data if len(data) > 1 else data[0]))
@@ -88,7 +94,7 @@ def validate_command(
     findings = []
     for path in files:
         if path.suffix == ".toml":
-            findings += lint_preset(path, catalog, office_version)
+            findings += lint_preset(path, catalog, office_version, macos_version)
         else:
             findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")
@@ -128,7 +134,9 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
             typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
                                  f"{side.document.signer.status}"), err=True)
     if changes:
-        typer.echo(render(changes))
+        from profilegen.inspect.masking import mask_changes
+
+        typer.echo(render(mask_changes(changes, catalog.payloads)))
         raise typer.Exit(1)
 
 
@@ -157,8 +165,9 @@ def import_command(
     write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
+    others = f", {len(preset.payloads)} other payload(s)" if preset.payloads else ""
     typer.echo(printable(
-        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s), style "
+        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s){others}, style "
         f"{preset.profile.payload_style}"
     ))
     for choice, option in preset.choices.items():

@@ -60,7 +60,13 @@ def export_jamf_schema(
     from profilegen.render import jamf_schema
 
     check_target(out)
-    schema = open_catalog(catalog_dir).domain(domain)
+    catalog = open_catalog(catalog_dir)
+    schema = catalog.domain(domain)
+    apple = catalog.payloads.schema(domain) if schema is None else None
+    if apple is not None:
+        raise InputError(f"{domain} is an Apple payload type ({apple.title}), not a preference domain: Jamf Pro's "
+                         "Application & Custom Settings take preference domains only",
+                         hint="build the preset and send the profile with `profilegen upload jamf`")
     if schema is None:
         raise InputError(f"unknown domain {domain!r}", hint="`profilegen catalog` lists the known domains")
     manifest = jamf_schema.render(schema.document)
@@ -84,14 +90,15 @@ def export_intune_plist(
     from profilegen.outpath import inside
     from profilegen.printable import printable, quoted
     from profilegen.render import intune_plist
-    from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.run import load_source
 
     source = load_source(preset, style=None, catalog_dir=catalog_dir)
     settings = source.settings
     if settings is None:
         refuse_signed(source.data, source.ref, "Intune")
-        settings = settings_from_profile(parse_profile(source.data, source.ref))
+        settings = settings_from_profile(source.data, source.ref)
+    refuse_other_payloads(source.data, source.ref)
     if not settings:
         raise InputError("no preference settings to export", path=source.ref)
     files = {inside(out, f"{domain}.plist", source=source.ref, what=f"the preference domain {quoted(domain)}",
@@ -130,7 +137,7 @@ def upload_jamf(
     from profilegen.printable import printable
     from profilegen.upload import run
 
-    loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir)
+    loaded = run.load_source(source, style="mcx", catalog_dir=catalog_dir, dry_run=dry_run)
     connection = run.Connection(timeout=timeout, ca_bundle=ca_bundle, dry_run=sys.stdout if dry_run else None)
     lines = run.upload_jamf(loaded, url=url, name=name, category=category, site=site,
                             distribution=distribution.value, level=level.value, redeploy=redeploy.value,
@@ -168,7 +175,7 @@ def upload_intune(
 
     if preference_file and channel is Channel.user:
         raise UsageError("--preference-file uses the device channel only", hint="drop --channel user")
-    loaded = run.load_source(source, style=None, catalog_dir=catalog_dir)
+    loaded = run.load_source(source, style=None, catalog_dir=catalog_dir, dry_run=dry_run)
     connection = run.Connection(timeout=timeout, ca_bundle=ca_bundle, dry_run=sys.stdout if dry_run else None)
     lines = run.upload_intune(loaded, tenant=tenant, name=name, channel=channel.value,
                               preference_file=preference_file, authority_url=authority_url,

@@ -18,8 +18,6 @@ from profilegen.commands.options import (
     PASSWORD_ENV_OPTION,
 )
 
-MAX_PROFILE_BYTES = 16 * 1024 * 1024
-
 _SIGN_IN = typer.Argument(
     ..., metavar="PROFILE", help="The profile to sign (.mobileconfig, XML or binary plist)."
 )
@@ -43,14 +41,15 @@ def sign(
 ) -> None:
     """Sign a profile: DER CMS SignedData, content byte for byte, SHA-256, chain included."""
     from profilegen import atomic
+    from profilegen.inputfile import read_input
     from profilegen.outpath import check_target
     from profilegen.printable import printable
-    from profilegen.signing.identity import display_name, load_identity, read_limited, terminal_prompt
+    from profilegen.signing.identity import display_name, load_identity, terminal_prompt
     from profilegen.signing.sign import sign as sign_profile
 
     check_target(out)
     atomic.check_writable([out], force=force)
-    content = read_limited(profile, "profile", MAX_PROFILE_BYTES)
+    content = read_input(profile, what="profile")
     identity = load_identity(
         cert=cert, key=key, chain=chain, p12=p12, password_env=password_env, prompt=terminal_prompt()
     )
@@ -81,16 +80,16 @@ def verify(
     """Check a signed profile's signature, dates and chain; exit non-zero if anything fails."""
     from profilegen import atomic
     from profilegen.errors import SigningError
+    from profilegen.inputfile import read_input
     from profilegen.outpath import check_target
     from profilegen.printable import printable
-    from profilegen.signing.identity import read_limited
     from profilegen.signing.verify import load_ca
     from profilegen.signing.verify import verify as verify_profile
 
     if extract is not None:
         check_target(extract)
         atomic.check_writable([extract], force=force)
-    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    data = read_input(signed, what="signed profile")
     anchors = load_ca(ca) if ca is not None else None
     report = verify_profile(data, anchors, source=signed)
     typer.echo(printable(f"File:       {signed}"))
@@ -114,14 +113,14 @@ _UNSIGN_OUT = typer.Option(..., "--out", "-o", metavar="OUT", help="Where to wri
 def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = _FORCE) -> None:
     """Write the plain profile inside a signed one (the signature is not checked: use verify)."""
     from profilegen import atomic
+    from profilegen.inputfile import read_input
     from profilegen.outpath import check_target
     from profilegen.printable import printable
-    from profilegen.signing.identity import read_limited
     from profilegen.signing.sign import unsign as unsign_profile
 
     check_target(out)
     atomic.check_writable([out], force=force)
-    data = read_limited(signed, "signed profile", MAX_PROFILE_BYTES)
+    data = read_input(signed, what="signed profile")
     content = unsign_profile(data, source=signed)
     atomic.write_bytes(out, content)
     typer.echo(printable(f"Wrote {out} ({len(content)} bytes; signature removed, not checked)"))

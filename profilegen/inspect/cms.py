@@ -36,7 +36,16 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
     """The attached content of a CMS SignedData structure, and its signer."""
     from asn1crypto import cms
 
+    from profilegen.signing import trailing_bytes, trailing_message
+
     try:
+        extra = trailing_bytes(data)
+        if extra:
+            raise InputError(
+                f"a signed profile (DER) with {trailing_message(extra)}",
+                path=path,
+                hint="get the file again from its source, or sign the profile again",
+            )
         info = cms.ContentInfo.load(data)
         if info["content_type"].native != "signed_data":
             raise InputError(
@@ -72,6 +81,8 @@ def _signer(signed: Any, status: str) -> Signer | None:
     sid = first["sid"]
     certificate = None
     for choice in signed["certificates"] or ():
+        if choice.name != "certificate":  # attribute, extended or other certificates: not a signer's
+            continue
         cert = choice.chosen
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen

@@ -86,7 +86,6 @@ _RULES = [
     Rule("key-deprecated", "info", "a key deprecated in the given --office-version"),
     Rule("key-retired", "warning", "a key that no longer works in the given --office-version"),
     Rule("version-too-old", "warning", "a key or option that needs a later Office than --office-version"),
-    Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("payload-not-macos", "error", "an Apple payload type for other platforms (iOS, tvOS...), not macOS"),
     Rule("unknown-payload-type", "info", "a com.apple.* PayloadType Apple's schema does not define: unchecked"),
     Rule("payload-required", "error", "an Apple payload lacks a key Apple's schema requires"),
@@ -101,6 +100,9 @@ _RULES = [
     Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
     Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),
     Rule("supervised-only", "info", "a payload or key that works on supervised Macs only"),
+    Rule("mdm-variable", "info", "a value holding an MDM variable ($EMAIL, {{username}}...): the MDM substitutes it, "
+         "its format is not checked"),
+    Rule("do-not-set", "warning", "a key the app keeps for itself (x-do-not-set): a profile must not set it"),
     Rule("preset-invalid", "error", "a preset that does not load or resolve (its message says why)"),
 ]
 RULES: dict[str, Rule] = {rule.rule: rule for rule in _RULES}

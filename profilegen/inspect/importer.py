@@ -1,8 +1,10 @@
-"""`profilegen import`: a profile becomes a preset whose build carries the same settings.
+"""`profilegen import`: a profile becomes a preset whose build gives the same profile back.
 
-Options of known choices are recognised where the profile sets every effect of the option, with the same
-value and type; the rest stay raw settings. The top-level UUID and each payload's identifier and UUID are
-pinned, so a rebuild replaces the deployed profile instead of installing a second one.
+Preference payloads become choices (where the profile sets every effect of an option, with the same value
+and type) and raw settings; every other Apple payload becomes a ``[[payloads]]`` table of its type, with its
+keys as they are, but for secrets, which are replaced by a reference to set at build time. The top-level
+UUID, each payload's identifier and UUID, and the top-level keys a preset can carry ([profile.keys]) are
+kept, so a rebuild replaces the deployed profile instead of installing a second one.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.catalog import Catalog, Option
-from profilegen.errors import InputError
+from profilegen.errors import InputError, SigningError
 from profilegen.forms import is_identifier, is_uuid
 from profilegen.inspect.canon import same
-from profilegen.inspect.model import Profile
-from profilegen.plisttypes import Settings
-from profilegen.preset import SCOPES, PayloadPin, Preset, ProfileMeta
+from profilegen.inspect.cms import INVALID_PREFIX
+from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
+from profilegen.plisttypes import PlistValue, Settings, fits
+from profilegen.preset import SCOPES, TOP_LEVEL_KEYS, PayloadPin, Preset, ProfileMeta
+from profilegen.preset_payloads import PresetPayload
+from profilegen.secrets import SecretRef
+
+# Top-level keys written from [profile]'s fields (or by profilegen itself).
+_TOP_FIELDS = frozenset({"PayloadContent", "PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion",
+                         "PayloadDisplayName", "PayloadDescription", "PayloadOrganization", "PayloadScope",
+                         "PayloadRemovalDisallowed", "ConsentText"})
 
 
 @dataclass
@@ -29,14 +39,102 @@ def import_profile(
     profile: Profile, catalog: Catalog, *, name: str, identifier: str | None = None
 ) -> Imported:
     notes: list[str] = []
-    meta = _meta(profile, identifier, notes)
-    settings = _settings(profile, notes)
+    _signature(profile, notes)
+    apple = {p.index for p in profile.payloads if _is_apple(p, catalog)}
+    meta = _meta(profile, identifier, notes, apple)
+    settings = _settings(profile, notes, apple)
     choices = recognise(settings, catalog)
     raw = _leftovers(settings, choices)
+    payloads = tuple(_payload(p, position, catalog, notes)
+                     for position, p in enumerate(p for p in profile.payloads if p.index in apple))
     preset = Preset(
-        name=name, path=None, profile=meta, choices={c: o.name for c, o in choices.items()}, settings=raw
+        name=name, path=None, profile=meta, choices={c: o.name for c, o in choices.items()}, settings=raw,
+        payloads=payloads,
     )
     return Imported(preset, notes)
+
+
+def _signature(profile: Profile, notes: list[str]) -> None:
+    """A preset keeps settings, not signatures: say so; refuse a profile whose signature fails, since its
+    settings may not be what the signer sent (unsign it first to import them knowingly)."""
+    signer = profile.document.signer
+    if signer is None:
+        return
+    if signer.status.startswith(INVALID_PREFIX):
+        raise SigningError(
+            f"not imported: signed by {signer.subject}, {signer.status}",
+            path=profile.path,
+            hint=f"check it with `profilegen verify {profile.path}`; to import its settings anyway, "
+            f"`profilegen unsign` it and import the plain profile",
+        )
+    status = "" if signer.status == "verified" else f" ({signer.status})"
+    notes.append(
+        f"the profile is signed by {signer.subject}{status}; the preset does not keep the signature: "
+        "sign the rebuilt profile (`profilegen build --sign`, or `profilegen sign`)"
+    )
+
+
+def _is_apple(payload: Payload, catalog: Catalog) -> bool:
+    from profilegen.inspect.payload_rules import is_apple_payload
+
+    return is_apple_payload(payload, catalog.payloads)
+
+
+def _payload(payload: Payload, position: int, catalog: Catalog, notes: list[str]) -> PresetPayload:
+    """One Apple payload as a [[payloads]] table: its keys as they are, its secrets as references."""
+    kind = str(payload.payload_type)
+    origin = f"payloads[{position}]"
+    value = payload.node.value if isinstance(payload.node.value, dict) else {}
+    keys: dict[str, Any] = {k: v for k, v in value.items() if k not in PAYLOAD_KEYS or k == "PayloadEnabled"}
+    schema = catalog.payloads.schema(kind)
+    if schema is None:
+        notes.append(f"payload {payload.index + 1} has the type {kind}, which Apple's schema does not define: "
+                     f"kept as it is in {origin}, unchecked")
+    else:
+        from profilegen.catalog.payloads import path_text
+        from profilegen.payload_resolve import masked
+
+        hidden: list[str] = []
+
+        def reference(path: tuple[str | int, ...]) -> SecretRef:
+            text = path_text(path)
+            variable = "PROFILEGEN_SECRET_" + "_".join(
+                "".join(c if c.isalnum() else "_" for c in str(part)).upper() for part in (position, *path))
+            hidden.append(f"{origin}.{text} (now {{ env = \"{variable}\" }})")
+            return SecretRef("env", variable)
+
+        keys, _count = masked(keys, schema.root, reference)
+        if hidden:
+            notes.append("secrets replaced by references, to set before building: " + ", ".join(hidden))
+    uuid = payload.uuid if payload.uuid and is_uuid(payload.uuid) else None
+    pinned = payload.identifier if payload.identifier and is_identifier(payload.identifier) else None
+    if payload.identifier and pinned is None:
+        notes.append(f"payload {payload.index + 1}'s PayloadIdentifier {payload.identifier!r} is not an "
+                     "identifier: the rebuild derives one")
+    return PresetPayload(type=kind, keys=keys, identifier=pinned, uuid=uuid.upper() if uuid else None,
+                         display_name=_node_text(payload, "PayloadDisplayName"),
+                         description=_node_text(payload, "PayloadDescription"),
+                         organization=_node_text(payload, "PayloadOrganization"), origin=origin)
+
+
+def _node_text(payload: Payload, key: str) -> str | None:
+    node = payload.node.get(key)
+    return node.value if node is not None and node.kind == "string" else None
+
+
+def _top_keys(profile: Profile, notes: list[str]) -> dict[str, PlistValue]:
+    keys: dict[str, PlistValue] = {}
+    for key, value in profile.metadata.items():
+        kind = TOP_LEVEL_KEYS.get(key)
+        if kind is not None and fits(value, kind):
+            keys[key] = float(value) if kind == "real" else value
+        elif key not in _TOP_FIELDS:
+            notes.append(f"the top-level key {key} is not kept (a preset carries "
+                         + ", ".join(TOP_LEVEL_KEYS) + ")")
+    kind = profile.metadata.get("PayloadType")
+    if kind != "Configuration":
+        notes.append(f"the top-level PayloadType is {kind!r}, not 'Configuration': the rebuild writes Configuration")
+    return keys
 
 
 def _text(profile: Profile, key: str, default: str = "") -> str:
@@ -44,7 +142,7 @@ def _text(profile: Profile, key: str, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
-def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> ProfileMeta:
+def _meta(profile: Profile, identifier: str | None, notes: list[str], apple: set[int]) -> ProfileMeta:
     ident = identifier or _text(profile, "PayloadIdentifier")
     if not is_identifier(ident):
         raise InputError(
@@ -65,15 +163,10 @@ def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> Profile
     consent_text = (
         {str(k): v for k, v in consent.items() if isinstance(v, str)} if isinstance(consent, dict) else {}
     )
-    style = profile.style()
+    styles = {"custom" if p.style == "apple" else p.style for p in profile.payloads if p.index not in apple}
+    style = styles.pop() if len(styles) == 1 else ("mixed" if styles else None)
     if style == "mixed":
         notes.append("the profile mixes mcx and custom payloads: imported as mcx")
-    if any(p.style == "apple" for p in profile.payloads):
-        notes.append(
-            "non-preference Apple payloads ("
-            + ", ".join(sorted({p.payload_type or "" for p in profile.payloads if p.style == "apple"}))
-            + ") are imported as custom-style settings of that payload type"
-        )
     removal = profile.metadata.get("PayloadRemovalDisallowed")
     return ProfileMeta(
         display_name=_text(profile, "PayloadDisplayName") or ident,
@@ -85,15 +178,16 @@ def _meta(profile: Profile, identifier: str | None, notes: list[str]) -> Profile
         payload_style="custom" if style == "custom" else "mcx",
         uuid=uuid.upper() if uuid else None,
         consent_text=consent_text,
-        payloads=_pins(profile, notes),
+        payloads=_pins(profile, notes, apple),
+        keys=_top_keys(profile, notes),
     )
 
 
-def _pins(profile: Profile, notes: list[str]) -> dict[str, PayloadPin]:
+def _pins(profile: Profile, notes: list[str], apple: set[int]) -> dict[str, PayloadPin]:
     """Each payload's identifier and UUID, kept for its first domain (the rebuild gives others their own)."""
     pins: dict[str, PayloadPin] = {}
     for payload in profile.payloads:
-        if not payload.domains:
+        if not payload.domains or payload.index in apple:
             continue
         domain = payload.domains[0]
         if domain in pins:
@@ -109,12 +203,14 @@ def _pins(profile: Profile, notes: list[str]) -> dict[str, PayloadPin]:
     return pins
 
 
-def _settings(profile: Profile, notes: list[str]) -> Settings:
+def _settings(profile: Profile, notes: list[str], apple: set[int]) -> Settings:
     settings: dict[str, dict[str, Any]] = {}
     once = sorted({f"{s.domain}:{s.key}" for s in profile.settings if s.mode == "Set-Once"})
     if once:
         notes.append("Set-Once settings imported as Forced: " + ", ".join(once))
     for setting in profile.settings:
+        if setting.payload in apple:
+            continue
         settings.setdefault(setting.domain, {})[setting.key] = setting.value
     return settings
 

@@ -9,26 +9,17 @@ PayloadType, like a custom payload, so show and diff see them too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Node
-from profilegen.inspect.read import Document
-from profilegen.limits import MCX_MODES, MCX_TYPE
+from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
 
-# Keys every payload may carry that are about the payload, not settings.
-PAYLOAD_KEYS = frozenset(
-    {
-        "PayloadIdentifier",
-        "PayloadUUID",
-        "PayloadType",
-        "PayloadVersion",
-        "PayloadDisplayName",
-        "PayloadDescription",
-        "PayloadOrganization",
-        "PayloadEnabled",
-    }
-)
+__all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "extract", "payload_style"]
+
+if TYPE_CHECKING:  # a preset's payloads are checked with this model, without reading any file
+    from profilegen.inspect.read import Document
+
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build, and there are 100k

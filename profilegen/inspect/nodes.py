@@ -105,6 +105,10 @@ def _from_python(value: object, budget: _Budget, depth: int) -> Node:
         value = bytes(value)
     try:
         kind = plist_type_of(value)
-    except TypeError:  # plistlib.UID of a keyed archive: no preference value, named as it is
-        kind = type(value).__name__
+    except TypeError:  # plistlib.UID: a keyed archive's reference, which show, diff and import cannot carry
+        raise InputError(
+            "the binary plist holds a keyed-archive reference (UID), which no configuration profile holds",
+            path=budget.path,
+            hint="this is an NSKeyedArchiver file, not a profile",
+        ) from None
     return Node(kind, None, value)

@@ -12,15 +12,18 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
-from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
 from profilegen.inspect.nodes import INVALID, Node
-from profilegen.limits import MCX_TYPE
+from profilegen.limits import MCX_TYPE, PAYLOAD_KEYS
 from profilegen.plisttypes import display, to_json
+from profilegen.secrets import mdm_variables
 from profilegen.surely import surely_valid
 from profilegen.versions import before, parse_version
+
+if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (profilegen.payload_resolve)
+    from profilegen.inspect.model import Payload, Profile
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
 _RULE_DEF = "rule-"
@@ -213,6 +216,12 @@ class _Checker:
     def _value(self, path: list[Part], message: str) -> None:
         key = self.schema.key(path)
         value = self._node(path)
+        variables = mdm_variables(value.value) if value is not None else []
+        if variables:  # the server puts the real value in on delivery: the format applies to that, not this
+            self.add("mdm-variable", self._line(path), f"{self.where(path)} holds the MDM variable "
+                     f"{', '.join(dict.fromkeys(variables))}: its format is not checked here",
+                     "the MDM substitutes it on delivery; check that yours defines it")
+            return
         shown = display(value.value) if value is not None else "?"
         self.add("payload-value", self._line(path), f"{self.where(path)} = {shown} is not allowed: {message}",
                  "use " + (allowed(key) if key is not None else "a value Apple's schema allows"))

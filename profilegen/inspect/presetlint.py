@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
 
-def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None = None) -> list[Finding]:
+def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None = None,
+                macos_version: str | None = None) -> list[Finding]:
     from profilegen.preset import load_preset
     from profilegen.resolve import resolve
 
@@ -23,6 +24,8 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
         preset = load_preset(file)
         if office_version:
             preset = replace(preset, fleet=replace(preset.fleet, office_version=office_version))
+        if macos_version:  # as --office-version does for Office keys: the command line wins over [fleet]
+            preset = replace(preset, fleet=replace(preset.fleet, macos_version=macos_version))
         resolution = resolve(preset, catalog)
     except InputError as error:
         return [finding("unreadable", file, None, error.message, error.hint or "")]
@@ -41,14 +44,38 @@ def lint_preset(path: Path | str, catalog: Catalog, office_version: str | None =
 
 
 def _lines(path: Path | str) -> list[str]:
+    from profilegen.inputfile import read_input
+
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        return read_input(path, what="preset").decode("utf-8").splitlines()
+    except (InputError, UnicodeDecodeError):
         return []
+
+
+def _locate_payload(lines: list[str], text: str) -> int | None:
+    """For ``payloads[N].A.B[0].C ...``: the line of C (or of the nearest table on the path) inside the N-th
+    ``[[payloads]]`` table, else of that table's header."""
+    match = re.match(r"payloads\[(\d+)\]((?:\.[A-Za-z0-9_.-]+|\[\d+\])*)", text)
+    if match is None:
+        return None
+    headers = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[payloads]]"]
+    index = int(match.group(1))
+    if index >= len(headers):
+        return None
+    start, end = headers[index], headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
+    names = [n for n in re.findall(r"[A-Za-z0-9_-]+", re.sub(r"\[\d+\]", "", match.group(2)))]
+    for name in reversed(names):
+        pattern = re.compile(rf'^\s*(?:"?{re.escape(name)}"?\s*=|\[\[?payloads\..*\b{re.escape(name)}\]\]?\s*$)')
+        for number in range(start, end):
+            if pattern.match(lines[number - 1]):
+                return number
+    return start
 
 
 def _locate(lines: list[str], text: str) -> int | None:
     """The line of the first ``name =`` that ``text`` mentions (a key or choice name), if any."""
+    if text.startswith("payloads["):
+        return _locate_payload(lines, text)
     names = re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", text)
     for name in names:
         pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.inputfile import read_input
 from profilegen.inspect.cms import Signer, unwrap
 from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
-from profilegen.limits import UTF8_BOM
+from profilegen.limits import PROFILE_MAX_BYTES, UTF8_BOM
 
 _LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.lstrip() strips
-MAX_BYTES = 10 * 1024 * 1024  # ten times what Intune accepts; bigger files are refused unread
+MAX_BYTES = PROFILE_MAX_BYTES
 
 
 @dataclass
@@ -39,31 +39,8 @@ class Document:
 
 
 def read_file(path: Path | str, *, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of ``path``, refusing anything that is not a regular file or is larger than ``limit``.
-
-    The checks come before the file is opened: opening a FIFO or a device could block or never end.
-    """
-    target = Path(path)
-    try:
-        info = target.stat()
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise InputError(f"{kind}, not a profile", path=target)
-        if info.st_size > limit:
-            raise InputError(
-                f"{info.st_size:,} bytes: larger than the {limit:,} bytes profilegen reads", path=target
-            )
-        with target.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError("no such file", path=target) from None
-    except PermissionError:
-        raise InputError("permission denied", path=target) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", path=target) from None
-    if len(data) > limit:
-        raise InputError(f"larger than the {limit:,} bytes profilegen reads", path=target)
-    return data
+    """The bytes of a profile file: a regular file of at most ``limit`` bytes (profilegen.inputfile)."""
+    return read_input(path, what="profile", limit=limit)
 
 
 def load(path: Path | str, *, limit: int = MAX_BYTES) -> Document:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from profilegen import __version__
 from profilegen.forms import ASCII_ALNUM, GLOBAL_DOMAIN
@@ -108,7 +108,8 @@ _WHO = {
 }
 
 
-def _header(name: str, title: str, target: str, action: str, skipped: Iterable[tuple[str, str]]) -> list[str]:
+def _header(name: str, title: str, target: str, action: str, skipped: Iterable[tuple[str, str]],
+            others: Sequence[str] = ()) -> list[str]:
     lines = [
         "#!/bin/bash",
         f"# {_comment(title)}: {action}",
@@ -121,6 +122,9 @@ def _header(name: str, title: str, target: str, action: str, skipped: Iterable[t
     if skipped:
         lines.append("# Left out: honoured only from a configuration profile, not from `defaults`:")
         lines += [f"#   {domain} {_comment(key)}" for domain, key in skipped]
+    if others:
+        lines.append("# Profile-only payloads: `defaults` cannot do what these do; deploy the profile for them:")
+        lines += [f"#   {_comment(other)}" for other in others]
     return [*lines, "set -euo pipefail", ""]
 
 
@@ -140,10 +144,10 @@ def _split_profile_only(settings: Settings,
 
 
 def _script(name: str, title: str, settings: Settings, target: str, profile_only: set[tuple[str, str]] | None,
-            *, action: str, line: Callable[[str, str, PlistValue], str], done: str) -> str:
+            *, action: str, line: Callable[[str, str, PlistValue], str], done: str, others: Sequence[str] = ()) -> str:
     """Header, prologue, then one ``line(domain word, key, value)`` per kept key, grouped by domain."""
     kept, skipped = _split_profile_only(settings, profile_only or set())
-    lines = _header(name, title, target, action, skipped)
+    lines = _header(name, title, target, action, skipped, others)
     lines += _prologue(target, name)
     for domain, keys in kept.items():
         lines += ["", f"# {domain}"]
@@ -162,15 +166,15 @@ def _delete_line(where: str, key: str, value: PlistValue) -> str:
 
 
 def render_script(name: str, title: str, settings: Settings, *, target: str = "console-user",
-                  profile_only: set[tuple[str, str]] | None = None) -> str:
-    """A bash script that writes ``settings`` with `defaults write`."""
+                  profile_only: set[tuple[str, str]] | None = None, others: Sequence[str] = ()) -> str:
+    """A bash script that writes ``settings`` with `defaults write`; ``others``: the payloads it cannot write."""
     return _script(name, title, settings, target, profile_only, action="sets these preferences with `defaults write`",
-                   line=_write_line, done="{count} preference(s) written")
+                   line=_write_line, done="{count} preference(s) written", others=others)
 
 
 def render_undo_script(name: str, title: str, settings: Settings, *, target: str = "console-user",
-                       profile_only: set[tuple[str, str]] | None = None) -> str:
+                       profile_only: set[tuple[str, str]] | None = None, others: Sequence[str] = ()) -> str:
     """A bash script that deletes the keys ``render_script`` writes (a missing key is not an error)."""
     return _script(name, title, settings, target, profile_only,
                    action="removes the preferences its script wrote (`defaults delete`)",
-                   line=_delete_line, done="preferences removed")
+                   line=_delete_line, done="preferences removed", others=others)

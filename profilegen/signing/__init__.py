@@ -41,6 +41,22 @@ def is_signed(data: bytes) -> bool:
     return data[offset : offset + len(_SIGNED_DATA_OID)] == _SIGNED_DATA_OID
 
 
+def trailing_bytes(data: bytes) -> int:
+    """How many bytes follow the outer DER (or BER) structure of ``data``: 0 for a signed file as written.
+
+    Bytes after the SignedData are covered by no signature, so a file carrying them is refused rather
+    than reported "verified". Raises ValueError when the structure is cut short.
+    """
+    from asn1crypto import parser
+
+    _class, _method, _tag, header, contents, trailer = parser.parse(data)
+    return len(data) - len(header) - len(contents) - len(trailer)
+
+
+def trailing_message(count: int) -> str:
+    return f"{count:,} byte(s) after the end of the signature, which no signature covers"
+
+
 def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) -> str:
     """One line for ``show`` and ``diff``: "not signed", "verified", or "signature invalid: why".
 

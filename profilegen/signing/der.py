@@ -10,7 +10,8 @@ from asn1crypto import cms
 from cryptography import x509
 
 from profilegen.errors import InputError, SigningError
-from profilegen.signing import is_signed
+from profilegen.signing import is_signed, trailing_bytes, trailing_message
+from profilegen.signing.identity import CERTIFICATE_ERRORS, parse_certificate
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
             "not a signed profile: expected DER CMS SignedData (a signed .mobileconfig)", path=source
         )
     try:
+        extra = trailing_bytes(data)
         info = cms.ContentInfo.load(data)
         signed_data = info["content"]
         encap = signed_data["encap_content_info"]
@@ -49,6 +51,9 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
         _ = len(signed_data["signer_infos"])
     except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise InputError("damaged signed profile: its CMS structure cannot be parsed", path=source) from None
+    if extra:
+        raise InputError(f"damaged signed profile: {trailing_message(extra)}", path=source,
+                         hint="get the file again from its source, or sign the profile again")
     if content is None:
         raise SigningError(
             "the signature is detached: the profile content is not inside the file",
@@ -64,6 +69,19 @@ def same_name(a: Any, b: Any) -> bool:
     return bool(a.dump() == b.dump() or a == b)
 
 
-def to_cryptography(certificate: Any) -> x509.Certificate:
-    """An asn1crypto certificate as a cryptography one (same DER)."""
-    return x509.load_der_x509_certificate(certificate.dump())
+def to_cryptography(certificate: Any, source: Path | str | None = None) -> x509.Certificate:
+    """An asn1crypto certificate as a cryptography one (same DER), every field parsed: a damaged one
+    (a flipped version byte, a repeated extension...) is an InputError naming the file."""
+    try:
+        return parse_certificate(certificate.dump())
+    except CERTIFICATE_ERRORS as error:
+        raise InputError(
+            f"damaged signed profile: a certificate in the signature cannot be parsed ({_reason(error)})",
+            path=source,
+        ) from None
+
+
+def _reason(error: Exception) -> str:
+    """The library's words, bounded and single-line (it may quote bytes from the file)."""
+    text = " ".join(str(error).split())[:120]
+    return text if text.isprintable() and text else type(error).__name__

@@ -21,12 +21,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from profilegen.errors import InputError, SigningError, UsageError
+from profilegen.inputfile import read_input
+from profilegen.limits import CREDENTIAL_MAX_BYTES
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PasswordPrompt = Callable[[str], str]
-
-MAX_CREDENTIAL_BYTES = 1_000_000
-
 
 @dataclass(frozen=True)
 class SignerIdentity:
@@ -92,33 +91,39 @@ def terminal_prompt() -> PasswordPrompt | None:
     return getpass.getpass
 
 
-def read_limited(path: Path, what: str, limit: int = MAX_CREDENTIAL_BYTES) -> bytes:
-    """Read a whole input file, refusing one larger than ``limit`` bytes."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{what} is {size} bytes, larger than the {limit} bytes accepted", path=path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", path=path) from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a directory, expected a file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", path=path) from None
+# What cryptography raises for a damaged certificate, from the load or lazily from any field: ValueError
+# for most damage, but its own classes (not ValueError) for a bad version, a repeated extension or an
+# unknown name type.
+CERTIFICATE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+
+
+def parse_certificate(der: bytes) -> x509.Certificate:
+    """One DER certificate, every field parsed now (cryptography parses lazily, so damage would
+    otherwise surface later as a traceback). Raises one of CERTIFICATE_ERRORS."""
+    return checked(x509.load_der_x509_certificate(der))
+
+
+def checked(certificate: x509.Certificate) -> x509.Certificate:
+    _ = (certificate.subject, certificate.issuer, certificate.extensions, certificate.public_key())
+    _ = (certificate.not_valid_before_utc, certificate.not_valid_after_utc, certificate.serial_number)
+    return certificate
 
 
 def load_certificates(path: Path, what: str = "certificate file") -> list[x509.Certificate]:
     """Every certificate in a PEM file (or one DER certificate)."""
-    data = read_limited(path, what)
+    data = read_input(path, what=what, limit=CREDENTIAL_MAX_BYTES)
     try:
         if b"-----BEGIN" in data:
-            certificates = x509.load_pem_x509_certificates(data)
-        else:
-            certificates = [x509.load_der_x509_certificate(data)]
-        for certificate in certificates:  # cryptography parses fields lazily: fail here, not later
-            _ = (certificate.subject, certificate.issuer, certificate.extensions, certificate.public_key())
-        return certificates
-    except (ValueError, UnsupportedAlgorithm):
+            return [checked(c) for c in x509.load_pem_x509_certificates(data)]
+        return [parse_certificate(data)]
+    except CERTIFICATE_ERRORS:
         raise InputError(
             "not a certificate, or a damaged one: expected PEM (-----BEGIN CERTIFICATE-----) or DER",
             path=path,
@@ -136,7 +141,7 @@ def _as_signing_key(key: object, path: Path) -> SigningKey:
 
 
 def _load_pem_key(path: Path, password: _PasswordSource) -> SigningKey:
-    data = read_limited(path, "private key")
+    data = read_input(path, what="private key", limit=CREDENTIAL_MAX_BYTES)
     if b"PRIVATE KEY-----" not in data:
         raise InputError("not a PEM private key (no -----BEGIN ... PRIVATE KEY----- block)", path=path)
     try:
@@ -175,7 +180,7 @@ def load_p12_identity(
     p12: Path, *, password_env: str | None = None, prompt: PasswordPrompt | None = None
 ) -> SignerIdentity:
     """An identity exported from Keychain (or by ``openssl pkcs12 -export``): key, certificate, chain."""
-    data = read_limited(p12, "PKCS#12 file")
+    data = read_input(p12, what="PKCS#12 file", limit=CREDENTIAL_MAX_BYTES)
     _check_pkcs12_structure(data, p12)
     source = _PasswordSource(password_env, prompt)
     loaded = None

@@ -7,9 +7,7 @@ changes); SHA-256; the signer's certificate and its intermediates travel inside 
 from __future__ import annotations
 
 import datetime
-import plistlib
 from pathlib import Path
-from xml.parsers.expat import ExpatError
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
@@ -23,13 +21,16 @@ def require_profile(content: bytes, source: Path | str | None = None) -> None:
     """Raise InputError unless ``content`` is a plist (XML or binary) whose PayloadType is Configuration."""
     if is_signed(content):
         raise InputError("is signed already; this step wants the plain profile", path=source)
+    from profilegen.inspect.read import load_bytes  # the parsers `show` uses: bounded, no entities
+
     try:
-        document = plistlib.loads(content)
-    except (ExpatError, ValueError, OverflowError, TypeError, KeyError, IndexError, RecursionError):
-        # plistlib.InvalidFileException is a ValueError; ExpatError covers malformed XML.
+        root = load_bytes(content, str(source or "the profile")).root
+    except InputError as error:
+        detail = error.message.removeprefix("not a profile: ")
         raise InputError(
-            "not a configuration profile: not a property list (XML or binary)", path=source
+            f"not a configuration profile, not a property list: {detail}", path=source, hint=error.hint
         ) from None
+    document = root.value if root is not None else None
     if not isinstance(document, dict):
         raise InputError("not a configuration profile: the top level is not a dictionary", path=source)
     payload_type = document.get("PayloadType")

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
 from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
-from profilegen.signing.identity import display_name, load_certificates
+from profilegen.signing.identity import CERTIFICATE_ERRORS, display_name, load_certificates
 
 REACHES_CA = "reaches CA"
 DOES_NOT_REACH_CA = "does not reach CA"
@@ -37,6 +37,8 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
 }
 _MAX_CHAIN = 8
 _DATA_OID = "1.2.840.113549.1.7.1"
+# What a damaged structure raises once parsed lazily: asn1crypto's fields, cryptography's certificates.
+_DAMAGE: tuple[type[Exception], ...] = (*CERTIFICATE_ERRORS, KeyError, IndexError, OverflowError)
 
 
 @dataclass
@@ -124,8 +126,8 @@ def verify(
     parsed = parse_signed_data(data, source)
     report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
     try:
-        _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC))
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, UnsupportedAlgorithm):
+        _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC), source)
+    except _DAMAGE:
         # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
         raise InputError(
             "damaged signed profile: a certificate or signer field cannot be parsed", path=source
@@ -138,6 +140,7 @@ def _verify_parsed(
     report: VerifyReport,
     ca: Sequence[x509.Certificate] | None,
     now: datetime.datetime,
+    source: Path | str | None,
 ) -> None:
     if parsed.content_type != _DATA_OID:
         report.problems.append(f"the signed content type is {parsed.content_type}, not data (a plist)")
@@ -160,13 +163,14 @@ def _verify_parsed(
         )
 
     signed_bytes = _check_signed_attributes(signer_info, parsed.content, report)
+    pool = [to_cryptography(c, source) for c in parsed.certificates]  # all parsed: damage is refused
     signer = _find_signer(signer_info, parsed.certificates)
     if signer is None:
         report.problems.append(
             "the signer's certificate is not in the file, so the signature cannot be checked"
         )
         return
-    certificate = to_cryptography(signer)
+    certificate = pool[parsed.certificates.index(signer)]
     report.signer_subject = display_name(certificate.subject)
     report.signer_issuer = display_name(certificate.issuer)
     report.not_before = certificate.not_valid_before_utc
@@ -176,7 +180,6 @@ def _verify_parsed(
     _check_dates(certificate, "the signer's certificate", now, report)
     _check_key_usage(certificate, report)
     if ca is not None:
-        pool = [to_cryptography(c) for c in parsed.certificates]
         _check_chain(certificate, pool, list(ca), now, report)
 
 

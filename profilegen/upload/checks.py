@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import plistlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError, ValidationError
-from profilegen.limits import INTUNE_MAX_BYTES, MCX_TYPE, UTF8_BOM
-from profilegen.plisttypes import PlistValue, Settings
+from profilegen.limits import INTUNE_MAX_BYTES, MCX_TYPE, PROFILE_MAX_BYTES, UTF8_BOM
+from profilegen.plisttypes import Settings
 from profilegen.signing import is_signed
 
-_MAX_PROFILE_BYTES = 10 * 1024 * 1024
+if TYPE_CHECKING:
+    from profilegen.inspect.model import Profile
 
 
 def refuse_signed(data: bytes, source: str, mdm: str) -> None:
@@ -23,18 +23,31 @@ def refuse_signed(data: bytes, source: str, mdm: str) -> None:
         )
 
 
-def parse_profile(data: bytes, source: str) -> dict[str, Any]:
-    """The profile's top-level dictionary; plistlib refuses entity declarations, size is bounded here."""
-    if len(data) > _MAX_PROFILE_BYTES:
-        raise InputError(f"the profile is larger than {_MAX_PROFILE_BYTES} bytes", path=source)
-    try:
-        profile = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError) as exc:
-        raise InputError(f"not a readable property list ({exc})", path=source,
-                         hint="give a .mobileconfig built by profilegen, or a preset") from None
-    if not isinstance(profile, dict) or profile.get("PayloadType") != "Configuration":
+def read_profile(data: bytes, source: str) -> Profile:
+    """The profile in ``data``, read by the parsers `show` uses (bounded, no entities, no DTD, no deep
+    nesting); a top-level dictionary of PayloadType Configuration, or InputError naming the file."""
+    from profilegen.inspect.model import extract
+    from profilegen.inspect.read import load_bytes
+
+    if len(data) > PROFILE_MAX_BYTES:
+        raise InputError(f"the profile is larger than {PROFILE_MAX_BYTES:,} bytes", path=source)
+    profile = extract(load_bytes(data, source), strict=True)
+    if profile.metadata.get("PayloadType") != "Configuration":
         raise InputError("not a configuration profile (no top-level PayloadType Configuration)", path=source)
     return profile
+
+
+def parse_profile(data: bytes, source: str) -> dict[str, Any]:
+    """The profile's top-level dictionary, checked to be writable as an XML plist (what Jamf receives)."""
+    from profilegen.render import intune_plist
+
+    document: dict[str, Any] = read_profile(data, source).root.value
+    try:
+        intune_plist.render(document)  # the writer's checks: 64-bit integers, text XML can carry, plist types
+    except ValidationError as error:
+        raise ValidationError(f"the profile cannot be sent as an XML plist: {error.message}", path=source,
+                              hint=error.hint) from None
+    return document
 
 
 def _payloads(profile: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,6 +69,18 @@ def refuse_custom_payloads(profile: dict[str, Any], source: str) -> None:
             )
 
 
+def refuse_other_payloads(data: bytes, source: str) -> None:
+    """An Intune preference file carries preference settings only: a profile with other payloads is refused."""
+    if is_signed(data):
+        return  # refused elsewhere, with its own reason
+    others = sorted({str(p.get("PayloadType")) for p in _payloads(parse_profile(data, source))
+                     if str(p.get("PayloadType", "")).startswith("com.apple.") and p.get("PayloadType") != MCX_TYPE})
+    if others:
+        raise ValidationError(f"the profile holds non-preference payloads ({', '.join(others)}), which an Intune "
+                              "preference file cannot carry", path=source,
+                              hint="send the whole profile as a custom profile with `profilegen upload intune`")
+
+
 def refuse_for_intune(data: bytes, source: str) -> None:
     """Intune's custom profile: unsigned XML, UTF-8 without a byte-order mark, at most 1,000,000 bytes."""
     refuse_signed(data, source, "Intune")
@@ -73,19 +98,21 @@ def refuse_for_intune(data: bytes, source: str) -> None:
                          hint=f"convert it: plutil -convert xml1 {source}")
 
 
-def settings_from_profile(profile: dict[str, Any]) -> Settings:
-    """The settings a profile's preference payloads carry, in either payload style."""
+def settings_from_profile(data: bytes, source: str) -> Settings:
+    """The settings a profile's preference payloads carry, in either payload style (other Apple payloads,
+    such as TCC or certificates, are not preferences and are left out)."""
+    from profilegen.inspect.lint import lint_document
+
+    profile = read_profile(data, source)
+    # A setting in a malformed mcx payload would be dropped without a word: refuse it, as `validate` does.
+    broken = next((f for f in lint_document(profile.document) if f.rule == "mcx-shape"), None)
+    if broken is not None:
+        where = f"line {broken.line}: " if broken.line else ""
+        raise InputError(f"{where}{broken.message}", path=source,
+                         hint=f"{broken.fix}; `profilegen validate {source}` lists every finding")
+    preference = {p.index for p in profile.payloads if p.style in ("mcx", "custom")}
     settings: Settings = {}
-    for payload in _payloads(profile):
-        payload_type = str(payload.get("PayloadType", ""))
-        if payload_type == MCX_TYPE:
-            content = payload.get("PayloadContent", {})
-            for domain, levels in (content.items() if isinstance(content, dict) else ()):
-                for level in ("Forced", "Set-Once"):
-                    for entry in (levels or {}).get(level, []):
-                        values: dict[str, PlistValue] = entry.get("mcx_preference_settings", {})
-                        settings.setdefault(domain, {}).update(values)
-        elif not payload_type.startswith("com.apple."):
-            keys = {k: v for k, v in payload.items() if not k.startswith("Payload")}
-            settings.setdefault(payload_type, {}).update(keys)
+    for setting in profile.settings:
+        if setting.payload in preference:
+            settings.setdefault(setting.domain, {})[setting.key] = setting.value
     return settings

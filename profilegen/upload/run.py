@@ -6,7 +6,6 @@ The commands parse options; this module decides what to send. Nothing here print
 
 from __future__ import annotations
 
-import plistlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TextIO
 
 from profilegen.errors import InputError
 from profilegen.plisttypes import Settings
+from profilegen.signing import is_signed
 from profilegen.upload.http import RetryPolicy, Transport, check_url
 
 PROFILE_SUFFIX = ".mobileconfig"
@@ -44,14 +44,14 @@ class Connection:
         return Transport(timeout=self.timeout, retry=self.retry, ca_bundle=self.ca_bundle, dry_run=self.dry_run)
 
 
-def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None) -> Source:
+def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None, dry_run: bool = False) -> Source:
+    """A profile file as it is, or a preset built (with ``dry_run``, its secrets as *** and not read)."""
     if ref.endswith(PROFILE_SUFFIX):
+        from profilegen.inputfile import read_input
+
         path = Path(ref)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read the profile: {exc.strerror}", path=path) from None
-        return Source(ref, path.stem, _display_name(data, path.stem), data, None)
+        data = read_input(path, what="profile")
+        return Source(ref, path.stem, _display_name(data, ref, path.stem), data, None)
     from profilegen.catalog import load_catalog
     from profilegen.pipeline import PROFILE_SUFFIX as BUILT
     from profilegen.pipeline import build
@@ -61,20 +61,20 @@ def load_source(ref: str, *, style: str | None, catalog_dir: Path | None = None)
         from profilegen.catalog.user import user_catalog_dirs
 
         catalog = load_catalog(user_catalog_dirs(catalog_dir))
-    result = build(ref, style=style, catalog=catalog)
+    result = build(ref, style=style, catalog=catalog, redact_secrets=dry_run)
     first = next(a for a in result.artifacts if a.filename.endswith(BUILT))
     return Source(ref, result.preset.name, result.preset.profile.display_name, first.data,
                   result.resolution.settings)
 
 
-def _display_name(data: bytes, default: str) -> str:
-    if data[:1] == b"\x30":
-        return default  # signed: refused later, with the reason
-    try:
-        profile = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError):
+def _display_name(data: bytes, ref: str, default: str) -> str:
+    """The profile's PayloadDisplayName; a file that cannot be read as a profile is refused here, before
+    any credential is asked for (a signed one is refused later, with the MDM's reason)."""
+    if is_signed(data):
         return default
-    name = profile.get("PayloadDisplayName") if isinstance(profile, dict) else None
+    from profilegen.upload.checks import read_profile
+
+    name = read_profile(data, ref).metadata.get("PayloadDisplayName")
     return name if isinstance(name, str) and name else default
 
 
@@ -107,7 +107,7 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
                   authority_url: str, graph_url: str, env: Mapping[str, str],
                   connection: Connection) -> list[str]:
     from profilegen.upload.auth import AuthorizedSession, EntraClientCredentials
-    from profilegen.upload.checks import parse_profile, refuse_signed, settings_from_profile
+    from profilegen.upload.checks import refuse_other_payloads, refuse_signed, settings_from_profile
     from profilegen.upload.credentials import intune_credentials
     from profilegen.upload.intune import IntuneClient, custom_configuration, preference_files
 
@@ -118,7 +118,8 @@ def upload_intune(source: Source, *, tenant: str, name: str | None, channel: str
         settings = source.settings
         if settings is None:
             refuse_signed(source.data, source.ref, "Intune")
-            settings = settings_from_profile(parse_profile(source.data, source.ref))
+            settings = settings_from_profile(source.data, source.ref)
+        refuse_other_payloads(source.data, source.ref)
         configurations = preference_files(settings, name=display_name, source=source.ref)
     else:
         configurations = [custom_configuration(source.data, name=display_name, file_stem=source.stem,

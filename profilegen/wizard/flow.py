@@ -8,6 +8,7 @@ With a base preset (`--from`), every default is the preset's answer.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.plisttypes import PlistValue
@@ -49,6 +50,9 @@ AFTER_CHOICES = ("display_name", "organization", "identifier", "scope", "payload
 DEFAULT_DISPLAY_NAME = "Office for Mac settings"
 
 
+if TYPE_CHECKING:
+    from profilegen.preset_payloads import PresetPayload
+
 class Wizard:
     """Answers to the wizard's questions, and the preset they make."""
 
@@ -59,6 +63,7 @@ class Wizard:
         self.answers: dict[str, Answer] = {}
         # raw settings, a base preset's first (kept unless removed): [settings."domain"] of the preset
         self.settings: RawSettings = copy.deepcopy({d: dict(k) for d, k in base.settings.items()}) if base else {}
+        self.payloads: list[PresetPayload] = list(base.payloads) if base else []  # [[payloads]], added ones last
 
     # -- the questions ----------------------------------------------------------------------------
     def steps(self) -> list[str]:
@@ -186,8 +191,9 @@ class Wizard:
     def fleet(self) -> Fleet:
         # not asked (the wizard asks the Office version only): kept from --from
         mau_version = self.base.fleet.mau_version if self.base is not None else None
+        macos_version = self.base.fleet.macos_version if self.base is not None else None
         return Fleet(license=self.value("license"), office_version=self.value("office_version"),
-                     mau_version=mau_version)
+                     mau_version=mau_version, macos_version=macos_version)
 
     @property
     def name(self) -> str:
@@ -212,6 +218,7 @@ class Wizard:
             uuid=kept.uuid if kept else None,
             consent_text=kept.consent_text if kept else {},
             payloads=kept.payloads if kept else {},
+            keys=kept.keys if kept else {},
         )
         choices: dict[str, str] = {}
         asked = set(self.catalog.choice_names())
@@ -226,4 +233,4 @@ class Wizard:
                 choices[name] = option
         settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
-                      settings=settings)
+                      settings=settings, payloads=tuple(self.payloads))

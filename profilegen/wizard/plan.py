@@ -72,6 +72,8 @@ def summary_text(plan: Plan) -> str:
     lines.append("  Choices:  " + (", ".join(f"{c} = {o}" for c, o in preset.choices.items()) or "(none)"))
     raw = [f"{domain}:{key}" for domain, keys in preset.settings.items() for key in keys]
     lines.append("  Other settings: " + (", ".join(raw) or "(none)"))
+    if plan.result.payload_names:
+        lines.append("  Payloads: " + "; ".join(plan.result.payload_names))
     lines += ["", "Settings per domain"]
     if not resolution.settings:
         lines.append("  (none: every choice is left unmanaged, the profile sets nothing)")

@@ -147,6 +147,8 @@ def _other_settings(wizard: Wizard, number: str) -> None:
                 domain, key = removal_target(target)
                 wizard.remove_setting(domain, key)
                 _say(f"  Removed {domain}:{key}", style="fg:ansigreen")
+        elif action == "payload":
+            _add_payload(wizard)
         else:
             _add_setting(wizard)
 
@@ -175,6 +177,68 @@ def _add_setting(wizard: Wizard) -> None:
             _say(_filled(note, "  "), style="fg:ansiyellow")
         _say(f"  Set {domain}:{key} = {display(checked.value)}", style="fg:ansigreen")
         return
+
+
+def _add_payload(wizard: Wizard) -> None:
+    """A payload type, its keys (required first, arrays of tables one entry at a time), a name; checked whole."""
+    from profilegen.preset_payloads import PresetPayload
+    from profilegen.wizard import payload as questions
+
+    kind = ask(questions.type_question(wizard.catalog), search=True)
+    if kind is None:
+        return
+    schema = wizard.catalog.payloads.schema(kind)
+    assert schema is not None
+    keys = _ask_table(schema.root, "")
+    used = {p.name for p in wizard.payloads if p.type == kind and p.name}
+    name = ask(questions.name_question(used)) or None
+    made = PresetPayload(type=kind, keys=keys, name=name, origin=f"payloads[{len(wizard.payloads)}]")
+    problems = questions.check_payload(wizard.catalog, wizard.fleet, made)
+    if problems:
+        for line in problems:
+            _say(_filled(line, "  "), style="fg:ansired")
+        _say("  The payload was not added.", style="fg:ansired")
+        return
+    wizard.payloads.append(made)
+    _say(f"  Added a {schema.title} payload ({kind}{', ' + name if name else ''})", style="fg:ansigreen")
+
+
+def _ask_table(key: Any, where: str) -> dict[str, Any]:
+    """A dict's keys, one at a time, until "Done"; a dict that takes any key asks the key's name first."""
+    from profilegen.wizard import payload as questions
+
+    table: dict[str, Any] = {}
+    if key.any_key is not None and not key.schema.get("properties"):
+        while True:
+            name = (ask(questions.any_key_question(where or "the payload")) or "").strip()
+            if not name:
+                return table
+            child = key.child(name)
+            path = f"{where}.{name}" if where else name
+            table[name] = _ask_value(child, path) if child is not None else ask(
+                questions.value_question(key, path))
+    while True:
+        picked = ask(questions.next_key_question(key, where, table), search=True)
+        if picked is None or picked == questions.DONE:
+            return table
+        table[picked] = _ask_value(key.child(picked), f"{where}.{picked}" if where else picked)
+
+
+def _ask_value(key: Any, where: str) -> Any:
+    from profilegen.wizard import payload as questions
+
+    if key.plist_type == "dict":
+        return _ask_table(key, where)
+    if key.plist_type == "array":
+        items: list[Any] = []
+        while ask(questions.entry_question(where, len(items))) == questions.YES:
+            item = key.child(len(items))
+            items.append(_ask_value(item, f"{where}[{len(items)}]") if item is not None else
+                         ask(questions.value_question(key, where)))
+        return items
+    question = questions.value_question(key, where)
+    text = ask(question)
+    return questions.parse_value(key, where, text or "")
 
 
 def _recheck_after(wizard: Wizard, changed: str) -> None:

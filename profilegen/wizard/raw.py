@@ -70,6 +70,8 @@ def more_question(settings: RawSettings) -> Question:
                   "Pick a domain of the catalogue, one of its keys, then the value.")]
     if any(settings.values()):
         picks.append(Pick(MORE_REMOVE, MORE_REMOVE, "Remove a setting"))
+    picks.append(Pick("payload", "payload", "Add an Apple payload (privacy permissions, system extensions, login "
+                      "items...)", "Pick a payload type of Apple's catalogue, then its keys, required ones first."))
     return Question(SETTINGS_STEP, "Add a setting for another preference domain?",
                     "Keys no choice covers can be set directly, in any domain of the catalogue, including "
                     "domains imported from ProfileManifests (--catalog).", tuple(picks), MORE_NO)

@@ -41,6 +41,9 @@ MACOS_KEYS = {
     "allowmanualinstall": "x-manual-install",
 }
 PLATFORMS = ("iOS", "macOS", "tvOS", "visionOS", "watchOS")
+# Apple's YAML has no word for a secret: a text or data key named like one is flagged x-sensitive (a preset
+# then takes a reference, `import` and `show` hide the value). Booleans such as askForPassword are not secrets.
+SENSITIVE_NAME = re.compile(r"(Password|Passphrase|Secret|Challenge|Token|PIN)$", re.IGNORECASE)
 _DEF_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -114,6 +117,8 @@ class Converter:
         elif plist_type == "data":
             schema["contentEncoding"] = "base64"
         self._values(spec, plist_type, schema)
+        if plist_type in ("string", "data") and SENSITIVE_NAME.search(str(spec["key"])):
+            schema["x-sensitive"] = True
         support = macos_support(spec.get("supportedOS"))
         if support:
             support.pop("x-multiple", None)  # a payload's word, not a key's

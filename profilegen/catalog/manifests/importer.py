@@ -67,13 +67,12 @@ def find_manifests(source: Path) -> list[Path]:
 
 def read_manifest(path: Path) -> Any:
     """Parse one manifest plist (XML or binary; plistlib refuses XML entity declarations)."""
+    from profilegen.inputfile import read_input
+
     try:
-        size = path.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise ManifestError(f"too large for a manifest ({size} bytes)", path=path)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ManifestError(f"cannot read: {exc.strerror}", path=path) from None
+        data = read_input(path, what="manifest", limit=MAX_MANIFEST_BYTES)
+    except InputError as error:  # skipped with a warning, like any manifest that cannot be imported
+        raise ManifestError(error.message, path=path, hint=error.hint) from None
     try:
         return plistlib.loads(data)
     except (plistlib.InvalidFileException, ExpatError, ValueError, TypeError, OverflowError) as exc:
