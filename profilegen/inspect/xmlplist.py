@@ -105,6 +105,7 @@ def parse(data: bytes, path: str) -> XmlPlist:
     finally:
         if enabled:
             gc.enable()
+        gc.collect()  # this file's garbage, once (earlier files' objects are frozen: not walked again)
         gc.freeze()  # the tree lives as long as the command and holds no cycle: later collections skip it
 
 
