@@ -86,15 +86,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="an earlier source tree, timed alongside (git archive)")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
     try:
         folder = make(work, options.count)
         files = [str(p) for p in sorted(folder.iterdir())]
-        results = interleaved_rss({
-            "plistlib.loads": [PYTHON, "-c", LOADS, str(folder)],
-            "validate": [PYTHON, "-m", "profilegen", "validate", *files],
-        }, work, options.rounds)
+        commands = {"plistlib.loads": [PYTHON, "-c", LOADS, str(folder)],
+                    "validate": [PYTHON, "-m", "profilegen", "validate", *files]}
+        if options.before:
+            commands["before"] = ["env", f"PYTHONPATH={options.before}", PYTHON, "-m", "profilegen", "validate", *files]
+        results = interleaved_rss(commands, work, options.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     (loads, loads_peak, loads_cpu), (validate, peak, cpu) = results["plistlib.loads"], results["validate"]
@@ -103,6 +105,10 @@ def main() -> None:
     print(f"  plistlib.loads of each   {loads * 1000:7.0f} ms  {loads_peak:4.0f} MiB")
     print(f"  validate, one call       {validate * 1000:7.0f} ms  {peak:4.0f} MiB  {ratio:.2f}x "
           f"(goal {GOAL}x): {'ok' if ratio <= GOAL else 'OVER'}; CPU {cpu / loads_cpu:.2f}x")
+    if "before" in results:
+        before, before_peak, before_cpu = results["before"]
+        print(f"  before (--before tree)   {before * 1000:7.0f} ms  {before_peak:4.0f} MiB  {before / loads:.2f}x; "
+              f"CPU {before_cpu / loads_cpu:.2f}x")
 
 
 if __name__ == "__main__":
