@@ -17,6 +17,7 @@ a dangling one) included, counts as existing; a symlink is replaced, never follo
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -126,11 +127,12 @@ def write_all(files: Mapping[Path, tuple[bytes, int]], *, force: bool) -> set[Pa
 
     An output that already holds the same bytes and permissions is left as it is, modification time
     included, so that a rebuild which changes nothing changes no file (for make, rsync, upload-if-changed).
+    Such an output needs no --force: only an existing file whose content would change does.
     Returns those unchanged paths.
     """
-    check_writable(files, force=force)
     _check_distinct(files)
-    unchanged = {path for path, (data, mode) in files.items() if force and is_unchanged(path, data, mode)}
+    unchanged = {path for path, (data, mode) in files.items() if is_unchanged(path, data, mode)}
+    check_writable([path for path in files if path not in unchanged], force=force)
     _write({path: item for path, item in files.items() if path not in unchanged}, make_parents=True)
     return unchanged
 
@@ -211,19 +213,40 @@ def _raise_unwritten(exc: BaseException, path: Path, targets: list[Path]) -> Non
         raise WriteInterrupted("interrupted: nothing written, every output is as it was", signum=signal.SIGINT,
                                written=[], not_written=targets) from None
     if isinstance(exc, OSError):
-        message = f"cannot write {path}: {exc.strerror or exc}"
+        message = _reason(path, exc)
         if len(targets) > 1:
             message += "; nothing written, every output is as it was"
         raise WriteFailed(message, written=[], not_written=targets) from None
 
 
 def _failed(path: Path, exc: OSError, done: list[Path], rest: list[Path]) -> str:
-    lines = [f"cannot write {path}: {exc.strerror or exc}"]
+    lines = [_reason(path, exc)]
     if done:
         lines.append(f"written: {', '.join(map(str, done))}")
     if len(rest) > 1:
         lines.append(f"not written (as they were): {', '.join(map(str, rest))}")
     return "\n".join(lines)
+
+
+def _file_in_the_way(target: Path) -> Path | None:
+    """The nearest folder of ``target`` that exists as something other than a folder."""
+    for folder in target.parents:
+        if os.path.lexists(folder):
+            return None if os.path.isdir(folder) else folder
+    return None
+
+
+def _reason(target: Path, exc: OSError) -> str:
+    """Why ``target`` could not be written, and what to do about it (README: every error carries its fix)."""
+    blocker = _file_in_the_way(target) if exc.errno in (errno.EEXIST, errno.ENOTDIR) else None
+    if blocker is not None:
+        return f"cannot write {target}: {blocker} is a file, not a folder (remove it, or choose another output folder)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"cannot write {target}: permission denied (make {target.parent} writable for this user, "
+                "or choose another output folder)")
+    if exc.errno == errno.EROFS:
+        return f"cannot write {target}: the file system is read-only (choose an output folder on a writable disk)"
+    return f"cannot write {target}: {exc.strerror or exc}"
 
 
 def _make_folder(folder: str, created: list[str]) -> None:

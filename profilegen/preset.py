@@ -84,6 +84,9 @@ class Preset(Record):
     fleet: Fleet = Fleet()
     choices: Mapping[str, str] = _EMPTY
     settings: Mapping[str, Mapping[str, PlistValue]] = _EMPTY
+    # [allow_unknown] "domain" = ["Key", ...]: keys the catalogue does not know that are meant as written,
+    # though a known key's name is close (a key newer than the catalogue, say)
+    allow_unknown: Mapping[str, tuple[str, ...]] = _EMPTY
     payloads: tuple[PresetPayload, ...] = ()
 
     @property
@@ -269,7 +272,7 @@ def toml_to_plist(value: object, where: str, path: Path | None) -> PlistValue:
 
 def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -> Preset:
     top = _Reader(data, "preset", path)
-    top.check_fields(("format", "profile", "fleet", "choices", "settings", "payloads"))
+    top.check_fields(("format", "profile", "fleet", "choices", "settings", "payloads", "allow_unknown"))
     version = data.get("format", FORMAT)
     if version != FORMAT:
         raise ValidationError(f"format = {version!r} is not supported", path=path,
@@ -286,6 +289,12 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
             raise ValidationError(f"[settings.{domain!r}] must be a table of key = value", path=path,
                                   hint=f'write [settings."{domain}"] and the keys below it')
         settings[domain] = {k: toml_to_plist(v, f"settings.{domain}.{k}", path) for k, v in keys.items()}
+    allow: dict[str, tuple[str, ...]] = {}
+    for domain, keys in _table(data, "allow_unknown", path).items():
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise ValidationError(f"allow_unknown.{domain!r} must be a list of key names", path=path,
+                                  hint=f'e.g. "{domain}" = ["KeyName"]')
+        allow[domain] = tuple(keys)
     payloads: tuple[PresetPayload, ...] = ()
     if "payloads" in data:  # the module, and Apple's schemas later, are loaded only for presets that have some
         from profilegen.preset_payloads import parse_payloads
@@ -298,6 +307,7 @@ def parse_preset(data: dict[str, Any], *, name: str, path: Path | None = None) -
         fleet=_fleet(_table(data, "fleet", path), path),
         choices=dict(choices),
         settings=settings,
+        allow_unknown=allow,
         payloads=payloads,
     )
 
@@ -348,6 +358,8 @@ def preset_document(preset: Preset) -> dict[str, Any]:
     if preset.settings:
         document["settings"] = {d: {k: _plist_to_toml(v) for k, v in keys.items()}
                                 for d, keys in preset.settings.items()}
+    if preset.allow_unknown:
+        document["allow_unknown"] = {d: list(keys) for d, keys in preset.allow_unknown.items()}
     if preset.payloads:
         from profilegen.preset_payloads import payload_document
 

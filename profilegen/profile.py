@@ -27,6 +27,7 @@ NAMESPACE = uuid.UUID("5d7f3a52-9a0e-4b55-8a57-2f3b0d1c6e41")
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
 _NO_PIN = PayloadPin()
+SPLIT_PAYLOAD_SUFFIX = "preferences"
 
 
 @cache
@@ -187,8 +188,13 @@ def build_profiles(resolution: Resolution, catalog: Catalog, style: str | None =
         return [(name, _top_level(meta, meta.identifier, meta.display_name, meta.uuid, payloads))]
     profiles = []
     for domain, keys in resolution.settings.items():
+        # One profile per domain, <identifier>.<domain>; its payload is <identifier>.<domain>.preferences
+        # (not the domain twice), or the identifier and UUID the preset pins for that domain.
         identifier = f"{meta.identifier}.{domain.lstrip('.')}"
-        spec = _payload_spec(ProfileMeta(meta.display_name, identifier), identifier, domain, title(domain))
+        pin = meta.payloads.get(domain, _NO_PIN)
+        payload_identifier = pin.identifier or f"{identifier}.{SPLIT_PAYLOAD_SUFFIX}"
+        spec = PayloadSpec(domain, payload_identifier, (pin.uuid or derived_uuid(payload_identifier)).upper(),
+                           title(domain))
         payload = preference_payload(spec, keys, style, meta.organization)
         profiles.append((f"{name}.{domain}", _top_level(meta, identifier, f"{meta.display_name}: {title(domain)}",
                                                         None, [payload])))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 
 from profilegen.pipeline import BuildResult
-from profilegen.plisttypes import display
+from profilegen.plisttypes import display, plist_type_of
 from profilegen.printable import printable
 from profilegen.render.table import table
 
@@ -33,23 +33,31 @@ def unwritten_message(reason: str, results: Sequence[BuildResult], targets: Sequ
 
 
 def build_report(result: BuildResult, targets: Sequence[Path], unchanged: Set[Path] = frozenset()) -> str:
-    """The table, the findings, then each output (``targets``, one per artifact): written, or left as it
-    was because it already matched."""
+    """The table, then each output (``targets``, one per artifact): written, or left as it was because it
+    already matched. The type column says how each value is written (an uncatalogued `--set` value is typed
+    by its text: 16.28 is a real, "16.28" a string). The findings are `findings_report`'s, for stderr."""
     resolution = result.resolution
     rows = [
-        [domain, key, display(value), resolution.origins.get((domain, key), "")]
+        [domain, key, plist_type_of(value), display(value), resolution.origins.get((domain, key), "")]
         for domain, keys in resolution.settings.items()
         for key, value in keys.items()
     ]
     lines = [printable(f"{result.preset.name}: {sum(len(k) for k in resolution.settings.values())} setting(s) in "
              f"{len(resolution.settings)} domain(s)")]
-    lines.append(table(["domain", "key", "value", "from"], rows))
+    if rows:
+        lines.append(table(["domain", "key", "type", "value", "from"], rows))
     if result.payload_names:
         lines.append(f"{len(result.payload_names)} other payload(s), in the profile only:")
         lines += [f"  {text}" for text in result.payload_names]
-    for finding in resolution.findings:
-        where = f"{finding.path}: " if finding.key and finding.key.startswith("payloads") else ""
-        lines.append(printable(f"{finding.severity}: {where}{finding.message}"))
     lines += [printable(f"unchanged {target}" if unchanged and target in unchanged else f"wrote {target}")
               for target in targets]
     return "\n".join(lines) + "\n"
+
+
+def findings_report(result: BuildResult) -> str:
+    """The warnings and notes, one a line, for stderr ("" when there is none)."""
+    lines = []
+    for finding in result.resolution.findings:
+        where = f"{finding.path}: " if finding.key and finding.key.startswith("payloads") else ""
+        lines.append(printable(f"{finding.severity}: {where}{finding.message}") + "\n")
+    return "".join(lines)

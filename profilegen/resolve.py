@@ -7,6 +7,7 @@ value is checked the same way wherever it came from.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
 SET_ORIGIN = "--set"
 CHOICE_ORIGIN = "choice "
 SETTINGS_ORIGIN = "settings"
+
+
+def value_text(value: PlistValue) -> str:
+    """A value in a message: text in double quotes, so the string "false" never reads as the boolean."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else display(value)
 
 
 class Finding(Record):
@@ -68,6 +74,19 @@ def parse_override(text: str) -> Override:
         raise UsageError(f"--set {text!r} is not DOMAIN:KEY=VALUE",
                          hint="e.g. --set com.microsoft.autoupdate2:ChannelName=Preview")
     return Override(domain.strip(), key.strip(), value)
+
+
+TYPO_CUTOFF = 0.85  # difflib's ratio: ChanelName / ChannelName is 0.95, NoSuchKey / a real key far below
+
+
+def probable_typo(key: str, known: list[str]) -> str | None:
+    """The known key ``key`` is most probably a misspelling of: the same name in another case, or one within a
+    letter or two (difflib ratio of at least TYPO_CUTOFF)."""
+    lowered = {name.lower(): name for name in known}
+    if key.lower() in lowered:
+        return lowered[key.lower()]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=TYPO_CUTOFF)
+    return close[0] if close else None
 
 
 class _Resolver:
@@ -145,8 +164,8 @@ class _Resolver:
         if key in current and origin != SET_ORIGIN:
             previous = self.origins[(domain, key)]
             if current[key] != value or plist_type_of(current[key]) != plist_type_of(value):
-                self.errors.append(f"{domain}:{key} is set to {display(current[key])} by {previous} "
-                                   f"and to {display(value)} by {origin}; keep one of them")
+                self.errors.append(f"{domain}:{key} is set to {value_text(current[key])} by {previous} "
+                                   f"and to {value_text(value)} by {origin}; keep one of them")
             return
         if key in current and current[key] != value:
             self.note("info", "set-overrides", f"--set {domain}:{key}={display(value)} overrides "
@@ -238,10 +257,7 @@ class _Resolver:
             for key in list(keys):
                 spec = schema.keys.get(key)
                 if spec is None:
-                    close = difflib.get_close_matches(key, list(schema.keys), n=1)
-                    self.note("warning", "unknown-key",
-                              f"{domain}:{key} is not a known key of {domain}"
-                              + (f" (did you mean {close[0]!r}?)" if close else ""), domain, key)
+                    self.unknown_key(domain, key, list(schema.keys))
                     continue
                 try:
                     keys[key] = coerce(keys[key], spec)
@@ -265,12 +281,28 @@ class _Resolver:
                                                   violation.message, spec,
                                                   schema.source_label if schema.imported_from else None))
 
+    def unknown_key(self, domain: str, key: str, known: list[str]) -> None:
+        """A key the catalogue does not know: an error when a known key's name is that close (a probable typo,
+        ChanelName for ChannelName) unless the preset's [allow_unknown] lists it; otherwise a warning."""
+        if key in self.preset.allow_unknown.get(domain, ()):
+            self.note("info", "unknown-key-meant", f"{domain}:{key} is not in the catalogue; written as given "
+                      "([allow_unknown] says it is meant)", domain, key)
+            return
+        close = probable_typo(key, known)
+        if close is not None:
+            self.errors.append(f"{domain}:{key} is not a key of {domain}: did you mean {close!r}? (if {key!r} is "
+                               f'meant, list it in the preset: [allow_unknown] "{domain}" = ["{key}"])')
+            return
+        near = difflib.get_close_matches(key, known, n=1)
+        self.note("warning", "unknown-key", f"{domain}:{key} is not a known key of {domain}"
+                  + (f" (did you mean {near[0]!r}?)" if near else ""), domain, key)
+
     def bad_value(self, domain: str, key: str, value: PlistValue, problem: str, spec: KeySpec,
                   source: str | None = None) -> str:
         """The validator's words, unless the allowed values say it all (an enum lists them anyway)."""
         origin = self.origins.get((domain, key), SETTINGS_ORIGIN)
         because = "" if spec.enum is not None else f": {problem}"
-        return (f"{domain}:{key} = {display(value)} (from {origin}) is not allowed{because}; "
+        return (f"{domain}:{key} = {value_text(value)} (from {origin}) is not allowed{because}; "
                 f"use {spec.allowed()}" + (f" [catalogue: {source}]" if source else ""))
 
     def check_versions(self, spec: KeySpec, value: PlistValue, known: tuple[str, str] | None) -> None:
@@ -310,6 +342,10 @@ def resolve(preset: Preset, catalog: Catalog, overrides: Sequence[str] = (), str
     if not resolver.errors:
         resolver.check_domains()
     resolver.check_payloads()
+    if not resolver.errors and not any(resolver.settings.values()) and not preset.payloads:
+        # the rule `validate` applies to the built file, applied to the preset: one rule for both
+        resolver.note("warning", "empty-profile", "the profile sets nothing (no choice is made and no setting "
+                      "or payload given): it would install and change nothing")
     if strict:
         resolver.errors.extend(f"{f.message} (a warning, an error under --strict)"
                                for f in resolver.findings if f.severity == "warning")

@@ -12,8 +12,10 @@ from profilegen.errors import ValidationError
 from profilegen.plisttypes import PlistValue, utc
 from profilegen.preset import toml_to_plist
 
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0"}
+# `--set` booleans: true or false, in any case (as TOML and a plist write them; TRUE reads as true). Not yes,
+# no, 1 or 0, which `defaults` takes: a command line typed in a hurry should not turn "0" into false.
+_TRUE = {"true"}
+_FALSE = {"false"}
 
 
 class ValueTypeError(ValueError):
@@ -56,7 +58,7 @@ def parse_text(text: str, spec: KeySpec | None) -> PlistValue:
             return True
         if lowered in _FALSE:
             return False
-        raise ValueTypeError("is not a boolean: use true or false")
+        raise ValueTypeError("is not a boolean: write true or false (yes, no, 1 and 0 are not taken)")
     if kind == "integer":
         try:
             return int(text.strip(), 10)

@@ -31,3 +31,10 @@ REFERENCE = SHARED / "reference"
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs fit `COLUMNS` when it is set (README); pytest-xdist sets it to 80 in its workers. Tests see
+    output as piped unless they give COLUMNS themselves."""
+    monkeypatch.delenv("COLUMNS", raising=False)

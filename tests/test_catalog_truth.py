@@ -145,7 +145,7 @@ def test_validate_finds_a_do_not_set_key_in_a_profile(tmp_path: Path) -> None:
                    "com.microsoft.autoupdate2:LastUpdate=2026-01-01T00:00:00Z", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     found = run_cli("validate", str(tmp_path / "office-manual-updates.mobileconfig"), "--format", "json")
-    findings = [f for f in json.loads(found.stdout) if f["rule"] == "do-not-set"]
+    findings = [f for f in json.loads(found.stdout)["findings"] if f["rule"] == "do-not-set"]
     assert len(findings) == 1
     assert findings[0]["message"].startswith("com.microsoft.autoupdate2:LastUpdate must not be set")
     assert findings[0]["line"] and findings[0]["fix"] == "remove the key from the profile"
@@ -283,7 +283,7 @@ def test_defender_onedrive_and_remote_desktop_build_without_a_finding(tmp_path: 
     assert "KFMSilentOptIn" in script
     assert not re.search(r"^\s*prefs write com\.microsoft\.wdav", script, re.M)  # Defender: profile only
     linted = run_cli("validate", str(tmp_path / "out" / "endpoint.mobileconfig"), "--format", "json")
-    assert [f for f in json.loads(linted.stdout) if f["severity"] != "info"] == []
+    assert [f for f in json.loads(linted.stdout)["findings"] if f["severity"] != "info"] == []
 
 
 @pytest.mark.parametrize(("setting", "problem"), [

@@ -93,7 +93,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     ('format = 1\n[profile\nidentifier = "x"', 3, "not valid TOML"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[settings."com.microsoft.autoupdate2"]\n'
      'HowToCheck = "Sometimes"\n', 4,
-     "com.microsoft.autoupdate2:HowToCheck = Sometimes (from settings) is not allowed"),
+     'com.microsoft.autoupdate2:HowToCheck = "Sometimes" (from settings) is not allowed'),
     ('format = 1\n[profile]\nidentifier = "com example"\n', 4,
      "profile.identifier 'com example' is not a valid identifier (use letters, digits"),
     ('format = 1\n[profile]\nidentifier = "com.example.x"\n[fleet]\nlicense = "subscription"\n'
@@ -192,7 +192,8 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     preset = write(tmp_path, "w.toml", 'format = 1\n[profile]\nidentifier = "com.example.x"\n'
                    '[settings."com.microsoft.Word"]\nNoSuchKey = 1\n')
     done = run_cli("build", str(preset), "--out", str(tmp_path / "a"))
-    assert done.returncode == 0 and "warning: com.microsoft.Word:NoSuchKey is not a known key" in done.stdout
+    assert done.returncode == 0 and "warning: com.microsoft.Word:NoSuchKey is not a known key" in done.stderr
+    assert "NoSuchKey is not" not in done.stdout  # results on stdout, warnings on stderr
     done = run_cli("build", str(preset), "--out", str(tmp_path / "b"), "--strict")
     assert done.returncode == 4 and "an error under --strict" in done.stderr
     assert not (tmp_path / "b").exists()
@@ -264,7 +265,7 @@ def test_errors_in_a_shipped_preset_name_it_not_its_installed_path(tmp_path: Pat
     assert done.returncode == 4
     assert done.stderr == (
         "profilegen: error: shipped preset office-privacy-zero: com.microsoft.office:DiagnosticDataTypePreference = "
-        'Zero (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
+        '"Zero" (from --set) is not allowed; use one of "BasicDiagnosticData", "FullDiagnosticData", '
         '"ZeroDiagnosticData"\n')
 
 
@@ -274,8 +275,8 @@ def test_mau_version_checks_autoupdate_keys_by_autoupdate_versions(tmp_path: Pat
     done = run_cli("build", str(preset), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert ("warning: com.microsoft.autoupdate2:SendAllTelemetryEnabled last works in Microsoft AutoUpdate 4.11; "
-            "the fleet's oldest is 4.20") in done.stdout
-    assert "com.microsoft.Word:SendAllTelemetryEnabled last works" not in done.stdout  # no Office version given
+            "the fleet's oldest is 4.20") in done.stderr
+    assert "com.microsoft.Word:SendAllTelemetryEnabled last works" not in done.stderr  # no Office version given
     bad = write(tmp_path, "bad.toml", 'format = 1\n[profile]\nidentifier = "com.example.mau"\n'
                 '[fleet]\nmau_version = "four"\n')
     done = run_cli("build", str(bad), "--out", str(tmp_path / "out2"))

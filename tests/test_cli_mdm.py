@@ -149,7 +149,11 @@ def test_export_intune_plist_from_a_profile(tmp_path: Path, profile_file: Path) 
     word = settings["com.microsoft.Word"]["Forced"][0]["mcx_preference_settings"]
     assert parse_preference_file((out / "com.microsoft.Word.plist").read_bytes()) == word
     again = profilegen("export", "intune-plist", str(profile_file), "--out", str(out))
+    assert again.returncode == 0 and f"unchanged {out / 'com.microsoft.Word.plist'}" in again.stdout  # same bytes
+    (out / "com.microsoft.Word.plist").write_bytes(b"mine")
+    again = profilegen("export", "intune-plist", str(profile_file), "--out", str(out))
     assert again.returncode == ExitCode.OUTPUT and "--force" in again.stderr
+    assert (out / "com.microsoft.Word.plist").read_bytes() == b"mine"
 
 
 def test_export_jamf_schema_from_a_catalogue(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_validate_json_output() -> None:
         app, ["validate", "--catalog", CATALOG, "--format", "json", str(BROKEN / "scope-value.mobileconfig")]
     )
     assert result.exit_code == 0  # a warning only
-    (item,) = json.loads(result.stdout)
+    (item,) = json.loads(result.stdout)["findings"]
     assert item == {
         "severity": "warning",
         "rule": "scope-value",

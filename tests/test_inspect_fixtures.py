@@ -68,7 +68,7 @@ def _plain_settings(profile: dict[str, object]) -> list[tuple[str, str, object]]
 def test_show_json_of_the_signed_profile() -> None:
     result = runner.invoke(app, ["show", "--format", "json", str(SIGNED)])
     assert result.exit_code == 0
-    data = json.loads(result.stdout)
+    (data,) = json.loads(result.stdout)["profiles"]
     assert data["form"] == "xml"
     # The signature itself is good; the Mac Developer certificate expired in 2019.
     assert data["signed"]["signature"].startswith("signature valid, but the signer's certificate")
@@ -95,7 +95,7 @@ def test_tampered_signed_profile_is_reported_invalid(tmp_path: Path) -> None:
     tampered = tmp_path / "tampered.mobileconfig"
     tampered.write_bytes(bytes(data))
     shown = runner.invoke(app, ["show", "--format", "json", str(tampered)])
-    assert json.loads(shown.stdout)["signed"]["signature"].startswith("signature invalid")
+    assert json.loads(shown.stdout)["profiles"][0]["signed"]["signature"].startswith("signature invalid")
     compared = run_cli("diff", str(SIGNED), str(tampered))
     assert compared.returncode == 1  # the content differs, and the signature no longer covers it
     assert "; signature valid, but the signer's certificate" in compared.stderr
@@ -209,7 +209,10 @@ def test_import_and_diff_through_the_cli(tmp_path: Path) -> None:
     same = run_cli("diff", str(BASIC), str(saved))
     assert (same.returncode, same.stdout) == (0, "")
     again = run_cli("import", str(BASIC), "--save", str(saved))
-    assert again.returncode == 5 and "exists" in again.stderr
+    assert again.returncode == 0 and again.stdout.startswith(f"unchanged {saved}:")  # same bytes: no --force
+    saved.write_text(saved.read_text() + "# mine\n")
+    again = run_cli("import", str(BASIC), "--save", str(saved))
+    assert again.returncode == 5 and "exists" in again.stderr and saved.read_text().endswith("# mine\n")
 
 
 def test_diff_of_two_samples() -> None:

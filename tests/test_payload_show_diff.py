@@ -17,7 +17,7 @@ def test_show_names_payloads_by_title(tmp_path: Path) -> None:
     rows = {line.split()[1]: line for line in table.stdout.splitlines() if line[:1].isdigit()}
     assert "Privacy Preferences Policy Control" in rows[TCC]
     assert "App Lock" in rows["com.apple.app.lock"]
-    shown = json.loads(run_cli("show", "--format", "json", str(path)).stdout)
+    (shown,) = json.loads(run_cli("show", "--format", "json", str(path)).stdout)["profiles"]
     assert [p["title"] for p in shown["payloads"]] == ["Privacy Preferences Policy Control", "App Lock", None]
 
 

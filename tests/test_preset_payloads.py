@@ -272,7 +272,7 @@ def test_key_newer_than_the_fleets_macos_warns_and_fails_under_strict(tmp_path: 
     expected = (f"{path}: payloads[0] (Service Management - Managed Login Items) needs macOS 13.0 or later; "
                 "[fleet] macos_version is 12.0")
     done = run_cli("build", str(path), "--out", str(tmp_path / "dist"))
-    assert done.returncode == 0 and f"warning: {expected}" in done.stdout
+    assert done.returncode == 0 and f"warning: {expected}" in done.stderr
     strict = run_cli("build", str(path), "--out", str(tmp_path / "strict"), "--strict")
     assert strict.returncode == ExitCode.INVALID and f"profilegen: error: {expected}" in strict.stderr
     newer_key = write(tmp_path, HEAD.replace("12.0", "14.0") + '[[payloads]]\ntype = "com.apple.applicationaccess"\n'
@@ -280,7 +280,7 @@ def test_key_newer_than_the_fleets_macos_warns_and_fails_under_strict(tmp_path: 
     key = run_cli("build", str(newer_key), "--out", str(tmp_path / "k"))
     assert key.returncode == 0
     assert (f"warning: {newer_key}: payloads[0].allowiPhoneMirroring needs macOS 15.0 or later; "
-            "[fleet] macos_version is 14.0") in key.stdout
+            "[fleet] macos_version is 14.0") in key.stderr
 
 
 def test_our_fields_are_not_apple_keys(tmp_path: Path) -> None:

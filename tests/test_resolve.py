@@ -90,17 +90,33 @@ def test_wrong_type_names_file_key_value_and_what_is_allowed(tmp_path: Path, cat
     assert len(lines) == 2
     assert lines[0].startswith(f"{path}: com.example.app:Online = 1 (from settings) is not allowed")
     assert "use one of 0, 2" in lines[0]
-    assert "com.example.app:Interval = often" in lines[1]
+    assert 'com.example.app:Interval = "often"' in lines[1]
     assert "an integer of at least 60" in lines[1]
 
 
 def test_unknown_key_warns_with_suggestion_and_strict_makes_it_an_error(tmp_path: Path, catalog: Catalog) -> None:
-    path = preset(tmp_path, '[settings."com.example.app"]\nIntervall = 90\n')
+    path = preset(tmp_path, '[settings."com.example.app"]\nIntervalMinutes = 90\n')
     result = resolve(load_preset(str(path)), catalog)
     assert [(f.severity, f.rule) for f in result.findings] == [("warning", "unknown-key")]
     assert "did you mean 'Interval'?" in result.findings[0].message
     with pytest.raises(ValidationError, match="an error under --strict"):
         resolve(load_preset(str(path)), catalog, strict=True)
+
+
+@pytest.mark.parametrize("typo", ["Intervall", "interval", "Intreval"])
+def test_a_probable_typo_is_an_error_unless_the_preset_says_it_is_meant(
+        tmp_path: Path, catalog: Catalog, typo: str) -> None:
+    path = preset(tmp_path, f'[settings."com.example.app"]\n{typo} = 90\n')
+    with pytest.raises(ValidationError) as caught:
+        resolve(load_preset(str(path)), catalog)
+    assert caught.value.render() == (
+        f"{path}: com.example.app:{typo} is not a key of com.example.app: did you mean 'Interval'? (if {typo!r} is "
+        f'meant, list it in the preset: [allow_unknown] "com.example.app" = ["{typo}"])')
+    meant = preset(tmp_path, f'[settings."com.example.app"]\n{typo} = 90\n'
+                             f'[allow_unknown]\n"com.example.app" = ["{typo}"]\n')
+    result = resolve(load_preset(str(meant)), catalog, strict=True)
+    assert result.settings == {"com.example.app": {typo: 90}}
+    assert [(f.severity, f.rule) for f in result.findings] == [("info", "unknown-key-meant")]
 
 
 def test_unknown_domain_is_typed_by_toml_with_a_warning(tmp_path: Path, catalog: Catalog) -> None:

@@ -83,7 +83,7 @@ def test_references_inside_the_schema_still_work(tmp_path: Path) -> None:
     assert payload["PayloadContent"][DOMAIN]["Forced"][0]["mcx_preference_settings"] == {"Mode": "a", "Other": "b"}
     refused = run_cli("build", str(_preset(tmp_path, 'Mode = "c"\n')), "--catalog", str(catalogue),
                       "--out", str(tmp_path / "dist2"))
-    assert refused.returncode == 4 and f"{DOMAIN}:Mode = c (from settings) is not allowed" in refused.stderr
+    assert refused.returncode == 4 and f"{DOMAIN}:Mode = \"c\" (from settings) is not allowed" in refused.stderr
 
 
 def test_the_validator_itself_fetches_nothing(tmp_path: Path, server: FakeJamf) -> None:

@@ -91,7 +91,7 @@ def test_show_json_stays_json_and_gives_back_the_exact_strings(tmp_path: Path) -
     done = run_cli("show", str(hostile_profile(tmp_path)), "--format", "json")
     assert done.returncode == 0, done.stderr
     assert_safe(done.stdout)
-    shown = json.loads(done.stdout)
+    (shown,) = json.loads(done.stdout)["profiles"]
     keys = {setting["key"]: setting["value"] for setting in shown["settings"]}
     assert keys[FORGED_KEY] == 1 and keys["Overprint"] == OVERPRINT and keys[BIDI] == C1
     assert shown["metadata"]["PayloadDisplayName"].startswith(f"Office{CLEAR}")
@@ -104,7 +104,7 @@ def test_validate_escapes_findings(tmp_path: Path, fmt: str) -> None:
     assert "Traceback" not in done.stderr
     assert_safe(done.stdout + done.stderr)
     if fmt == "json":
-        messages = " ".join(finding["message"] for finding in json.loads(done.stdout))
+        messages = " ".join(finding["message"] for finding in json.loads(done.stdout)["findings"])
         assert f"com.microsoft.Word:Unknown{CLEAR} is not a known key" in messages
     else:
         assert "\\x1b[2J" in done.stdout

@@ -58,8 +58,8 @@ def test_add_a_pppc_payload_in_the_terminal(tmp_path: Path) -> None:
     term.answer(SETTINGS_STEP)  # asked again: no more
     term.question(FIRST_PROFILE_STEP)
     term.send(CTRL_U + "Agent" + ENTER)
-    for number in range(FIRST_PROFILE_STEP + 1, STEPS + 1):
-        term.answer(number)
+    for number in range(FIRST_PROFILE_STEP + 1, STEPS + 1):  # no organization: the identifier is typed
+        term.answer(number, "com.example.pppc" if number == FIRST_PROFILE_STEP + 2 else "")
     term.see("Payloads: " + PPPC)
     term.see("What now")
     term.send(ENTER)

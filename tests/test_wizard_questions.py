@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.catalog import load_catalog
+from profilegen.naming import default_identifier, reverse_dns
 from profilegen.pipeline import build_preset
 from profilegen.preset import dumps_preset, load_preset, shipped_presets
 from profilegen.wizard.flow import CHOICE_PREFIX, Wizard
@@ -17,8 +18,6 @@ from profilegen.wizard.questions import (
     AnswerError,
     Question,
     Skipped,
-    default_identifier,
-    reverse_dns,
 )
 from tests.cli import REPO
 
@@ -141,7 +140,7 @@ def test_typed_answers_are_stripped_and_checked() -> None:
 
 @pytest.mark.parametrize(("organization", "expected"), [
     ("example.com", "com.example"), ("Example Corp", "com.example-corp"), ("Büro Müller GmbH", "com.buro-muller-gmbh"),
-    ("", "com.example"), ("IT.Example.org", "org.example.it")])
+    ("IT.Example.org", "org.example.it")])
 def test_the_identifier_default_is_the_organization_in_reverse_dns(organization: str, expected: str) -> None:
     assert reverse_dns(organization) == expected
     assert default_identifier(organization, "Office lockdown") == f"{expected}.office-lockdown"
@@ -150,6 +149,18 @@ def test_the_identifier_default_is_the_organization_in_reverse_dns(organization:
     wizard.answer("organization", organization)
     assert asked(wizard, "identifier").default == f"{expected}.office-lockdown"
     assert wizard.name == "office-lockdown"
+
+
+def test_without_an_organization_the_identifier_has_no_com_example_default() -> None:
+    wizard = Wizard(CATALOG)
+    wizard.answer("display_name", "Office lockdown")
+    wizard.answer("organization", "")
+    question = asked(wizard, "identifier")
+    assert question.default == ""
+    assert "No organization was given, so there is no default" in question.explanation
+    with pytest.raises(AnswerError, match="is not a valid identifier"):
+        question.accept("")
+    assert wizard.answer("identifier", "com.contoso.office") == "com.contoso.office"
 
 
 def test_list_answers_take_names_or_titles_and_refuse_others() -> None:

@@ -166,11 +166,12 @@ def test_the_plan_writes_the_settings_table_and_build_gives_the_same_bytes(tmp_p
 
 def test_a_conflict_with_a_choice_is_accepted_here_and_reported_by_the_summary_s_build() -> None:
     wizard = Wizard(SHIPPED)
+    wizard.answer("identifier", "com.example.conflict")
     wizard.answer("choice:update-checks", "manual")
     assert wizard.set_setting("com.microsoft.autoupdate2", "HowToCheck", "AutomaticDownload").value == (
         "AutomaticDownload")
-    with pytest.raises(ValidationError, match="HowToCheck is set to Manual by choice update-checks = 'manual' "
-                                              "and to AutomaticDownload by settings; keep one of them"):
+    with pytest.raises(ValidationError, match="HowToCheck is set to \"Manual\" by choice update-checks = 'manual' "
+                                              "and to \"AutomaticDownload\" by settings; keep one of them"):
         make_plan(wizard, Path("x.toml"), Path("dist"))
 
 

@@ -132,8 +132,7 @@ def test_invalid_identifier_is_asked_again_with_the_reason(tmp_path: Path) -> No
     term.send(CTRL_U + "my office profile" + ENTER)
     term.see("is not a valid identifier")
     term.see("e.g. com.example.office")  # the fix, as a preset file would be told
-    term.see("my office profile")  # asked again, the answer kept
-    term.send(CTRL_U + "com.example.mine" + ENTER)
+    term.send("com.example.mine" + ENTER)  # asked again in an empty field: no Ctrl-U needed
     for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
         term.answer(number)
     term.see("What now")
@@ -242,7 +241,8 @@ def test_answers_that_do_not_build_are_shown_and_can_be_changed(tmp_path: Path) 
     for number in range(1, STEPS + 1):
         term.answer(number, moves(CHOICES["update-checks"], None, "manual") if number == 7 else "")
     term.see("These answers do not build")
-    term.see("HowToCheck is set to Manual by choice update-checks = 'manual' and to AutomaticDownload by settings")
+    term.see('HowToCheck is set to "Manual" by choice update-checks = \'manual\' '
+             'and to "AutomaticDownload" by settings')
     term.see("What now")
     assert "Write the preset and build it" not in term.flat_text().rsplit("These answers do not build", 1)[1]
     term.send(ENTER)  # the default is now "go back and change an answer"
@@ -328,8 +328,8 @@ def test_a_choice_added_to_the_catalogue_is_asked(tmp_path: Path) -> None:
     term.see("Beta channel, from the test")
     term.send(UP + ENTER)
     term.see("Warning: Only for testers.")
-    for number in range(len(CHOICES) + 4, steps + 1):
-        term.answer(number)
+    for number in range(len(CHOICES) + 4, steps + 1):  # no organization: the identifier is typed
+        term.answer(number, "com.example.added" if number == FIRST_PROFILE_STEP + 3 else "")
     term.see("What now")
     term.send(ENTER)
     assert term.finish() == 0
@@ -377,8 +377,8 @@ def test_a_setting_of_an_imported_domain_is_added_checked_and_built(tmp_path: Pa
     term.send(CTRL_U + "3600000" + ENTER)
     term.see(f"Set {EDGE}:PolicyRefreshRate = 3600000")
     term.answer(SETTINGS_STEP)  # Enter: no more
-    for number in range(FIRST_PROFILE_STEP, STEPS + 1):
-        term.answer(number)
+    for number in range(FIRST_PROFILE_STEP, STEPS + 1):  # no organization: the identifier is typed
+        term.answer(number, "com.example.edge" if number == FIRST_PROFILE_STEP + 2 else "")
     term.see("Files to write")
     term.see("What now")
     term.send(ENTER)
@@ -421,3 +421,21 @@ def test_settings_of_the_from_preset_are_listed_kept_and_one_removed(tmp_path: P
     settings = profile_settings(plistlib.loads((tmp_path / "dist" / "kept.mobileconfig").read_bytes()))
     assert settings == {"com.microsoft.autoupdate2": {"UpdateCheckInterval": 240}}
     rebuilt_matches(tmp_path / "kept.toml", tmp_path / "dist", tmp_path)
+
+
+def test_without_an_organization_the_identifier_is_asked_and_a_refused_answer_is_cleared(tmp_path: Path) -> None:
+    term = Terminal("--save", "mine.toml", cwd=tmp_path)
+    for number in range(1, FIRST_PROFILE_STEP + 2):  # every default; the organization left empty
+        term.answer(number)
+    term.see("No organization was given, so there is no default")
+    term.question(FIRST_PROFILE_STEP + 2)
+    assert "com.example." not in term.flat_text().rsplit("Profile identifier", 1)[-1]
+    term.send("my office" + ENTER)  # refused: spaces
+    term.see("is not a valid identifier")
+    term.send("com.contoso.mine" + ENTER)  # no Ctrl-U: the refused text is no longer in the field
+    for number in range(FIRST_PROFILE_STEP + 3, STEPS + 1):
+        term.answer(number)
+    term.see("What now")
+    term.send(ENTER)
+    assert term.finish() == 0
+    assert tomllib.loads((tmp_path / "mine.toml").read_text())["profile"]["identifier"] == "com.contoso.mine"

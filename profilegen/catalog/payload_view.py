@@ -18,7 +18,7 @@ def payloads_table(catalog: PayloadCatalog, text: str | None = None) -> str:
         return f"no payload type matches {text!r}" if text else "no payload type in the catalogue"
     commit = catalog.commit()
     head = f"{len(rows)} payload type(s) for macOS" + (f" (Apple's device-management {commit[:7]})" if commit else "")
-    return head + "\n" + table(["payload type", "title"], rows, max_width=60)
+    return head + "\n" + table(["payload type", "title"], rows)
 
 
 def _values(key: PayloadKey) -> str:
@@ -83,6 +83,6 @@ def payload_table(schema: PayloadSchema) -> str:
     if not described:  # Apple's prose comes only with the user's own import (catalog import-apple)
         columns.pop()
         rows = [row[:-1] for row in rows]
-    listing = table(columns, rows, max_width=40)
+    listing = table(columns, rows)
     description = document.get("description")
     return "\n".join([*head, *([f"  {description}"] if schema.user and description else []), "", listing])

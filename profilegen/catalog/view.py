@@ -42,7 +42,7 @@ def domain_table(catalog: Catalog, domain: str) -> str:
         for spec in sorted(schema.keys.values(), key=lambda s: s.name.lower())
     ]
     head = f"{schema.domain}: {schema.title}" + (f" ({schema.source_label})" if schema.imported_from else "")
-    return printable(head) + "\n" + table(["key", "type", "values", "versions", "title"], rows, max_width=48)
+    return printable(head) + "\n" + table(["key", "type", "values", "versions", "title"], rows)
 
 
 def choices_table(catalog: Catalog) -> str:
@@ -51,4 +51,4 @@ def choices_table(catalog: Catalog) -> str:
         for option in choice.options.values():
             keys = ", ".join(sorted({f"{e.domain.rsplit('.', 1)[-1]}:{e.key}" for e in option.sets}))
             rows.append([choice.name, option.name, option.title, keys])
-    return table(["choice", "option", "what it does", "sets"], rows, max_width=70)
+    return table(["choice", "option", "what it does", "sets"], rows)

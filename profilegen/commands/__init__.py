@@ -13,7 +13,8 @@ import typer
 # command name -> the module that registers it
 COMMANDS: dict[str, str] = {
     "build": "profilegen.commands.build",
-    "presets": "profilegen.commands.build",
+    "presets": "profilegen.commands.presets",
+    "new": "profilegen.commands.presets",
     "catalog": "profilegen.commands.catalog",
     "endpoints": "profilegen.commands.endpoints",
     "export": "profilegen.commands.mdm",
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "diff": "profilegen.commands.inspect",
     "import": "profilegen.commands.inspect",
     "wizard": "profilegen.commands.wizard",
+    "completion": "profilegen.commands.complete",
 }
 
 

@@ -6,25 +6,42 @@ compiles each one; real annotation objects save about 4M instructions of start-u
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from profilegen.commands import complete
+from profilegen.commands.help import epilog
 from profilegen.commands.options import (
     ALLOW_EXPIRED_OPTION,
     CATALOG_OPTION,
     CERT_OPTION,
     CHAIN_OPTION,
+    DISPLAY_NAME_OPTION,
+    IDENTIFIER_OPTION,
     KEY_OPTION,
+    LICENSE_OPTION,
+    OFFICE_VERSION_OPTION,
+    ORGANIZATION_OPTION,
     P12_OPTION,
     PASSWORD_ENV_OPTION,
     SET_OPTION,
     open_catalog,
 )
 
+if TYPE_CHECKING:
+    from profilegen.overrides import Overrides
+    from profilegen.preset import Preset
+
 
 class Style(StrEnum):
     mcx = "mcx"
     custom = "custom"
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class ScriptTarget(StrEnum):
@@ -34,7 +51,9 @@ class ScriptTarget(StrEnum):
 
 
 def build_command(
-    presets: list[str] = typer.Argument(..., metavar="PRESET...", help="Shipped preset names or preset files."),
+    presets: list[str] | None = typer.Argument(
+        None, metavar="[PRESET]...", help="Shipped preset names or preset files (none: build --set alone).",
+        autocompletion=complete.preset_names),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="Folder for the outputs."),
     style: Style | None = typer.Option(None, "--style", help="Payload style (default: the preset's, else mcx)."),
     script_target: ScriptTarget = typer.Option(ScriptTarget.console_user, "--script-target",
@@ -54,11 +73,22 @@ def build_command(
     p12: Path | None = P12_OPTION,
     password_env: str | None = PASSWORD_ENV_OPTION,
     allow_expired: bool = ALLOW_EXPIRED_OPTION,
+    identifier: str | None = IDENTIFIER_OPTION,
+    organization: str | None = ORGANIZATION_OPTION,
+    display_name: str | None = DISPLAY_NAME_OPTION,
+    office_version: str | None = OFFICE_VERSION_OPTION,
+    license_name: str | None = LICENSE_OPTION,
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format",
+                                               help="text (people) or json (machines): what was written, the "
+                                               "settings, the warnings."),
 ) -> None:
     """Build profiles (.mobileconfig) and defaults scripts (.sh, .undo.sh) from presets."""
+    from profilegen.overrides import Overrides
+
+    overrides = Overrides(identifier, organization, display_name, office_version, license_name).check()
     try:
-        _build(presets, out, style, script_target, set_values, split, force, strict, catalog_dir, endpoints,
-               sign, cert, key, chain, p12, password_env, allow_expired)
+        _build(presets or [], out, style, script_target, set_values, split, force, strict, catalog_dir, endpoints,
+               sign, cert, key, chain, p12, password_env, allow_expired, overrides, output_format)
     except KeyboardInterrupt:  # before the first write (the writes hold Ctrl-C and report it themselves)
         from profilegen.errors import Interrupted
 
@@ -68,11 +98,13 @@ def build_command(
 def _build(presets: list[str], out: Path, style: Style | None, script_target: ScriptTarget,
            set_values: list[str], split: bool, force: bool, strict: bool, catalog_dir: Path | None,
            endpoints: bool, sign: bool, cert: Path | None, key: Path | None, chain: list[Path],
-           p12: Path | None, password_env: str | None, allow_expired: bool) -> None:
+           p12: Path | None, password_env: str | None, allow_expired: bool, overrides: "Overrides",
+           output_format: OutputFormat) -> None:
     from profilegen.atomic import WriteFailed, WriteInterrupted, write_all
     from profilegen.pipeline import build_preset
-    from profilegen.preset import load_preset
-    from profilegen.report import build_report, unwritten_message
+    from profilegen.report import build_report, findings_report, unwritten_message
+
+    sources = _sources(presets, overrides, set_values)
 
     signer = None
     if sign:  # asked first: a wrong password fails before any work, and is asked once for every preset
@@ -86,9 +118,9 @@ def _build(presets: list[str], out: Path, style: Style | None, script_target: Sc
         raise UsageError("--cert, --key, --chain, --p12 and --password-env go with --sign", hint="add --sign")
     catalog = open_catalog(catalog_dir)
     results = []
-    for ref in presets:  # everything is resolved and rendered before the first file is written
+    for preset in sources:  # everything is resolved and rendered before the first file is written
         result = build_preset(
-            load_preset(ref), catalog, overrides=set_values, style=style.value if style else None,
+            preset, catalog, overrides=set_values, style=style.value if style else None,
             split=split, script_target=script_target.value, strict=strict)
         if signer is not None:
             from profilegen.extras import signed_profiles
@@ -114,22 +146,33 @@ def _build(presets: list[str], out: Path, style: Style | None, script_target: Sc
         error.message = unwritten_message(error.message, results, targets, error.written,
                                           error.not_written)
         raise
+    for result in results:
+        typer.echo(findings_report(result), nl=False, err=True)
+    if output_format is OutputFormat.json:
+        from profilegen.json_out import build_data, dumps
+
+        typer.echo(dumps(build_data(results, targets, unchanged)))
+        return
     for result, paths in zip(results, targets, strict=True):
         typer.echo(build_report(result, paths, unchanged))
 
 
-def presets_command() -> None:
-    """List the shipped presets."""
-    from profilegen.preset import load_preset, shipped_presets
-    from profilegen.render.table import table
+def _sources(refs: list[str], overrides: "Overrides", set_values: list[str]) -> list["Preset"]:
+    """The presets to build, with the command line's identity and fleet in place of their own."""
+    from profilegen.errors import UsageError
+    from profilegen.overrides import empty_preset
+    from profilegen.preset import load_preset
 
-    rows = []
-    for name in shipped_presets():
-        preset = load_preset(name)
-        rows.append([name, preset.profile.description or preset.profile.display_name])
-    typer.echo(table(["preset", "what it does"], rows, max_width=100))
+    if not refs:
+        if not set_values:
+            raise UsageError("nothing to build: name a PRESET, or give --set DOMAIN:KEY=VALUE with --identifier",
+                             hint="`profilegen presets` lists the shipped presets")
+        return [empty_preset(overrides)]
+    if overrides.identifier is not None and len(refs) > 1:
+        raise UsageError("--identifier with several presets would give their profiles one identifier, and "
+                         "each would replace the other on the Macs", hint="build them one at a time")
+    return [overrides.apply(load_preset(ref)) for ref in refs]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("build")(build_command)
-    app.command("presets")(presets_command)
+    app.command("build", epilog=epilog("build"))(build_command)

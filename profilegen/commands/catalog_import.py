@@ -11,6 +11,8 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.help import epilog
+
 _SOURCE: Any = typer.Argument(
     ...,
     metavar="DIR",
@@ -63,5 +65,5 @@ def import_apple_command(ctx: typer.Context, source: Path = _CHECKOUT, into: Pat
 
 def attach(catalog_app: typer.Typer) -> None:
     """Add ``import-manifests`` and ``import-apple`` to a ``catalog`` command group."""
-    catalog_app.command("import-manifests")(import_manifests_command)
-    catalog_app.command("import-apple")(import_apple_command)
+    catalog_app.command("import-manifests", epilog=epilog("catalog import-manifests"))(import_manifests_command)
+    catalog_app.command("import-apple", epilog=epilog("catalog import-apple"))(import_apple_command)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands import complete
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ class Status(StrEnum):
 
 
 PRESET_ARGUMENT: Any = typer.Argument(
-    None, metavar="[PRESET]", help="A shipped preset name or a preset file; none: the whole catalogue.")
+    None, metavar="[PRESET]", help="A shipped preset name or a preset file; none: the whole catalogue.",
+    autocompletion=complete.preset_names)
 APP_OPTION: Any = typer.Option(
     [], "--app", metavar="W|X|P|O|N",
     help="Keep the endpoints used by these apps: W Word, P PowerPoint, X Excel, O Outlook, N OneNote "
@@ -48,6 +51,10 @@ LICENSE_OPTION: Any = typer.Option(
 FORMAT_OPTION: Any = typer.Option(
     Format.table, "--format", help="table, json, csv, hosts (one host pattern a line) or squid "
                                    "(an ACL snippet that answers the silenced hosts with 403).")
+MACS_OPTION: Any = typer.Option(
+    [], "--macs", metavar="ADDRESS/BITS",
+    help="squid: deny only to these client addresses or networks (repeatable), e.g. 10.20.0.0/16; "
+         "without it the snippet denies every client of the proxy.")
 ONLY_OPTION: Any = typer.Option(
     [], "--only", help="Keep these statuses (repeatable). For hosts, a host listed more than once is "
                        "contacted if any of its rows is, silenced only if all are.")
@@ -77,6 +84,7 @@ def endpoints_command(
     only: list[Status] = ONLY_OPTION,
     set_values: list[str] = SET_OPTION,
     catalog_dir: Path | None = CATALOG_OPTION,
+    macs: list[str] = MACS_OPTION,
 ) -> None:
     """Which Office for Mac network endpoints a configuration contacts, silences, or may still contact."""
     from profilegen.endpoints import evaluate, load_endpoints
@@ -86,6 +94,7 @@ def endpoints_command(
     if fmt is Format.squid and only:
         raise UsageError("--only does not apply to --format squid",
                          hint="the snippet always denies the silenced hosts")
+    networks = _networks(macs, fmt)
     if preset is None and set_values:
         raise UsageError("--set needs a preset", hint="give a preset name or file before the options")
     letters = parse_apps(apps)
@@ -99,7 +108,25 @@ def endpoints_command(
         resolution = _resolve(preset, catalog, set_values)
         report = evaluate(data, resolution.chosen, license=fleet_license or resolution.preset.fleet.license,
                           apps=letters, catalogue=catalogue, preset=resolution.preset.name)
-    typer.echo(render(report, fmt.value, [status.value for status in only]), nl=False)
+    typer.echo(render(report, fmt.value, [status.value for status in only], networks), nl=False)
+
+
+def _networks(values: list[str], fmt: Format) -> list[str]:
+    """`--macs` values as squid's src takes them (10.20.0.0/16, 192.0.2.7, 2001:db8::/32), checked."""
+    from profilegen.errors import UsageError
+
+    if values and fmt is not Format.squid:
+        raise UsageError("--macs goes with --format squid", hint="add --format squid")
+    import ipaddress
+
+    networks = []
+    for value in values:
+        try:
+            networks.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            raise UsageError(f"--macs {value!r} is not an address or a network",
+                             hint="write it like 10.20.0.0/16 or 192.0.2.7") from None
+    return networks
 
 
 def _resolve(ref: str, catalog: Catalog, overrides: list[str]) -> Resolution:
@@ -119,4 +146,4 @@ def endpoints_csv(resolution: Any, catalog: Catalog | None = None) -> bytes:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("endpoints")(endpoints_command)
+    app.command("endpoints", epilog=epilog("endpoints"))(endpoints_command)

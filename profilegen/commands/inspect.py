@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
 
@@ -56,7 +57,6 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
     from profilegen.inspect.show import describe, plain_text, table_text
-    from profilegen.printable import json_text
 
     profiles = [extract(load(path), strict=True) for path in files]
     payload_catalog = open_catalog(catalog_dir).payloads
@@ -66,8 +66,9 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
             typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
                        err=True)
     if output_format is ShowFormat.json:
-        data = [describe(profile, titles) for profile in profiles]
-        typer.echo(json_text(data if len(data) > 1 else data[0]))
+        from profilegen.json_out import dumps
+
+        typer.echo(dumps({"profiles": [describe(profile, titles) for profile in profiles]}))
         return
     if output_format is ShowFormat.text:
         typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
@@ -88,7 +89,6 @@ def validate_command(
 
     from profilegen.inspect.lint import lint_path
     from profilegen.inspect.presetlint import lint_preset
-    from profilegen.printable import json_text
 
     catalog = open_catalog(catalog_dir)
     findings = []
@@ -100,7 +100,11 @@ def validate_command(
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format is ReportFormat.json:
-        typer.echo(json_text([f.as_json() for f in findings]))
+        from profilegen.json_out import dumps
+
+        typer.echo(dumps({"files": [str(path) for path in files], "errors": errors, "warnings": warnings,
+                          "notes": len(findings) - errors - warnings,
+                          "findings": [f.as_json() for f in findings]}))
     else:
         for item in findings:
             typer.echo(item.render())
@@ -116,7 +120,8 @@ def validate_command(
         raise typer.Exit(1)
 
 
-def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION) -> None:
+def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION,
+                 output_format: ReportFormat = VALIDATE_FORMAT) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
@@ -133,10 +138,16 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         if side.document.signer is not None:
             typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
                                  f"{side.document.signer.status}"), err=True)
-    if changes:
-        from profilegen.inspect.masking import mask_changes
+    from profilegen.inspect.masking import mask_changes
 
-        typer.echo(render(mask_changes(changes, catalog.payloads)))
+    shown = mask_changes(changes, catalog.payloads)  # secrets masked in JSON as in text
+    if output_format is ReportFormat.json:
+        from profilegen.json_out import diff_data, dumps
+
+        typer.echo(dumps(diff_data(a, b, shown)))
+    elif changes:
+        typer.echo(render(shown))
+    if changes:
         raise typer.Exit(1)
 
 
@@ -162,13 +173,13 @@ def import_command(
     check_target(save)
     profile = extract(load(file), strict=True)
     imported = import_profile(profile, open_catalog(catalog_dir), name=save.stem, identifier=identifier)
-    write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
+    unchanged = write_all({save: (dumps_preset(imported.preset).encode("utf-8"), FILE_MODE)}, force=force)
     preset = imported.preset
     raw = sum(len(keys) for keys in preset.settings.values())
     others = f", {len(preset.payloads)} other payload(s)" if preset.payloads else ""
     typer.echo(printable(
-        f"wrote {save}: {len(preset.choices)} choice(s), {raw} raw setting(s){others}, style "
-        f"{preset.profile.payload_style}"
+        f"{'unchanged' if save in unchanged else 'wrote'} {save}: {len(preset.choices)} choice(s), "
+        f"{raw} raw setting(s){others}, style {preset.profile.payload_style}"
     ))
     for choice, option in preset.choices.items():
         typer.echo(printable(f"  {choice} = {option}"))
@@ -177,7 +188,7 @@ def import_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show_command)
-    app.command("validate")(validate_command)
-    app.command("diff")(diff_command)
-    app.command("import")(import_command)
+    app.command("show", epilog=epilog("show"))(show_command)
+    app.command("validate", epilog=epilog("validate"))(validate_command)
+    app.command("diff", epilog=epilog("diff"))(diff_command)
+    app.command("import", epilog=epilog("import"))(import_command)

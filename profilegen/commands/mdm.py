@@ -8,11 +8,12 @@ from typing import Any
 
 import typer
 
+from profilegen.commands.help import HelpGroup, epilog
 from profilegen.commands.options import CATALOG_OPTION, open_catalog
 
-export_app = typer.Typer(no_args_is_help=True, add_completion=False,
+export_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, add_completion=False, epilog=epilog("export"),
                          help="Write the formats Jamf Pro and Intune take (offline).")
-upload_app = typer.Typer(no_args_is_help=True, add_completion=False,
+upload_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, add_completion=False, epilog=epilog("upload"),
                          help="Upload a profile to Jamf Pro or Intune (credentials from the environment).")
 
 
@@ -45,7 +46,7 @@ SOURCE: Any = typer.Argument(..., metavar="PRESET|PROFILE",
                              help="A preset (name or file) to build, or a .mobileconfig to send as it is.")
 
 
-@export_app.command("jamf-schema")
+@export_app.command("jamf-schema", epilog=epilog("export jamf-schema"))
 def export_jamf_schema(
     domain: str = typer.Argument(..., help="A preference domain of the catalogue."),
     out: Path = typer.Option(..., "--out", "-o", metavar="FILE", help="The manifest to write (.json)."),
@@ -77,7 +78,7 @@ def export_jamf_schema(
                    err=True)
 
 
-@export_app.command("intune-plist")
+@export_app.command("intune-plist", epilog=epilog("export intune-plist"))
 def export_intune_plist(
     preset: str = typer.Argument(..., metavar="PRESET|PROFILE", help="A preset to build, or a .mobileconfig."),
     out: Path = typer.Option(Path("dist"), "--out", "-o", metavar="DIR", help="Folder for the files."),
@@ -105,12 +106,12 @@ def export_intune_plist(
                     fix="a domain is a bundle identifier such as com.microsoft.Word: correct the profile"):
              (intune_plist.render(settings[domain], domain=domain), FILE_MODE)
              for domain in sorted(settings)}
-    write_all(files, force=force)
+    unchanged = write_all(files, force=force)
     for path in files:
-        typer.echo(printable(f"wrote {path}"))
+        typer.echo(printable(f"{'unchanged' if path in unchanged else 'wrote'} {path}"))
 
 
-@upload_app.command("jamf")
+@upload_app.command("jamf", epilog=epilog("upload jamf"))
 def upload_jamf(
     source: str = SOURCE,
     url: str = typer.Option(..., "--url", metavar="https://HOST", help="The Jamf Pro server."),
@@ -146,7 +147,7 @@ def upload_jamf(
         typer.echo(printable(line), err=line.startswith("dry run:"))
 
 
-@upload_app.command("intune")
+@upload_app.command("intune", epilog=epilog("upload intune"))
 def upload_intune(
     source: str = SOURCE,
     tenant: str = typer.Option(..., "--tenant", help="Directory (tenant) ID or domain."),

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.commands import complete
+
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
@@ -15,7 +17,8 @@ CATALOG_OPTION: Any = typer.Option(
     help="A user catalogue folder (imported manifests); shipped schemas win for the same domain.",
 )
 SET_OPTION: Any = typer.Option(
-    [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key (repeatable); typed by the catalogue.")
+    [], "--set", metavar="DOMAIN:KEY=VALUE", help="Set a key (repeatable); typed by the catalogue.",
+    autocompletion=complete.set_values)
 
 # The signing identity, for `sign` and `build --sign`.
 CERT_OPTION: Any = typer.Option(None, "--cert", help="Signing certificate, PEM.", metavar="CERT.pem")
@@ -50,3 +53,16 @@ def open_catalog(user_dir: Path | None) -> Catalog:
         return user_catalog_dirs(user_dir)
 
     return load_catalog(user_dirs)
+
+
+# A preset's identity and fleet, for `build` and `new`.
+IDENTIFIER_OPTION: Any = typer.Option(
+    None, "--identifier", metavar="ID", help="The profile identifier, reverse DNS (payloads are ID.<domain>).")
+ORGANIZATION_OPTION: Any = typer.Option(None, "--organization", "--org", metavar="NAME",
+                                        help="The organization the profile names.")
+DISPLAY_NAME_OPTION: Any = typer.Option(None, "--display-name", metavar="TEXT",
+                                        help="The name System Settings shows.")
+OFFICE_VERSION_OPTION: Any = typer.Option(
+    None, "--office-version", metavar="V", help="The fleet's oldest Office for Mac, e.g. 16.28 (version warnings).")
+LICENSE_OPTION: Any = typer.Option(None, "--license", metavar="volume|subscription",
+                                   help="The fleet's Office license (checks options' preconditions).")

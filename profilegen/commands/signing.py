@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from profilegen.commands.help import epilog
 from profilegen.commands.options import (
     ALLOW_EXPIRED_OPTION,
     CERT_OPTION,
@@ -127,6 +128,6 @@ def unsign(signed: Path = _UNSIGN_IN, *, out: Path = _UNSIGN_OUT, force: bool = 
 
 
 def register(app: typer.Typer) -> None:
-    app.command("sign")(sign)
-    app.command("verify")(verify)
-    app.command("unsign")(unsign)
+    app.command("sign", epilog=epilog("sign"))(sign)
+    app.command("verify", epilog=epilog("verify"))(verify)
+    app.command("unsign", epilog=epilog("unsign"))(unsign)

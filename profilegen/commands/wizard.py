@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from profilegen.commands import complete
+from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION
 
 CANCELLED = "profilegen: wizard cancelled: nothing written"
@@ -13,7 +15,7 @@ CANCELLED = "profilegen: wizard cancelled: nothing written"
 
 def wizard_command(
     from_preset: str | None = typer.Option(
-        None, "--from", metavar="PRESET",
+        None, "--from", metavar="PRESET", autocompletion=complete.preset_names,
         help="Start from a preset (shipped name or file): its answers are the defaults."),
     save: Path | None = typer.Option(None, "--save", metavar="PATH",
                                      help="Where to save the preset (default: <name>.toml in the current folder)."),
@@ -47,7 +49,7 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     from profilegen.catalog.user import user_catalog_dirs
     from profilegen.commands.options import open_catalog
     from profilegen.preset import load_preset
-    from profilegen.report import build_report
+    from profilegen.report import build_report, findings_report
     from profilegen.wizard.flow import Wizard
 
     if schemas_root is not None:
@@ -62,9 +64,10 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
     plan = prompt.walk(wizard, save=save, out=out, force=force)
     unchanged = write_all(plan.files, force=True)  # existing files were confirmed (or --force) by the walk
     typer.echo(f"\n{'unchanged' if plan.preset_path in unchanged else 'wrote'} {plan.preset_path}")
+    typer.echo(findings_report(plan.result), nl=False, err=True)
     typer.echo(build_report(plan.result, plan.targets, unchanged), nl=False)
     typer.echo(f"\nIn CI or on another machine: profilegen build {plan.preset_path} --out {out}")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("wizard")(wizard_command)
+    app.command("wizard", epilog=epilog("wizard"))(wizard_command)

@@ -99,12 +99,11 @@ def table_text(profile: Profile, titles: Titles | None = None) -> str:
         ]
         for p in profile.payloads
     ]
-    lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows,
-                       max_width=70))
+    lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows))
     lines.append("")
     setting_rows = [[s.domain, s.key, display(s.value), type_name(s.value), s.mode] for s in profile.settings]
     if setting_rows:
-        lines.append(table(["domain", "key", "value", "type", "mode"], setting_rows, max_width=80))
+        lines.append(table(["domain", "key", "value", "type", "mode"], setting_rows))
     else:
         lines.append("(no settings)")
     return "\n".join(lines)

@@ -25,6 +25,13 @@ CSV_COLUMNS = ("status", "url", "host", "apps", "type", "section", "licenses", "
                "silenceable_by", "description")
 SQUID_ACL = "profilegen_office_silenced"
 SQUID_KEEP = "profilegen_office_keep"
+SQUID_MACS = "profilegen_office_macs"
+# Domains that are Microsoft's own: a denied host outside them is a site other software uses too
+MICROSOFT_DOMAINS = ("microsoft.com", "office.com", "office.net", "office365.com", "live.com", "live.net",
+                     "microsoftonline.com", "msocdn.com", "oaspapps.com", "oappseperate.com", "officeapps.live.com",
+                     "onenote.com", "onenote.net", "outlook.com", "sharepoint.com", "windows.net", "msn.com",
+                     "skype.com", "bing.com", "bing.net", "virtualearth.net", "azurewebsites.net", "aka.ms",
+                     "msedge.net", "azureedge.net", "onmicrosoft.com", "office365.us", "lync.com")
 _INDENT = " " * 4
 
 
@@ -188,17 +195,26 @@ def _comment(text: str) -> list[str]:
                          break_on_hyphens=False)
 
 
-def render_squid(report: Report) -> str:
+def is_microsoft(host: str) -> bool:
+    name = host.lower().lstrip("*.")
+    return any(name == domain or name.endswith("." + domain) for domain in MICROSOFT_DOMAINS)
+
+
+def render_squid(report: Report, macs: Sequence[str] = ()) -> str:
     """An ACL snippet for squid.conf that answers requests to the silenced hosts with 403 Forbidden.
 
-    Include it before the rules that allow Office traffic. Hosts still contacted by some app or row, and
-    hosts whose status is unknown, are not denied. Where a denied wildcard covers a host that is still
-    contacted, that host is exempted (``!keep`` first, so that deny_info sees the denying ACL last).
+    Include it before the rules that allow Office traffic. Hosts still contacted by some app or row, hosts
+    whose status is unknown and hosts left out for the license are not denied. Where a denied wildcard covers
+    such a host, that host is exempted (``!keep`` first, so that deny_info sees the denying ACL last).
+    With ``macs`` (addresses or networks) the rules apply to those clients alone (``acl ... src``); without,
+    to every client of the proxy, which the header says.
     """
     statuses = host_statuses(report.rows)
-    silenced = [item.host for item in statuses if item.status == "silenced"]
+    left = sorted({endpoint.host for endpoint in report.left_out})
+    silenced = [item.host for item in statuses if item.status == "silenced" and item.host not in left]
     others = [item for item in statuses if item.status != "silenced"]
-    keep = sorted({item.host for item in others if any(squid_covers(p, item.host) for p in silenced)})
+    spared = {item.host for item in others} | set(left)
+    keep = sorted({host for host in spared if any(squid_covers(p, host) for p in silenced)})
     lines = [
         "# profilegen: Office for Mac endpoints silenced by "
         + (f"preset {report.preset}" if report.preset else "no preset (nothing is silenced)")
@@ -210,21 +226,36 @@ def render_squid(report: Report) -> str:
     if unknown:
         lines += _comment("Not denied, status unknown (no source says whether they are still contacted): "
                           + " ".join(unknown))
+    if left:
+        lines += _comment(f"Not denied, left out for the license ({report.license}; the document lists them for "
+                          "the other license only): " + " ".join(left))
     deny_lines, deny_names = _acl_lines(SQUID_ACL, silenced)
     if not deny_names:
         lines.append("# Nothing to deny.")
         return "\n".join(lines) + "\n"
+    outside = sorted(host for host in silenced if not is_microsoft(host))
+    if macs:
+        lines += _comment("Denied only to the Macs' addresses (acl src): " + " ".join(macs))
+    else:
+        lines += _comment("Denied to EVERY client of this proxy, not only the Macs"
+                          + (": among them sites other software uses too, " + " ".join(outside) if outside else "")
+                          + ". To deny them to the Macs alone, give their addresses: profilegen endpoints ... "
+                          "--format squid --macs 10.20.0.0/16, which adds 'acl " + SQUID_MACS + " src "
+                          "10.20.0.0/16' and puts " + SQUID_MACS + " first in each http_access deny.")
     keep_lines, keep_names = _acl_lines(SQUID_KEEP, keep)
     if keep:
-        lines += _comment("Still contacted, although a denied wildcard covers them: " + " ".join(keep))
+        lines += _comment("Not denied, although a denied wildcard covers them (still contacted, unknown or left "
+                          "out): " + " ".join(keep))
+    lines += [f"acl {SQUID_MACS} src {network}" for network in macs]
     lines += deny_lines + keep_lines
+    clients = f"{SQUID_MACS} " if macs else ""
     exempt = "".join(f"!{name} " for name in keep_names)
-    lines += [f"http_access deny {exempt}{name}" for name in deny_names]
+    lines += [f"http_access deny {clients}{exempt}{name}" for name in deny_names]
     lines += [f"deny_info 403:ERR_ACCESS_DENIED {name}" for name in deny_names]
     return "\n".join(lines) + "\n"
 
 
-def render(report: Report, fmt: str, only: Collection[str] = ()) -> str:
+def render(report: Report, fmt: str, only: Collection[str] = (), macs: Sequence[str] = ()) -> str:
     if fmt == "table":
         return render_table(report, only)
     if fmt == "json":
@@ -234,7 +265,7 @@ def render(report: Report, fmt: str, only: Collection[str] = ()) -> str:
     if fmt == "hosts":
         return render_hosts(report, only)
     if fmt == "squid":
-        return render_squid(report)
+        return render_squid(report, macs)
     raise ValueError(fmt)
 
 

@@ -11,6 +11,7 @@ import copy
 from typing import TYPE_CHECKING
 
 from profilegen.catalog import Catalog, KeySpec
+from profilegen.naming import default_identifier, slug
 from profilegen.plisttypes import PlistValue
 from profilegen.preset import Fleet, Preset, ProfileMeta
 from profilegen.wizard.questions import (
@@ -21,14 +22,12 @@ from profilegen.wizard.questions import (
     Question,
     Skipped,
     choice_question,
-    default_identifier,
     display_name_question,
     identifier_question,
     license_question,
     organization_question,
     removal_question,
     scope_question,
-    slug,
     style_question,
     version_question,
 )
@@ -180,8 +179,9 @@ class Wizard:
             derived: dict[str, Answer] = {
                 "display_name": DEFAULT_DISPLAY_NAME, "organization": "", "scope": "System",
                 "payload_style": "mcx", "removal": REMOVAL_ALLOWED}
-            if key == "identifier":
-                return default_identifier(self.value("organization") or "", self.name)
+            if key == "identifier":  # without an organization, no com.example default: the admin types one
+                organization = self.value("organization") or ""
+                return default_identifier(organization, self.name) if organization.strip() else ""
             return derived.get(key)
         return {"display_name": meta.display_name, "organization": meta.organization,
                 "identifier": meta.identifier, "scope": meta.scope, "payload_style": meta.payload_style,
@@ -233,4 +233,5 @@ class Wizard:
                 choices[name] = option
         settings = {domain: copy.deepcopy(keys) for domain, keys in self.settings.items() if keys}
         return Preset(name=self.name, path=None, profile=meta, fleet=self.fleet, choices=choices,
-                      settings=settings, payloads=tuple(self.payloads))
+                      settings=settings, payloads=tuple(self.payloads),
+                      allow_unknown=dict(base.allow_unknown) if base is not None else {})

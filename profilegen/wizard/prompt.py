@@ -96,6 +96,7 @@ def ask(question: Question, number: str = "", *, search: bool = False) -> Answer
                 return question.accept(text)
             except AnswerError as error:
                 _say(_filled(str(error), "  "), style="fg:ansired")
+                text = ""  # asked again in an empty field: the reason quotes what was refused
     for pick in question.picks:
         if pick.unavailable:
             _say(_filled(f"Not offered: {pick.title}: {pick.unavailable}", "  "), style="fg:ansiyellow")

@@ -8,14 +8,12 @@ the wizard gives are the ones a preset file or `--set` would get.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from profilegen.catalog import Catalog, Choice, Option
 from profilegen.errors import ValidationError
-from profilegen.forms import is_identifier, is_version
+from profilegen.forms import is_version
 from profilegen.preset import (
     LICENSES,
     SCOPES,
@@ -149,25 +147,6 @@ def check_identifier(text: str) -> str:
 
 # -- derived defaults ---------------------------------------------------------------------------------
 
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by '-': a preset name, a file name, one part of an identifier."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def reverse_dns(organization: str) -> str:
-    """'example.com' -> 'com.example'; 'Example Corp' -> 'com.example-corp'; '' -> 'com.example'."""
-    text = organization.strip()
-    if re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", text):
-        return ".".join(reversed([slug(part) or "x" for part in text.split(".")]))
-    return "com." + (slug(text) or "example")
-
-
-def default_identifier(organization: str, name: str) -> str:
-    candidate = f"{reverse_dns(organization)}.{slug(name) or 'office'}"
-    return candidate if is_identifier(candidate) else "com.example.office"
-
-
 # -- the questions --------------------------------------------------------------------------------
 
 def license_question(default: Answer) -> Question:
@@ -263,9 +242,12 @@ def organization_question(default: str) -> Question:
 
 
 def identifier_question(default: str) -> Question:
-    return Question("identifier", "Profile identifier (reverse-DNS)",
-                    "Keep it stable: installing a profile with the same identifier replaces the old one.",
-                    default=default, check=check_identifier)
+    explanation = "Keep it stable: installing a profile with the same identifier replaces the old one."
+    if not default:
+        explanation += (" No organization was given, so there is no default: type your own in reverse DNS, "
+                        "e.g. com.yourcompany.office (a com.example one on many Macs would replace others).")
+    return Question("identifier", "Profile identifier (reverse-DNS)", explanation, default=default,
+                    check=check_identifier)
 
 
 def scope_question(default: Answer) -> Question:
