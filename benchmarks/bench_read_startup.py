@@ -28,9 +28,9 @@ def main() -> None:
     try:
         cli = [PYTHON, "-m", "profilegen"]
         subprocess.run([*cli, "build", "office-volume-license-lockdown", "--out", str(work / "a")], cwd=work,
-                       env=environment(), check=True, stdout=subprocess.DEVNULL)
+                       env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run([*cli, "build", "office-volume-license-lockdown-current", "--out", str(work / "b")], cwd=work,
-                       env=environment(), check=True, stdout=subprocess.DEVNULL)
+                       env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         office = next((work / "a").glob("*.mobileconfig"))
         other = next((work / "b").glob("*.mobileconfig"))
         one = _profile(work / "one-apple.mobileconfig", [_payload("com.apple.dock", 1, tilesize=48)])
