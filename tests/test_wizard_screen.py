@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.wizard_terminal import DOWN, ENTER, ESCAPE, Terminal, shipped_choices
 
 SETTINGS_STEP = 3 + len(shipped_choices())  # "Add a setting for another preference domain?"
 
 
-def test_type_to_filter_leaves_only_the_answered_question_on_the_screen(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(50, 140), (24, 80)], ids=["50x140", "24x80"])
+def test_type_to_filter_leaves_only_the_answered_question_on_the_screen(tmp_path: Path, size: tuple[int, int]) -> None:
     """Issue 17: after a filtered pick, no `/ Outlook...` line stays under the answered question.
 
     The byte stream keeps every frame, the erased filter line too (a transcript of it shows the line); the
-    screen after the pick must not: the answered question with its value, and the next question below.
+    screen after the pick must not: the answered question with its value, and the next question below. In 24
+    rows Outlook's 34 keys fill the screen and scroll the answered domain out of it; the key's answer stays.
     """
-    term = Terminal(cwd=tmp_path, screen=True)
+    rows = size[0]
+    term = Terminal(cwd=tmp_path, screen=True, size=size)
     for number in range(1, SETTINGS_STEP):
         term.answer(number)
     term.answer(SETTINGS_STEP, DOWN)  # yes, add a setting
@@ -30,9 +35,10 @@ def test_type_to_filter_leaves_only_the_answered_question_on_the_screen(tmp_path
     shown = "\n".join(lines)
     assert not any(line.lstrip().startswith("/ ") for line in lines), shown
     answered = [line for line in lines if "Which preference domain?" in line]
-    assert len(answered) == 1, shown
-    assert "Microsoft Outlook" in answered[0], shown
-    assert "type to filter" not in answered[0], shown  # the instruction goes with the list
+    if rows >= 50:
+        assert len(answered) == 1, shown
+        assert "Microsoft Outlook" in answered[0], shown
+        assert "type to filter" not in answered[0], shown  # the instruction goes with the list
     term.send("SendAllTelemetry")
     term.settle()
     term.send(ENTER)
