@@ -1,27 +1,27 @@
-"""ProfileManifests import time, and `build` start-up with a 300-domain user catalogue present or not.
+"""ProfileManifests import time, and `build` start-up with a user catalogue present or not.
 
-1. Import: the 17 Microsoft manifests of the fixture (in process, median of runs), then a synthetic
-   repository of ``--manifests`` manifests (the fixture's, copied under new domain names) through the
-   real CLI, as a stand-in for the whole ProfileManifests repository (not available offline).
+1. Import: the 17 Microsoft manifests of the fixture (in process, median of runs); then, when
+   PROFILEGEN_CORPUS names a ProfileManifests checkout (github.com/ProfileManifests/ProfileManifests), the
+   whole repository through the real CLI. Without it that step is skipped and says so: copies of the 17
+   fixture manifests under new names would time the copies, not the repository.
 2. Start-up: cold `profilegen build` of a shipped preset with PROFILEGEN_CATALOG pointing at an empty
-   catalogue and at one holding ``--domains`` imported domains (copies of the imported Edge domain, the
-   largest); and a preset that uses one imported domain, with that catalogue. The catalogue is read
-   lazily, so the three should be within noise of each other. Medians of interleaved runs.
+   catalogue and at the imported one (the whole repository's when given, else the fixture's); and a preset
+   that uses one imported domain (Edge), with that catalogue. The catalogue is read lazily, so the three
+   should be within noise of each other. Medians of interleaved runs.
 
-Run: python benchmarks/bench_manifests.py [--rounds N] [--domains N] [--manifests N]
+Run: python -m benchmarks.bench_manifests [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
-import plistlib
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import PYTHON, REPO, environment, wall
+from benchmarks.common import PYTHON, REPO, corpus, environment, wall
 from profilegen.catalog.manifests.importer import import_manifests
 
 FIXTURES = REPO.parent / "shared" / "fixtures" / "profilemanifests"
@@ -36,7 +36,7 @@ scope = "System"
 removal_disallowed = false
 payload_style = "mcx"
 
-[settings."org.bench.app000"]
+[settings."com.microsoft.Edge"]
 HomepageLocation = "https://intranet.example.org"
 PasswordManagerEnabled = false
 """
@@ -60,34 +60,9 @@ def time_fixture_import(source: Path, work: Path, runs: int) -> tuple[float, int
     return statistics.median(times), keys
 
 
-def synthetic_repository(source: Path, target: Path, count: int) -> None:
-    """``count`` manifests: the fixture's, cycled, each under a domain of its own."""
-    manifests = sorted(source.glob("*.plist"))
-    folder = target / "Manifests" / "ManagedPreferencesApplications"
-    folder.mkdir(parents=True)
-    for index in range(count):
-        data = plistlib.loads(manifests[index % len(manifests)].read_bytes())
-        data["pfm_domain"] = f"org.bench.manifest{index:03d}"
-        (folder / f"org.bench.manifest{index:03d}.plist").write_bytes(plistlib.dumps(data))
-
-
-def user_catalogue(source: Path, target: Path, count: int) -> None:
-    """``count`` copies of the imported Edge domain under different domain names."""
-    import_manifests(source / "com.microsoft.Edge.plist", target / "seed")
-    edge = (target / "seed" / "domains" / "com.microsoft.Edge.json").read_text(encoding="utf-8")
-    domains = target / "big" / "domains"
-    domains.mkdir(parents=True)
-    for index in range(count):
-        name = f"org.bench.app{index:03d}"
-        (domains / f"{name}.json").write_text(edge.replace("com.microsoft.Edge", name), encoding="utf-8")
-    (target / "empty" / "domains").mkdir(parents=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--domains", type=int, default=300)
-    parser.add_argument("--manifests", type=int, default=280)
     args = parser.parse_args()
     source = fixtures()
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-manifests-"))
@@ -98,25 +73,20 @@ def main() -> None:
             f"{median * 1000:.0f} ms (median of 7)"
         )
 
-        synthetic_repository(source, work / "repo", args.manifests)
         env = environment()
-        cli = [
-            PYTHON,
-            "-m",
-            "profilegen",
-            "catalog",
-            "import-manifests",
-            str(work / "repo"),
-            "--into",
-            str(work / "repo-catalogue"),
-        ]
-        runs = [wall(cli, work, env) for _ in range(3)]
-        print(
-            f"import of a synthetic {args.manifests}-manifest repository through the CLI: "
-            f"{statistics.median(runs):.2f} s (median of 3; the real repository is not available offline)"
-        )
-
-        user_catalogue(source, work / "catalogues", args.domains)
+        catalogue = work / "fixture-catalogue"
+        import_manifests(source, catalogue)
+        repository = corpus("importing the whole ProfileManifests repository")
+        if repository is not None:
+            catalogue = work / "repo-catalogue"
+            cli = [PYTHON, "-m", "profilegen", "catalog", "import-manifests", str(repository), "--into", str(catalogue)]
+            runs = []
+            for _ in range(3):
+                shutil.rmtree(catalogue, ignore_errors=True)
+                runs.append(wall(cli, work, env))
+            print(f"import of {repository} through the CLI: {statistics.median(runs):.2f} s (median of 3)")
+        domains = len(list((catalogue / "domains").glob("*.json")))
+        (work / "empty" / "domains").mkdir(parents=True)
         (work / "edge.toml").write_text(EDGE_PRESET, encoding="utf-8")
         build = [
             PYTHON,
@@ -129,9 +99,9 @@ def main() -> None:
             "--force",
         ]
         contenders = {
-            "build, empty user catalogue": (build, work / "catalogues" / "empty"),
-            f"build, {args.domains}-domain user catalogue": (build, work / "catalogues" / "big"),
-            f"build of an imported domain, {args.domains} present": (
+            "build, empty user catalogue": (build, work / "empty"),
+            f"build, {domains}-domain user catalogue": (build, catalogue),
+            f"build of an imported domain, {domains} present": (
                 [
                     PYTHON,
                     "-m",
@@ -142,7 +112,7 @@ def main() -> None:
                     str(work / "dist-edge"),
                     "--force",
                 ],
-                work / "catalogues" / "big",
+                catalogue,
             ),
         }
         times: dict[str, list[float]] = {name: [] for name in contenders}

@@ -1,104 +1,128 @@
-"""`validate` of a profile with 1k, 10k and 100k keys against `plistlib.loads` of the same file.
+"""Big profiles: cold `validate`, `show` and `diff` at 1k, 10k and 100k keys against `plistlib.loads`.
 
-Target (issue 4): at 10k keys, validate takes at most 4x plistlib.loads; time grows linearly with size.
-Validate here is the whole job: read the file, parse it safely with lxml, check the plist grammar
-(RELAX NG), run every rule, and check every value against a catalogue that knows every key (type,
-JSON Schema). Run from the repository root: python -m benchmarks.bench_validate [--quick]
+Goals (issue 18): each within 2x a process that only runs plistlib.loads on the same file(s), at every size;
+flat cost per key (within 10% from 10k to 100k); peak memory (the child's own ru_maxrss) at most 3x
+plistlib's. Every contender is a cold process, as a user runs it; medians of interleaved runs (common.py).
+The settings are varied (booleans, ranged integers, enums, reals, patterned strings, arrays, dicts, dates,
+data), and `validate` runs twice: on a domain the catalogue does not know, and with a user catalogue that
+knows every key of that profile. Cost per key = (CPU time at N keys - CPU time at 10 keys) / N: start-up
+taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference.
+Run from the repository root: python -m benchmarks.bench_validate [--quick] [--rounds N]
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import plistlib
-import sys
+import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from profilegen.catalog import load_catalog
-from profilegen.inspect.lint import lint_path
+from benchmarks.common import PYTHON, interleaved_rss
 
 DOMAIN = "com.example.bench"
-TYPES: list[tuple[str, dict[str, Any], Callable[[int], Any]]] = [
-    ("bool", {"type": "boolean"}, lambda i: i % 2 == 0),
-    ("integer", {"type": "integer", "minimum": 0}, lambda i: i),
-    ("string", {"type": "string", "enum": ["Fast", "Slow"]}, lambda i: "Fast" if i % 3 else "Slow"),
-    ("real", {"type": "number"}, lambda i: i / 7),
+GOAL_TIME, GOAL_FLAT, GOAL_MEMORY = 2.0, 0.10, 3.0
+LOADS = "import plistlib, sys\nfor name in sys.argv[1:]: plistlib.loads(open(name, 'rb').read())"
+_MOMENT = datetime.datetime(2026, 1, 1, 12, 0, 0)
+TYPES: list[tuple[dict[str, Any], Callable[[int], Any]]] = [
+    ({"type": "boolean", "x-plist-type": "bool"}, lambda i: i % 2 == 0),
+    ({"type": "integer", "minimum": 0, "maximum": 10**9, "x-plist-type": "integer"}, lambda i: i),
+    ({"type": "string", "enum": ["Fast", "Slow", "Off"], "x-plist-type": "string"},
+     lambda i: ("Fast", "Slow", "Off")[i % 3]),
+    ({"type": "number", "x-plist-type": "real"}, lambda i: i / 7),
+    ({"type": "string", "pattern": "^https://", "x-plist-type": "string"}, lambda i: f"https://h{i}.example.com/"),
+    ({"type": "array", "items": {"type": "string"}, "x-plist-type": "array"}, lambda i: [f"a{i}", f"b{i}"]),
+    ({"type": "object", "properties": {"Name": {"type": "string"}}, "x-plist-type": "dict"},
+     lambda i: {"Name": f"n{i}", "Size": i}),
+    ({"type": "string", "format": "date-time", "x-plist-type": "date"},
+     lambda i: _MOMENT + datetime.timedelta(seconds=i)),
+    ({"type": "string", "x-plist-type": "data"}, lambda i: i.to_bytes(4, "big")),
+    ({"type": "string", "x-plist-type": "string"}, lambda i: f"Value number {i} & <more>"),
 ]
 
 
-def make(tmp: Path, keys: int) -> tuple[Path, Path]:
-    """A one-payload mcx profile with ``keys`` settings, and a catalogue that knows each of them."""
+def profile(keys: int, variant: int) -> dict[str, Any]:
+    """A one-payload mcx profile with ``keys`` varied settings; ``variant`` 1 changes every 50th value."""
     settings: dict[str, Any] = {}
-    properties: dict[str, Any] = {}
     for i in range(keys):
-        kind, schema, value = TYPES[i % len(TYPES)]
-        settings[f"Key{i}"] = value(i)
-        properties[f"Key{i}"] = {**schema, "x-plist-type": kind}
-    profile = {
-        "PayloadContent": [
-            {
-                "PayloadContent": {DOMAIN: {"Forced": [{"mcx_preference_settings": settings}]}},
-                "PayloadIdentifier": "com.example.bench.payload",
-                "PayloadType": "com.apple.ManagedClient.preferences",
-                "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001",
-                "PayloadVersion": 1,
-            }
-        ],
-        "PayloadDisplayName": "Benchmark",
-        "PayloadIdentifier": "com.example.bench",
-        "PayloadType": "Configuration",
-        "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000",
-        "PayloadVersion": 1,
+        _, value = TYPES[i % len(TYPES)]
+        settings[f"Key{i}"] = value(i + (1 if variant and i % 50 == 0 else 0))
+    return {
+        "PayloadContent": [{
+            "PayloadContent": {DOMAIN: {"Forced": [{"mcx_preference_settings": settings}]}},
+            "PayloadIdentifier": "com.example.bench.payload", "PayloadType": "com.apple.ManagedClient.preferences",
+            "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001", "PayloadVersion": 1}],
+        "PayloadDisplayName": "Benchmark", "PayloadIdentifier": "com.example.bench", "PayloadType": "Configuration",
+        "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1,
     }
-    path = tmp / f"bench-{keys}.mobileconfig"
-    path.write_bytes(plistlib.dumps(profile))
-    root = tmp / f"catalog-{keys}"
+
+
+def catalogue(root: Path, keys: int) -> Path:
+    """A user catalogue whose domain knows every key of the biggest profile."""
+    properties = {f"Key{i}": TYPES[i % len(TYPES)][0] for i in range(keys)}
     (root / "domains").mkdir(parents=True)
-    (root / "domains" / f"{DOMAIN}.json").write_text(
-        json.dumps(
-            {
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "type": "object",
-                "x-domain": DOMAIN,
-                "x-versioned-by": "office",
-                "title": "bench",
-                "properties": properties,
-            }
-        )
-    )
-    return path, root
+    (root / "domains" / f"{DOMAIN}.json").write_text(json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "x-domain": DOMAIN,
+        "x-versioned-by": "office", "title": "bench", "properties": properties}))
+    return root
 
 
-def best(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def commands(work: Path, keys: int, unknown: Path) -> dict[str, list[str]]:
+    known = catalogue(work / f"known-{keys}", keys)
+    a, b = work / f"a-{keys}.mobileconfig", work / f"b-{keys}.mobileconfig"
+    a.write_bytes(plistlib.dumps(profile(keys, 0)))
+    b.write_bytes(plistlib.dumps(profile(keys, 1)))
+    cli = [PYTHON, "-m", "profilegen"]
+    return {
+        "loads": [PYTHON, "-c", LOADS, str(a)],
+        "loads a b": [PYTHON, "-c", LOADS, str(a), str(b)],
+        "validate": [*cli, "validate", "--catalog", str(unknown), str(a)],
+        "validate known": [*cli, "validate", "--catalog", str(known), str(a)],
+        "show": [*cli, "show", "--catalog", str(unknown), str(a)],
+        "diff": [*cli, "diff", "--catalog", str(unknown), str(a), str(b)],
+    }
+
+
+BASE = {"validate": "loads", "validate known": "loads", "show": "loads", "diff": "loads a b"}
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
-    sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
-    print(f"{'keys':>8} {'bytes':>11} {'plistlib.loads':>15} {'validate':>10} {'ratio':>6} {'us/key':>7}")
-    with tempfile.TemporaryDirectory() as folder:
-        for keys in sizes:
-            path, root = make(Path(folder), keys)
-            data = path.read_bytes()
-            repeat = 7 if keys <= 10_000 else 3
-            catalog = load_catalog(root=root)
-            findings = lint_path(path, catalog)  # warm: grammar compiled, domain and validator loaded
-            assert all(f.rule == "intune-size" for f in findings), findings[:3]  # 100k keys: over 1 MB
-            loads = best(lambda data=data: plistlib.loads(data), repeat)  # type: ignore[misc]
-            validate = best(lambda path=path, catalog=catalog: lint_path(path, catalog), repeat)  # type: ignore[misc]
-            print(
-                f"{keys:>8} {len(data):>11,} {loads * 1000:>12.1f} ms {validate * 1000:>7.1f} ms "
-                f"{validate / loads:>5.2f}x {validate / keys * 1e6:>6.2f}"
-            )
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1k and 10k keys only")
+    parser.add_argument("--rounds", type=int, default=7)
+    options = parser.parse_args()
+    sizes = [10, 1_000, 10_000] if options.quick else [10, 1_000, 10_000, 100_000]
+    work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
+    try:
+        unknown = work / "unknown"
+        (unknown / "domains").mkdir(parents=True)
+        results = {keys: interleaved_rss(commands(work, keys, unknown), work, options.rounds)
+                   for keys in sizes}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"median wall time, peak memory and CPU time of {options.rounds} interleaved cold runs")
+    print(f"{'command':15s} {'keys':>7s} {'time':>9s} {'ratio':>6s} {'CPU us/key':>10s} {'MiB':>6s} {'x mem':>6s}")
+    verdicts = []
+    for name, base in BASE.items():
+        per_key: dict[int, float] = {}
+        for keys in sizes[1:]:
+            elapsed, peak, used = results[keys][name]
+            base_time, base_peak, _ = results[keys][base]
+            per_key[keys] = (used - results[sizes[0]][name][2]) / keys
+            ratio, memory = elapsed / base_time, peak / base_peak
+            verdicts.append(ratio <= GOAL_TIME and memory <= GOAL_MEMORY)
+            print(f"{name:15s} {keys:>7,} {elapsed * 1000:7.0f}ms {ratio:5.2f}x {per_key[keys] * 1e6:10.2f} "
+                  f"{peak:6.0f} {memory:5.2f}x")
+        if 100_000 in per_key:
+            growth = per_key[100_000] / per_key[10_000] - 1
+            verdicts.append(growth <= GOAL_FLAT)
+            print(f"{name:15s} cost per key from 10k to 100k keys: {growth:+.0%} (goal within {GOAL_FLAT:.0%})")
+    print(f"goals (time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
+          f"{'ok' if all(verdicts) else 'OVER'}")
 
 
 if __name__ == "__main__":

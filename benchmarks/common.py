@@ -59,3 +59,58 @@ def interleaved(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
 
 
 PYTHON = sys.executable
+
+
+def corpus(what: str) -> Path | None:
+    """The real corpus a bench needs (``PROFILEGEN_CORPUS``), or None with a line saying where to point it.
+
+    A bench never fakes a corpus by copying a few files over and over: the numbers would describe the copies.
+    """
+    value = os.environ.get("PROFILEGEN_CORPUS")
+    if value and Path(value).is_dir():
+        return Path(value)
+    print(f"skipped: {what} needs a real corpus; set PROFILEGEN_CORPUS to its folder")
+    return None
+
+
+# Peak memory must come from a small parent: on Linux a child's ru_maxrss starts at its parent's resident
+# size when forked (the bench process holds tens of MiB), so a tiny runner spawns the command and reports.
+_RUNNER = """import os, sys, time
+null = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
+"""
+
+
+def run_child(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory (MiB, the child's own ``ru_maxrss``) and CPU seconds (user +
+    system: steadier than wall time on a shared machine) of one cold process."""
+    report = subprocess.run([PYTHON, "-c", _RUNNER, *command], cwd=cwd, env=env, check=True,
+                            capture_output=True, text=True).stdout.split()
+    elapsed, peak, code, used = float(report[0]), int(report[1]), int(report[2]), float(report[3])
+    if code not in (0, 1):  # 1: validate found errors, diff found differences
+        raise subprocess.CalledProcessError(code, list(command))
+    return elapsed, peak / 1024, used  # Linux reports KiB
+
+
+def interleaved_rss(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
+                    env: dict[str, str] | None = None) -> dict[str, tuple[float, float, float]]:
+    """Median wall time, peak memory (MiB) and CPU time of each command, the commands run in turn."""
+    env = env or environment()
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():  # warm the file cache and the bytecode cache once
+        run_child(command, cwd, env)
+    for _ in range(rounds):
+        for name, command in commands.items():
+            elapsed, peak, used = run_child(command, cwd, env)
+            walls[name].append(elapsed)
+            peaks[name].append(peak)
+            cpus[name].append(used)
+    return {name: (statistics.median(walls[name]), statistics.median(peaks[name]), statistics.median(cpus[name]))
+            for name in commands}

@@ -8,6 +8,7 @@ from profilegen.catalog import DomainSchema
 from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
+from profilegen.surely import surely_valid
 
 _SHARED = ("$defs", "definitions", "$schema")
 
@@ -47,8 +48,20 @@ def _compile(document: dict[str, Any]) -> Any:
 
 
 def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:
-    """Every place where ``settings`` break the domain's schema, by key (first violation of each key)."""
-    instance = {key: to_json(value) for key, value in settings.items()}
+    """Every place where ``settings`` break the domain's schema, by key (first violation of each key).
+
+    A key whose schema is only a type, an enum or a range, and whose value surely meets it, is checked
+    here; only the others go to the conforming validator, which writes every message (and is not even
+    imported when all keys pass: most profiles)."""
+    properties = schema.document.get("properties", {})
+    instance = {}
+    for key, value in settings.items():
+        if key in properties:
+            plain = to_json(value)
+            if not surely_valid(properties[key], plain, schema.document):
+                instance[key] = plain
+    if not instance:
+        return []
     found: dict[str, SchemaViolation] = {}
     for error in _validator(schema, frozenset(instance)).iter_errors(instance):
         path = list(error.instance_path)

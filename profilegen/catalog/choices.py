@@ -4,7 +4,6 @@ file into tables that lets a build parse only the options its preset names."""
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,8 @@ def _option(choice: str, name: str, body: dict[str, Any]) -> Option:
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    import tomllib  # pure Python and large: validate, show and diff of a profile never parse TOML
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -72,6 +72,8 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
 
 
 def _signer(signed: Any, status: str) -> Signer | None:
+    from profilegen.signing.der import same_name
+
     infos = signed["signer_infos"]
     if not len(infos):
         return None
@@ -84,7 +86,7 @@ def _signer(signed: Any, status: str) -> Signer | None:
         cert = choice.chosen
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen
-            if cert.serial_number == wanted["serial_number"].native and cert.issuer == wanted["issuer"]:
+            if cert.serial_number == wanted["serial_number"].native and same_name(cert.issuer, wanted["issuer"]):
                 certificate = cert
         elif cert.key_identifier == sid.chosen.native:
             certificate = cert

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import plistlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
 from profilegen.limits import PROFILE_MAX_BYTES, UTF8_BOM
 
+_LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.lstrip() strips
 MAX_BYTES = PROFILE_MAX_BYTES
 
 
@@ -61,6 +62,8 @@ def load_bytes(data: bytes, path: str) -> Document:
 
 
 def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
+    import plistlib  # binary plists only: XML ones are read by fastplist or xmlplist
+
     try:
         value = plistlib.loads(content, fmt=plistlib.FMT_BINARY)
     except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError, OverflowError):
@@ -74,8 +77,8 @@ def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Docu
 
 
 def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
-    head = content.lstrip()
-    if not (head.startswith((b"<", UTF8_BOM, b"\xff\xfe", b"\xfe\xff"))):
+    start = _LEADING_SPACE.match(content).end()  # type: ignore[union-attr]  # (no copy of the file)
+    if not content.startswith((b"<", UTF8_BOM, b"\xff\xfe", b"\xfe\xff"), start):
         raise InputError(
             "not a profile: neither an XML plist, a binary plist nor a signed (DER) profile", path=path
         )

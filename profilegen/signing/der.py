@@ -63,6 +63,12 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
     return SignedProfile(content, content_type, signed_data, certificates)
 
 
+def same_name(a: Any, b: Any) -> bool:
+    """Two asn1crypto Names are the same: equal DER at once, else RFC 5280's comparison (string prep:
+    a millisecond a call, most of reading a signed profile)."""
+    return bool(a.dump() == b.dump() or a == b)
+
+
 def to_cryptography(certificate: Any, source: Path | str | None = None) -> x509.Certificate:
     """An asn1crypto certificate as a cryptography one (same DER), every field parsed: a damaged one
     (a flipped version byte, a repeated extension...) is an InputError naming the file."""

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
-from profilegen.signing.der import SignedProfile, parse_signed_data, to_cryptography
+from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
 from profilegen.signing.identity import CERTIFICATE_ERRORS, display_name, load_certificates
 
 REACHES_CA = "reaches CA"
@@ -225,7 +225,7 @@ def _find_signer(signer_info: Any, certificates: Sequence[Any]) -> Any | None:
             wanted = sid.chosen
             if (
                 certificate.serial_number == wanted["serial_number"].native
-                and certificate.issuer == wanted["issuer"]
+                and same_name(certificate.issuer, wanted["issuer"])
             ):
                 return certificate
         elif certificate.key_identifier == sid.chosen.native:
