@@ -1,5 +1,10 @@
 """The wizard in a real pseudo-terminal (pexpect), answering the terminal's cursor-position requests as a
-terminal emulator does, so that prompt_toolkit never waits for them."""
+terminal emulator does, so that prompt_toolkit never waits for them.
+
+With ``screen=True`` the output is also played into a pyte VT100 screen of the pty's size, and the cursor
+position reported is the emulated one: what a person would see once the redrawing is done (the byte
+stream keeps every frame, including text later erased).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ import tomllib
 from pathlib import Path
 
 import pexpect
+import pyte
 
 from tests.cli import REPO
 
 TIMEOUT = 30
 CPR_REQUEST = r"\x1b\[6n"
 UP, DOWN, ENTER, ESCAPE, CTRL_C, CTRL_U = "\x1b[A", "\x1b[B", "\r", "\x1b", "\x03", "\x15"
+ROWS, COLUMNS = 50, 140
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
 
 
@@ -39,16 +46,49 @@ def moves(options: list[str], default: str | None, target: str | None) -> str:
 
 
 class Terminal:
-    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None, screen: bool = False,
+                 size: tuple[int, int] = (ROWS, COLUMNS)) -> None:
         environment = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", **(env or {})}
         environment.pop("PROFILEGEN_CATALOG", None)
         environment.pop("PROMPT_TOOLKIT_NO_CPR", None)
         self.log = io.StringIO()
         self.child = pexpect.spawn(sys.executable, ["-m", "profilegen", "wizard", *args], cwd=str(cwd),
-                                   env=environment, dimensions=(50, 140), encoding="utf-8",
+                                   env=environment, dimensions=size, encoding="utf-8",
                                    codec_errors="replace", timeout=TIMEOUT)
         self.child.logfile_read = self.log
         self.child.delaybeforesend = 0.01
+        self.screen = pyte.Screen(size[1], size[0]) if screen else None
+        self._stream = pyte.Stream(self.screen) if self.screen is not None else None
+
+    def _shown(self, text: object) -> None:
+        """Output read so far (up to the match) played into the emulated screen."""
+        if self._stream is not None and isinstance(text, str):
+            self._stream.feed(text)
+
+    def _answer_cpr(self) -> None:
+        self._shown(self.child.before)
+        self._shown(self.child.after)
+        if self.screen is None:
+            self.child.send("\x1b[1;1R")
+        else:
+            self.child.send(f"\x1b[{self.screen.cursor.y + 1};{self.screen.cursor.x + 1}R")
+
+    def lines(self) -> list[str]:
+        """The emulated screen's rows as shown now, trailing blanks removed (needs ``screen=True``)."""
+        assert self.screen is not None, "Terminal(..., screen=True) keeps a screen"
+        return [line.rstrip() for line in self.screen.display]
+
+    def settle(self, quiet: float = 0.5) -> None:
+        """Read output until none arrives for ``quiet`` seconds (the last redraw played into the screen)."""
+        while True:
+            index = self.child.expect([CPR_REQUEST, pexpect.EOF, pexpect.TIMEOUT], timeout=quiet)
+            if index == 0:
+                self._answer_cpr()
+                continue
+            self._shown(self.child.before)
+            if index == 2:  # a timeout leaves what it read in the buffer: played already, so dropped
+                self.child.buffer = self.child.string_type()
+            return
 
     def text(self) -> str:
         """Everything shown so far, without escape sequences."""
@@ -59,9 +99,11 @@ class Terminal:
         while True:
             index = self.child.expect([CPR_REQUEST, pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
             if index == 0:
-                self.child.send("\x1b[1;1R")
+                self._answer_cpr()
                 continue
+            self._shown(self.child.before)
             if index == 1:
+                self._shown(self.child.after)
                 return
             what = "the wizard exited" if index == 2 else "timed out"
             raise AssertionError(f"waiting for {pattern!r}: {what}; the screen so far:\n{self.text()[-4000:]}")
@@ -90,8 +132,9 @@ class Terminal:
         while True:
             index = self.child.expect([CPR_REQUEST, pexpect.EOF], timeout=TIMEOUT)
             if index == 0:
-                self.child.send("\x1b[1;1R")
+                self._answer_cpr()
                 continue
+            self._shown(self.child.before)
             break
         self.child.close()
         assert self.child.exitstatus is not None, self.text()[-2000:]
