@@ -15,6 +15,7 @@ Run: python -m benchmarks.bench_manifests [--rounds N]
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import tempfile
@@ -43,10 +44,13 @@ PasswordManagerEnabled = false
 
 
 def fixtures() -> Path:
-    for candidate in (FIXTURES, REPO.parent.parent / "shared" / "fixtures" / "profilemanifests"):
+    """The corpus's Microsoft manifests: $PROFILEGEN_CORPUS (as for the corpus tests), else shared/ beside the repo."""
+    corpus = os.environ.get("PROFILEGEN_CORPUS")
+    explicit = [Path(corpus) / "fixtures" / "profilemanifests"] if corpus else []
+    for candidate in (*explicit, FIXTURES, REPO.parent.parent / "shared" / "fixtures" / "profilemanifests"):
         if candidate.is_dir():
             return candidate
-    raise SystemExit("shared/fixtures/profilemanifests not found beside the repository")
+    raise SystemExit("fixtures/profilemanifests of the corpus not found: set PROFILEGEN_CORPUS (see tests/conftest.py)")
 
 
 def time_fixture_import(source: Path, work: Path, runs: int) -> tuple[float, int]:

@@ -86,11 +86,19 @@ class Rule:
 @dataclass(frozen=True)
 class EndpointData:
     path: Path
-    source: str
+    source: str  # the public URL of the document the rows come from
     apps: dict[str, App]
     sections: tuple[Section, ...]
     endpoints: tuple[Endpoint, ...]
     rules: tuple[Rule, ...]
+    title: str = ""
+    date: str = ""
+
+    def citation(self) -> str:
+        """The document as a reader can find it: title, date and URL (never a file of this repository)."""
+        named = f'"{self.title}"' if self.title else ""
+        dated = f"{named} ({self.date})" if self.date else named
+        return f"{dated}, {self.source}" if dated else self.source
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -203,7 +211,7 @@ class _Reader:
         return value
 
 
-_TOP_KEYS = ("format", "source", "title", "apps", "sections", "endpoints", "rules")
+_TOP_KEYS = ("format", "source", "title", "date", "apps", "sections", "endpoints", "rules")
 _SECTION_KEYS = ("id", "title", "intro", "licenses", "licenses-note", "apps-note", "note")
 _ENDPOINT_KEYS = ("url", "host", "apps", "type", "description", "section", "licenses", "note")
 _RULE_KEYS = ("when", "unless", "targets", "status", "reason", "sources")
@@ -227,7 +235,8 @@ def parse_endpoints(text: str, path: Path) -> EndpointData:
                       for index, value in enumerate(top.array("endpoints")))
     rules = tuple(_rule(_Reader(path, f"rules[{index}]", value, _RULE_KEYS), endpoints)
                   for index, value in enumerate(top.array("rules")))
-    return EndpointData(path, top.req("source"), apps, tuple(sections), endpoints, rules)
+    return EndpointData(path, top.req("source"), apps, tuple(sections), endpoints, rules,
+                        title=top.text("title", required=False) or "", date=top.text("date", required=False) or "")
 
 
 def _app(reader: _Reader, letter: str) -> App:

@@ -1,7 +1,8 @@
 """The catalogue data itself: domain files, their meta-schema, choices.toml and its meta-schema.
 
 Checked with jsonschema's Draft 2020-12 validator (a test extra), against the facts of shared/FACTS.md
-section 1, the endpoint sections of the founding document and Microsoft's own sample profiles.
+section 1; the corpus tests also against the founding document and Microsoft's own sample profiles, and
+check that every public file the catalogue cites is the one in the corpus.
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import copy
 import json
 import plistlib
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from tests.conftest import MICROSOFT_PROFILES, REFERENCE, REPO, SHARED
+from tests.conftest import MICROSOFT_PROFILES, REFERENCE, REPO, SHARED, corpus_files
+from tests.samples import WORD as WORD_SAMPLE
 
 SCHEMAS = REPO / "schemas"
 DOMAINS_DIR = SCHEMAS / "domains"
@@ -221,11 +225,9 @@ def _mcx_settings(path: Path) -> dict[tuple[str, str], Any]:
 
 
 def _sample_profiles() -> list[Path]:
-    paths = []
-    for path in sorted(MICROSOFT_PROFILES.glob("*.mobileconfig")):
-        if path.read_bytes().lstrip().startswith(b"<?xml"):  # the signed (DER) sample is not a plist
-            paths.append(path)
-    return paths
+    """Microsoft's unsigned samples (the signed one is DER, not a plist); a placeholder without a corpus."""
+    paths = corpus_files(MICROSOFT_PROFILES, "*.mobileconfig")
+    return [path for path in paths if not path.is_file() or path.read_bytes().lstrip().startswith(b"<?xml")]
 
 
 # ---------------------------------------------------------------------------------------- domain files
@@ -277,17 +279,47 @@ def test_key_annotations_are_consistent(path: Path) -> None:
             assert _version(spec["x-app-min"]) <= _version(spec["x-deprecated-in"]), where
 
 
-@pytest.mark.parametrize("path", _domain_paths(), ids=lambda p: p.stem)
-def test_cited_fixtures_exist_and_urls_are_https(path: Path) -> None:
+def _cited(path: Path) -> list[str]:
     doc = _load_json(path)
     cited = list(doc["x-sources"])
     for spec in doc["properties"].values():
         cited += spec["x-sources"]
-    for source in cited:
-        if source.startswith(("fixtures/", "reference/")):
-            assert (SHARED / source).is_file(), f"{path.name} cites {source}, which is not in shared/"
-        else:
-            assert source.startswith("https://"), source
+    return cited
+
+
+@pytest.mark.parametrize("path", _domain_paths(), ids=lambda p: p.stem)
+def test_cited_sources_are_public_https_urls(path: Path) -> None:
+    for source in _cited(path):
+        assert source.startswith("https://") and " " not in source, f"{path.name} cites {source!r}: use its URL"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", _domain_paths(), ids=lambda p: p.stem)
+def test_cited_public_files_are_the_corpus_files(path: Path) -> None:
+    for source in _cited(path):
+        corpus_file = corpus_path(source)
+        assert corpus_file is None or corpus_file.is_file(), f"{path.name} cites {source}, not in the corpus"
+
+
+# Public files the catalogue cites, and where the corpus keeps its copy (at the commit its SOURCE.txt names).
+CORPUS_COPIES = {
+    "https://github.com/ProfileCreator/ProfileManifests/blob/": "fixtures/profilemanifests",
+    "https://github.com/pbowden-msft/MobileConfigs/blob/": "fixtures/profiles/microsoft",
+}
+ARTICLE = "https://learn.microsoft.com/en-us/microsoft-365/enterprise/network-requests-in-office-2016-for-mac"
+
+
+def corpus_path(source: str) -> Path | None:
+    """The corpus copy of a cited URL (None for pages the corpus does not keep); checks the cited commit."""
+    if source.split("#", maxsplit=1)[0] == ARTICLE:
+        return REFERENCE / "office-for-mac-network-requests.md"
+    for prefix, folder in CORPUS_COPIES.items():
+        if source.startswith(prefix):
+            commit, _, path = source.removeprefix(prefix).partition("/")
+            assert commit in (SHARED / folder / "SOURCE.txt").read_text(encoding="utf-8"), source
+            name = path.rsplit("/", 1)[-1] if folder.endswith("profilemanifests") else path.replace("/", "_")
+            return SHARED / folder / unquote(name).replace(" ", "_")
+    return None
 
 
 @pytest.mark.parametrize(
@@ -331,8 +363,9 @@ def test_deprecated_values_from_facts() -> None:
 def test_attachment_key_spellings_cite_their_sources_and_point_at_each_other() -> None:
     files = _key(ERR, "IsAttachFilesEnabled")
     attached = _key(ERR, "IsAttachedEnabled")
-    assert "reference/office-for-mac-network-requests.md" in files["x-sources"]
-    assert "fixtures/profilemanifests/com.microsoft.errorreporting.plist" in attached["x-sources"]
+    assert ARTICLE in files["x-sources"]
+    assert any(s.startswith("https://github.com/ProfileCreator/ProfileManifests/blob/")
+               and s.endswith("/com.microsoft.errorreporting.plist") for s in attached["x-sources"])
     assert "IsAttachedEnabled" in files["x-notes"]
     assert "IsAttachFilesEnabled" in attached["x-notes"]
 
@@ -367,6 +400,7 @@ def test_profile_only_keys_are_the_documented_ones() -> None:
     assert profile_only == PROFILE_ONLY
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", _sample_profiles(), ids=lambda p: p.stem)
 def test_microsoft_sample_settings_are_known_and_valid(path: Path) -> None:
     """Every key Microsoft's samples set is in the catalogue, and the sample's value passes its schema."""
@@ -377,13 +411,8 @@ def test_microsoft_sample_settings_are_known_and_valid(path: Path) -> None:
 
 def test_domain_schema_validates_settings() -> None:
     word = Draft202012Validator(DOCS[WORD])
-    sample = {
-        k: v
-        for (d, k), v in _mcx_settings(
-            MICROSOFT_PROFILES / "DisableTelemetry_Disable-Word-Telemetry.mobileconfig"
-        ).items()
-        if d == WORD
-    }
+    sample = {k: v for (d, k), v in _mcx_settings(WORD_SAMPLE).items() if d == WORD}
+    assert sample
     assert word.is_valid(sample)
     assert word.is_valid({"UseOnlineContent": 0, "SomeUnknownKey": "allowed: unknown keys are warnings"})
     assert not word.is_valid({"UseOnlineContent": 1})
@@ -476,13 +505,18 @@ def test_choices_toml_satisfies_its_meta_schema() -> None:
     assert errors == []
 
 
-def test_choice_sources_exist_and_urls_are_https() -> None:
+def test_choice_sources_are_public_https_urls() -> None:
     for name, choice in CHOICES_DATA.items():
         for source in choice["sources"]:
-            if source.startswith(("fixtures/", "reference/")):
-                assert (SHARED / source).is_file(), f"{name} cites {source}, which is not in shared/"
-            else:
-                assert source.startswith("https://"), source
+            assert source.startswith("https://") and " " not in source, f"{name} cites {source!r}: use its URL"
+
+
+@pytest.mark.corpus
+def test_choice_sources_that_are_public_files_are_the_corpus_files() -> None:
+    for name, choice in CHOICES_DATA.items():
+        for source in choice["sources"]:
+            corpus_file = corpus_path(source)
+            assert corpus_file is None or corpus_file.is_file(), f"{name} cites {source}, not in the corpus"
 
 
 def test_choice_and_option_names_are_the_documented_ones() -> None:
@@ -550,13 +584,22 @@ def test_options_of_a_choice_set_the_same_keys() -> None:
         assert all(keys == first for keys in touched.values()), name
 
 
-def test_silences_name_known_sections_or_hosts_of_the_document() -> None:
+@pytest.mark.corpus
+def test_silenced_hosts_are_in_the_document() -> None:
     document = (REFERENCE / "office-for-mac-network-requests.md").read_text(encoding="utf-8")
+    hosts = [e.removeprefix("host:") for _, _, spec in _options() for e in spec.get("silences", []) if
+             e.startswith("host:")]
+    assert hosts
+    for host in hosts:
+        assert f"https://{host}" in document, host
+
+
+def test_silences_name_known_sections_or_host_patterns() -> None:
     silencing = {}
     for choice, option, spec in _options():
         for entry in spec.get("silences", []):
             if entry.startswith("host:"):
-                assert f"https://{entry.removeprefix('host:')}" in document, entry
+                assert re.fullmatch(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+", entry.removeprefix("host:")), entry
             else:
                 assert entry in SECTION_IDS, entry
         if spec.get("silences"):
@@ -632,7 +675,7 @@ def test_office_suite_options_carry_their_keys_first_version() -> None:
         assert all(o["app-min"] == "16.28" for o in CHOICES_DATA[choice]["options"].values()), choice
 
 
-DISABLE_TELEMETRY = sorted(MICROSOFT_PROFILES.glob("DisableTelemetry_*.mobileconfig"))
+DISABLE_TELEMETRY = corpus_files(MICROSOFT_PROFILES, "DisableTelemetry_*.mobileconfig")
 # What those samples set that the four choices below leave to others: the per-app diagnostic-data key
 # (the diagnostic-data choice sets it in com.microsoft.office), the daemon's keys that choices do not
 # cover, and Remote Desktop's telemetry key (in the catalogue, no choice).
@@ -644,10 +687,12 @@ NOT_COVERED = {
 }
 
 
+@pytest.mark.corpus
 def test_disable_telemetry_samples_exist() -> None:
     assert len(DISABLE_TELEMETRY) == 8
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", DISABLE_TELEMETRY, ids=lambda p: p.stem)
 def test_choices_reproduce_microsoft_disable_telemetry_sample(path: Path) -> None:
     combined: dict[tuple[str, str], Any] = {}

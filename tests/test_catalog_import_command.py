@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from profilegen.catalog.user import ENV_VAR
 from profilegen.commands import catalog_import
 from profilegen.errors import InputError
-from tests.conftest import PROFILEMANIFESTS
+from tests.samples import MANIFEST_ROOT, MANIFESTS
 
 
 def make_app() -> typer.Typer:
@@ -31,11 +31,11 @@ def make_app() -> typer.Typer:
 
 def test_import_into_a_catalogue(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        make_app(), ["catalog", "import-manifests", str(PROFILEMANIFESTS), "--into", str(tmp_path / "cat")]
+        make_app(), ["catalog", "import-manifests", str(MANIFEST_ROOT), "--into", str(tmp_path / "cat")]
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Imported 17 domains (")
-    assert f"from 17 manifests into {tmp_path / 'cat' / 'domains'}" in result.stdout.splitlines()[0]
+    assert result.stdout.startswith("Imported 5 domains (")
+    assert f"from 5 manifests into {tmp_path / 'cat' / 'domains'}" in result.stdout.splitlines()[0]
     assert "Payload* keys are profile metadata, not preferences" in result.stdout
     document = json.loads((tmp_path / "cat" / "domains" / "com.microsoft.Edge.json").read_text())
     assert document["x-imported-from"] == "ProfileManifests"
@@ -45,7 +45,7 @@ def test_import_into_a_catalogue(tmp_path: Path) -> None:
 def test_the_environment_chooses_the_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "from-env"))
     result = CliRunner().invoke(
-        make_app(), ["catalog", "import-manifests", str(PROFILEMANIFESTS / "com.microsoft.Word.plist")]
+        make_app(), ["catalog", "import-manifests", str(MANIFESTS / "com.microsoft.Word.plist")]
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "from-env" / "domains" / "com.microsoft.Word.json").is_file()

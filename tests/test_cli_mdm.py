@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import plistlib
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.errors import ExitCode
-from tests.conftest import MICROSOFT_PROFILES, REPO
+from tests.conftest import REPO
 from tests.mdm_servers import (
     INTUNE_CLIENT_ID,
     INTUNE_CLIENT_SECRET,
@@ -25,11 +26,11 @@ from tests.mdm_servers import (
     FakeJamf,
     running,
 )
+from tests.samples import BASIC
 from tests.test_intune_plist import parse as parse_preference_file
 from tests.test_jamf_schema import WORD, check_manifest
 from tests.upload_helpers import assert_no_secret, mcx_profile
 
-SIGNED = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig"
 CREDENTIALS = {
     "PROFILEGEN_JAMF_CLIENT_ID": JAMF_CLIENT_ID,
     "PROFILEGEN_JAMF_CLIENT_SECRET": JAMF_CLIENT_SECRET,
@@ -39,7 +40,7 @@ CREDENTIALS = {
 
 
 def profilegen(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEGEN_") or k == "PROFILEGEN_SHARED"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEGEN_") or k == "PROFILEGEN_CORPUS"}
     result = subprocess.run(
         [sys.executable, "-m", "profilegen", *args], capture_output=True, text=True, cwd=REPO, check=False,
         env={**clean, **(env if env is not None else CREDENTIALS)}, timeout=60,
@@ -93,11 +94,22 @@ def test_upload_jamf_needs_https(profile_file: Path) -> None:
     assert "profilegen: error: --url 'http://jamf.example.com' must use https" in result.stderr
 
 
-def test_upload_jamf_refuses_a_signed_profile(jamf: FakeJamf) -> None:
-    result = profilegen("upload", "jamf", str(SIGNED), "--url", jamf.url)
+def test_upload_jamf_refuses_a_signed_profile_and_the_suggested_unsign_works(
+        jamf: FakeJamf, signed_sample: Path, tmp_path: Path) -> None:
+    signed = tmp_path / "my profile.signed.mobileconfig"  # a space: the suggestion must be quoted
+    signed.write_bytes(signed_sample.read_bytes())
+    result = profilegen("upload", "jamf", str(signed), "--url", jamf.url)
     assert result.returncode == ExitCode.INPUT
     assert "signed" in result.stderr and "profilegen unsign" in result.stderr
     assert jamf.seen == []
+    suggested = result.stderr.split("run `", 1)[1].split("`", 1)[0]
+    assert suggested.startswith("profilegen unsign ")
+    done = subprocess.run([sys.executable, "-m", *shlex.split(suggested)], capture_output=True, text=True,
+                          cwd=REPO, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "my profile.unsigned.mobileconfig").read_bytes() == BASIC.read_bytes()
+    again = profilegen("upload", "jamf", str(tmp_path / "my profile.unsigned.mobileconfig"), "--url", jamf.url)
+    assert again.returncode == 0, again.stderr
 
 
 def test_upload_without_credentials_names_the_variables(jamf: FakeJamf, profile_file: Path) -> None:

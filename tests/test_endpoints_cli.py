@@ -129,3 +129,18 @@ def test_endpoints_csv_for_build() -> None:
     assert next(r for r in without_catalogue if r["host"] == "login.live.com")["silenceable_by"] == ""
     assert next(r for r in without_catalogue if r["host"] == "watson.microsoft.com")["silenceable_by"] == \
         "usage-telemetry=off"
+
+
+ARTICLE = "https://learn.microsoft.com/en-us/microsoft-365/enterprise/network-requests-in-office-2016-for-mac"
+
+
+def test_the_report_cites_the_public_article_and_no_file_users_lack() -> None:
+    assert report(LOCKDOWN)["source"] == {"title": "Network requests in Office for Mac", "date": "2018-11-09",
+                                          "url": ARTICLE}
+    table = run_cli("endpoints", LOCKDOWN)
+    assert table.stdout.splitlines()[0] == (
+        f'Office for Mac network endpoints, from "Network requests in Office for Mac" (2018-11-09), {ARTICLE}')
+    for form in ("table", "csv"):  # json above; hosts and squid carry no citation
+        done = run_cli("endpoints", LOCKDOWN, "--format", form)
+        assert done.returncode == 0, done.stderr
+        assert "reference/" not in done.stdout and "fixtures/" not in done.stdout, form

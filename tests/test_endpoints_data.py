@@ -1,7 +1,8 @@
 """schemas/endpoints.toml against the document it comes from: every table row, every section, nothing drifts.
 
 The document is parsed here on its own terms (its markdown tables), and the TOML with tomllib, so that
-neither side depends on profilegen's loader.
+neither side depends on profilegen's loader. The comparisons with Microsoft's article are corpus tests; the
+parser is checked without the corpus on an excerpt written by tests/samples.py in the article's layout.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from profilegen.endpoints import check_options, evaluate, load_endpoints, parse_endpoints
 from profilegen.errors import InputError
 from tests.conftest import REFERENCE, REPO
+from tests.samples import document_excerpt
 
 DOCUMENT = REFERENCE / "office-for-mac-network-requests.md"
 DATA = REPO / "schemas" / "endpoints.toml"
@@ -52,9 +54,8 @@ def _cell(text: str) -> str:
     return text.replace("<br/>", "").strip().strip("`").strip()
 
 
-def parse_document() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def parse_document(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(sections, rows) of the document's 'default configuration' part, from its markdown alone."""
-    text = DOCUMENT.read_text(encoding="utf-8")
     part = text.split("## Office for Mac default configuration", 1)[1].split("## Options for reducing", 1)[0]
     sections: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
@@ -80,7 +81,9 @@ def parse_document() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return sections, rows
 
 
-DOC_SECTIONS, DOC_ROWS = parse_document()
+@pytest.fixture(scope="module")
+def document() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return parse_document(DOCUMENT.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -88,21 +91,41 @@ def data() -> dict[str, Any]:
     return tomllib.loads(DATA.read_text(encoding="utf-8"))
 
 
-def test_the_document_parses_into_the_fifteen_sections_and_78_rows() -> None:
-    assert [s["title"] for s in DOC_SECTIONS] == list(SECTION_IDS)
-    assert len(DOC_ROWS) == sum(ROWS_PER_SECTION.values()) == 78
+def test_the_parser_reads_back_an_excerpt_in_the_documents_layout(data: dict[str, Any]) -> None:
+    wanted = ["installation-and-updates", "sign-in", "crash-reporting"]
+    sections, rows = parse_document(document_excerpt(data, wanted))
+    titles = {s["id"]: s["title"] for s in data["sections"]}
+    assert [s["title"] for s in sections] == [titles[w] for w in wanted]
+    expected = [e for e in data["endpoints"] if e["section"] in wanted]
+    assert [(r["url"], r["type"], r["description"], SECTION_IDS[r["section_title"]]) for r in rows] == [
+        (e["url"], e["type"], e["description"], e["section"]) for e in expected]
+    no_apps_column = {s["id"] for s in data["sections"] if "apps-note" in s}
+    assert [r.get("apps") for r in rows] == [None if e["section"] in no_apps_column else "".join(e["apps"])
+                                             for e in expected]
+    intros = {s["id"]: s["intro"] for s in data["sections"]}
+    assert [s["intro"] for s in sections] == [intros[w] for w in wanted]
 
 
-def test_sections_have_the_documents_titles_and_intros(data: dict[str, Any]) -> None:
+@pytest.mark.corpus
+def test_the_document_parses_into_the_fifteen_sections_and_78_rows(document: Any) -> None:
+    doc_sections, doc_rows = document
+    assert [s["title"] for s in doc_sections] == list(SECTION_IDS)
+    assert len(doc_rows) == sum(ROWS_PER_SECTION.values()) == 78
+
+
+@pytest.mark.corpus
+def test_sections_have_the_documents_titles_and_intros(data: dict[str, Any], document: Any) -> None:
+    doc_sections, _ = document
     assert [s["id"] for s in data["sections"]] == list(SECTION_IDS.values())
-    for ours, theirs in zip(data["sections"], DOC_SECTIONS, strict=True):
+    for ours, theirs in zip(data["sections"], doc_sections, strict=True):
         assert ours["title"] == theirs["title"]
         assert ours["intro"] == theirs["intro"], ours["id"]
 
 
-def test_every_row_of_every_table_is_in_the_data_in_order(data: dict[str, Any]) -> None:
+@pytest.mark.corpus
+def test_every_row_of_every_table_is_in_the_data_in_order(data: dict[str, Any], document: Any) -> None:
     ours = [(e["url"], e["type"], e["description"], e["section"]) for e in data["endpoints"]]
-    theirs = [(r["url"], r["type"], r["description"], SECTION_IDS[r["section_title"]]) for r in DOC_ROWS]
+    theirs = [(r["url"], r["type"], r["description"], SECTION_IDS[r["section_title"]]) for r in document[1]]
     assert ours == theirs
 
 
@@ -111,12 +134,18 @@ def test_counts_per_section(data: dict[str, Any]) -> None:
     for endpoint in data["endpoints"]:
         counted[endpoint["section"]] = counted.get(endpoint["section"], 0) + 1
     assert counted == ROWS_PER_SECTION
-    assert {SECTION_IDS[r["section_title"]] for r in DOC_ROWS} == set(ROWS_PER_SECTION)
+    assert [s["id"] for s in data["sections"]] == list(SECTION_IDS.values())
 
 
-def test_apps_as_in_the_table_or_all_apps_with_a_note(data: dict[str, Any]) -> None:
+@pytest.mark.corpus
+def test_every_section_of_the_document_has_rows(document: Any) -> None:
+    assert {SECTION_IDS[r["section_title"]] for r in document[1]} == set(ROWS_PER_SECTION)
+
+
+@pytest.mark.corpus
+def test_apps_as_in_the_table_or_all_apps_with_a_note(data: dict[str, Any], document: Any) -> None:
     sections = {s["id"]: s for s in data["sections"]}
-    for ours, theirs in zip(data["endpoints"], DOC_ROWS, strict=True):
+    for ours, theirs in zip(data["endpoints"], document[1], strict=True):
         if "apps" in theirs:
             assert "".join(ours["apps"]) == theirs["apps"], ours["url"]
         else:
@@ -142,8 +171,9 @@ def test_a_url_in_several_sections_keeps_every_appearance(data: dict[str, Any]) 
     assert sections_of("https://officecdn.microsoft.com/") == ["installation-and-updates", "first-app-launch"]
 
 
-def test_licenses_follow_the_section_intros(data: dict[str, Any]) -> None:
-    intros = {SECTION_IDS[s["title"]]: s["intro"] for s in DOC_SECTIONS}
+@pytest.mark.corpus
+def test_licenses_follow_the_section_intros(data: dict[str, Any], document: Any) -> None:
+    intros = {SECTION_IDS[s["title"]]: s["intro"] for s in document[0]}
     for endpoint in data["endpoints"]:
         intro = intros[endpoint["section"]]
         subscription_only = "Subscription only" in intro or "does NOT apply to Volume License" in intro
@@ -159,11 +189,26 @@ def test_heartbeat_endpoint_carries_the_documents_rule(data: dict[str, Any]) -> 
     assert [r["status"] for r in rules] == ["contacted"]
 
 
-def test_the_loader_reads_the_same_rows() -> None:
+def test_the_loader_reads_the_same_rows(data: dict[str, Any]) -> None:
+    loaded = load_endpoints(DATA)
+    assert [(e.url, e.section) for e in loaded.endpoints] == [(e["url"], e["section"]) for e in data["endpoints"]]
+    assert evaluate(loaded, {}).counts() == {"contacted": 78, "silenced": 0, "unknown": 0}
+    assert (loaded.title, loaded.date) == ("Network requests in Office for Mac", "2018-11-09")
+    assert loaded.source.startswith("https://learn.microsoft.com/")
+
+
+@pytest.mark.corpus
+def test_the_loader_reads_the_documents_rows(document: Any) -> None:
     loaded = load_endpoints(DATA)
     assert [(e.url, e.section) for e in loaded.endpoints] == [
-        (r["url"], SECTION_IDS[r["section_title"]]) for r in DOC_ROWS]
-    assert evaluate(loaded, {}).counts() == {"contacted": 78, "silenced": 0, "unknown": 0}
+        (r["url"], SECTION_IDS[r["section_title"]]) for r in document[1]]
+
+
+@pytest.mark.corpus
+def test_the_cited_date_and_title_are_the_documents() -> None:
+    front = DOCUMENT.read_text(encoding="utf-8").split("---", 2)[1]
+    assert 'title: "Network requests in Office for Mac"' in front
+    assert "ms.date: 11/9/2018" in front  # cited as 2018-11-09
 
 
 def test_data_agrees_with_the_shipped_choices() -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.cli import run_cli
-from tests.conftest import MICROSOFT_PROFILES, REPO
+from tests.conftest import REPO
 from tests.inspect_app import make_app
+from tests.samples import BASIC
 
 DATA = REPO / "tests" / "data"
 BROKEN = DATA / "broken"
 CATALOG = str(DATA / "catalog")
-BASIC = MICROSOFT_PROFILES / "16.28+_Telemetry-Basic-Only.mobileconfig"
 runner = CliRunner(env={"PROFILEGEN_CATALOG": None})
 app = make_app()
 

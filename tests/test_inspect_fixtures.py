@@ -1,4 +1,7 @@
-"""Microsoft's own profiles (one signed): show, validate, import, rebuild and diff."""
+"""Microsoft's own profiles (one signed): show, validate, import, rebuild and diff (corpus tests).
+
+The same behaviours on the suite's own sample profiles: tests/test_inspect_samples.py.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,11 @@ from profilegen.inspect.read import load, load_bytes
 from profilegen.pipeline import PROFILE_SUFFIX, build_preset
 from profilegen.preset import dumps_preset, load_preset
 from tests.cli import run_cli
-from tests.conftest import MICROSOFT_PROFILES
+from tests.conftest import MICROSOFT_PROFILES, corpus_files
 from tests.inspect_app import make_app
 
-PROFILES = sorted(MICROSOFT_PROFILES.glob("*.mobileconfig"))
+pytestmark = pytest.mark.corpus
+PROFILES = corpus_files(MICROSOFT_PROFILES, "*.mobileconfig")
 SIGNED = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig"
 JAMF = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig"
 BASIC = MICROSOFT_PROFILES / "16.28+_Telemetry-Basic-Only.mobileconfig"

@@ -205,3 +205,15 @@ def test_every_rule_is_documented() -> None:
     text = readme[start: readme.index("\n## ", start + 1)]
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", text, flags=re.MULTILINE))
     assert documented == set(RULES)
+
+
+def test_every_rule_id_of_build_is_documented() -> None:
+    """A preset's findings carry resolve's rule ids: each is in the rule table or named beside it."""
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("## Reading existing profiles")
+    text = readme[start: readme.index("\n## ", start + 1)]
+    source = (REPO / "profilegen" / "resolve.py").read_text()
+    emitted = set(re.findall(r'note\("(?:info|warning|error)", "([a-z0-9-]+)"', source))
+    assert {"version-too-new", "version-too-old", "license-unknown"} <= emitted
+    for rule in emitted:
+        assert f"`{rule}`" in text, f"rule {rule} of build is not in the README's rule table"

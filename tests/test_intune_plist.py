@@ -50,7 +50,7 @@ values: st.SearchStrategy[PlistValue] = st.recursive(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.dictionaries(xml_text, values, max_size=6))
 def test_round_trip_through_plistlib(domain_settings: dict[str, PlistValue]) -> None:
     fragment = render(domain_settings)

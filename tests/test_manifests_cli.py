@@ -12,6 +12,7 @@ import pytest
 from tests.cli import run_cli
 from tests.conftest import PROFILEMANIFESTS, REPO
 from tests.defaults_replay import profile_settings
+from tests.samples import MANIFEST_DOMAINS, MANIFEST_ROOT, MANIFESTS
 
 SHIPPED = sorted(path.stem for path in (REPO / "schemas" / "domains").glob("*.json"))
 EDGE_PRESET = """\
@@ -35,7 +36,7 @@ AdsSettingForIntrusiveAdsSites = 2
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("catalogue")
-    done = run_cli("catalog", "import-manifests", str(PROFILEMANIFESTS), "--into", str(folder))
+    done = run_cli("catalog", "import-manifests", str(MANIFEST_ROOT), "--into", str(folder))
     assert done.returncode == 0, done.stderr
     return folder
 
@@ -47,6 +48,19 @@ def write_preset(folder: Path, password: str) -> Path:
 
 
 def test_import_reports_domains_and_what_ours_shadow(tmp_path: Path) -> None:
+    done = run_cli("catalog", "import-manifests", str(MANIFEST_ROOT), "--into", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Imported 5 domains (15 keys, 4 nested) from 5 manifests into {tmp_path / 'domains'}"
+    shadowed = [d for d in SHIPPED if d in MANIFEST_DOMAINS]
+    assert {"com.microsoft.Word", "com.microsoft.autoupdate2", "com.microsoft.office"} <= set(shadowed)
+    assert "com.microsoft.Edge" not in shadowed
+    assert f"Shadowed by profilegen's own schemas (ours win): {', '.join(shadowed)}" in lines
+    assert sorted(p.stem for p in (tmp_path / "domains").glob("*.json")) == MANIFEST_DOMAINS
+
+
+@pytest.mark.corpus
+def test_import_of_the_microsoft_manifests_reports_domains_and_what_ours_shadow(tmp_path: Path) -> None:
     done = run_cli("catalog", "import-manifests", str(PROFILEMANIFESTS), "--into", str(tmp_path))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -102,7 +116,7 @@ def test_a_wrong_type_for_an_imported_key_is_an_error_naming_the_manifest(catalo
 def test_broken_manifests_are_warned_about_and_skipped(tmp_path: Path) -> None:
     source = tmp_path / "Manifests"
     source.mkdir()
-    shutil.copy(PROFILEMANIFESTS / "com.microsoft.OneDrive.plist", source)
+    shutil.copy(MANIFESTS / "com.microsoft.OneDrive.plist", source)
     (source / "broken.plist").write_text("<plist><dict><key>pfm_domain</key>", encoding="utf-8")
     done = run_cli("catalog", "import-manifests", str(source), "--into", str(tmp_path / "cat"))
     assert done.returncode == 0, done.stderr
@@ -124,7 +138,7 @@ def test_a_build_reads_only_the_imported_domains_it_uses(tmp_path: Path, monkeyp
     from profilegen.pipeline import build_preset
     from profilegen.preset import load_preset
 
-    import_manifests(PROFILEMANIFESTS / "com.microsoft.Edge.plist", tmp_path / "seed")
+    import_manifests(MANIFESTS / "com.microsoft.Edge.plist", tmp_path / "seed")
     document = json.loads((tmp_path / "seed" / "domains" / "com.microsoft.Edge.json").read_text(encoding="utf-8"))
     wanted = ("HomepageLocation", "PasswordManagerEnabled", "AdsSettingForIntrusiveAdsSites")
     document["properties"] = {name: document["properties"][name] for name in wanted}  # small files, quick test

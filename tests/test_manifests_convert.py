@@ -19,14 +19,16 @@ from profilegen.catalog.manifests.convert import (
     ManifestError,
     convert_manifest,
 )
-from tests.conftest import PROFILEMANIFESTS, REPO
+from tests.conftest import PROFILEMANIFESTS, REPO, corpus_files
+from tests.samples import MANIFESTS
 
-FIXTURE_FILES = sorted(PROFILEMANIFESTS.glob("*.plist"))
+FIXTURE_FILES = corpus_files(PROFILEMANIFESTS, "*.plist")
+OWN_FILES = sorted(MANIFESTS.glob("*.plist"))
 DOMAIN_META = json.loads((REPO / "schemas" / "domain.meta.json").read_text(encoding="utf-8"))
 
 
-def load(name: str) -> dict[str, Any]:
-    with (PROFILEMANIFESTS / name).open("rb") as handle:
+def load(name: str, folder: Path = PROFILEMANIFESTS) -> dict[str, Any]:
+    with (folder / name).open("rb") as handle:
         data: dict[str, Any] = plistlib.load(handle)
     return data
 
@@ -81,16 +83,50 @@ def convert(*subkeys: dict[str, Any], **top: Any) -> Conversion:
     return convert_manifest(manifest(*subkeys, **top), "org.example.app.plist")
 
 
-# -- the Microsoft manifests ---------------------------------------------------------------------
+# -- the suite's own manifests, then (corpus) the Microsoft manifests of ProfileManifests ----------
 
 
+@pytest.mark.parametrize("path", OWN_FILES, ids=lambda p: p.stem)
+def test_every_manifest_of_the_suite_converts_to_a_valid_2020_12_schema(path: Path) -> None:
+    check_converted(path)
+
+
+def test_payload_keys_and_layout_controls_of_the_suite_s_manifests_are_left_out_and_counted() -> None:
+    raw = load("com.microsoft.OneDrive.plist", MANIFESTS)
+    conversion = convert_manifest(raw, "com.microsoft.OneDrive.plist")
+    assert sorted(conversion.document["properties"]) == ["DisablePersonalSync"]
+    skipped = {(s.path, s.reason) for s in conversion.stats.skipped}
+    assert ("PayloadUUID", REASON_PAYLOAD) in skipped
+    assert ("PFC_SegmentedControl_0", REASON_UI) in skipped
+    assert "required" not in conversion.document  # only Payload* keys were required at the top
+
+
+def test_nested_keys_of_the_suite_s_manifest_validate() -> None:
+    document = convert_manifest(load("com.microsoft.Edge.plist", MANIFESTS), "com.microsoft.Edge.plist").document
+    favorites = document["properties"]["ManagedFavorites"]
+    assert favorites["type"] == "array"
+    assert sorted(favorites["items"]["properties"]) == ["name", "url"]
+    validator = jsonschema.Draft202012Validator(document)
+    assert list(validator.iter_errors({"ManagedFavorites": [{"name": "Intranet", "url": "https://x"}]})) == []
+    bad = sorted(e.message for e in validator.iter_errors({"ManagedFavorites": [{"name": 3}], "PolicyRefreshRate": 5}))
+    assert any("3 is not of type 'string'" in m for m in bad)
+    assert any("5 is less than the minimum of 1800000" in m for m in bad)
+
+
+@pytest.mark.corpus
 def test_the_fixture_holds_the_seventeen_microsoft_manifests() -> None:
     assert len(FIXTURE_FILES) == 17
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.stem)
 def test_every_microsoft_manifest_converts_to_a_valid_2020_12_schema(path: Path) -> None:
-    conversion = convert_manifest(load(path.name), path.name)
+    check_converted(path)
+
+
+def check_converted(path: Path) -> None:
+    raw = load(path.name, path.parent)
+    conversion = convert_manifest(raw, path.name)
     document = conversion.document
 
     jsonschema.Draft202012Validator.check_schema(document)
@@ -98,7 +134,7 @@ def test_every_microsoft_manifest_converts_to_a_valid_2020_12_schema(path: Path)
     assert document["x-domain"] == path.stem == conversion.domain
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert document["x-imported-from"] == "ProfileManifests"
-    assert document["x-versioned-by"] == load(path.name)["pfm_title"].replace(" ", "-")
+    assert document["x-versioned-by"] == raw["pfm_title"].replace(" ", "-")
     meta_errors = [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
         for e in jsonschema.Draft202012Validator(DOMAIN_META).iter_errors(document)
@@ -126,6 +162,7 @@ def test_every_microsoft_manifest_converts_to_a_valid_2020_12_schema(path: Path)
         assert f"profilemanifests:{path.name}" in schema["x-sources"], name
 
 
+@pytest.mark.corpus
 def test_how_to_check_range_list_becomes_enum_with_titles() -> None:
     raw = fixture_key(load("com.microsoft.autoupdate2.plist"), "HowToCheck")
     schema = convert_fixture("com.microsoft.autoupdate2.plist").document["properties"]["HowToCheck"]
@@ -140,6 +177,7 @@ def test_how_to_check_range_list_becomes_enum_with_titles() -> None:
     assert "https://learn.microsoft.com/en-us/microsoft-365-apps/mac/mau-preferences#howtocheck" in schema["x-sources"]
 
 
+@pytest.mark.corpus
 def test_autoupdate2_send_all_telemetry_keeps_its_version_gates() -> None:
     schema = convert_fixture("com.microsoft.autoupdate2.plist").document["properties"]["SendAllTelemetryEnabled"]
 
@@ -150,6 +188,7 @@ def test_autoupdate2_send_all_telemetry_keeps_its_version_gates() -> None:
     assert schema["default"] is False
 
 
+@pytest.mark.corpus
 def test_subkeys_become_nested_schemas() -> None:
     document = convert_fixture("com.microsoft.autoupdate2.plist").document
     word = document["properties"]["Applications"]["properties"]["/Applications/Microsoft Word.app"]
@@ -165,6 +204,7 @@ def test_subkeys_become_nested_schemas() -> None:
     assert [sorted(shape["properties"]) for shape in shapes] == [["name", "url"], ["toplevel_name"]]
 
 
+@pytest.mark.corpus
 def test_nested_settings_validate_against_the_converted_schema() -> None:
     validator = jsonschema.Draft202012Validator(convert_fixture("com.microsoft.autoupdate2.plist").document)
     good = {
@@ -186,6 +226,7 @@ def test_nested_settings_validate_against_the_converted_schema() -> None:
     assert any("'seven' is not of type 'integer'" in message for message in messages)
 
 
+@pytest.mark.corpus
 def test_payload_keys_and_layout_controls_are_left_out_and_counted() -> None:
     raw = load("com.microsoft.autoupdate2.plist")
     conversion = convert_manifest(raw, "com.microsoft.autoupdate2.plist")
@@ -201,6 +242,7 @@ def test_payload_keys_and_layout_controls_are_left_out_and_counted() -> None:
     assert "required" not in conversion.document  # only Payload* / layout keys were required at the top
 
 
+@pytest.mark.corpus
 def test_conditions_are_kept_as_notes() -> None:
     edge = convert_fixture("com.microsoft.Edge.plist").document
     pac_url = edge["properties"]["ProxySettings"]["properties"]["ProxyPacUrl"]

@@ -14,8 +14,7 @@ from profilegen.catalog.manifests.importer import import_manifests
 from profilegen.catalog.manifests.report import summary_lines, warning_lines
 from profilegen.errors import InputError
 from tests.conftest import PROFILEMANIFESTS
-
-FIXTURE_DOMAINS = sorted(path.stem for path in PROFILEMANIFESTS.glob("*.plist"))
+from tests.samples import MANIFEST_DOMAINS, MANIFEST_ROOT, MANIFESTS
 
 
 def write_plist(path: Path, data: Any) -> Path:
@@ -29,12 +28,35 @@ def small_manifest(domain: str, *names: str, **top: Any) -> dict[str, Any]:
     return {"pfm_domain": domain, "pfm_title": domain, "pfm_description": "d", "pfm_subkeys": subkeys, **top}
 
 
+def test_the_suite_s_manifests_import(tmp_path: Path) -> None:
+    report = import_manifests(MANIFEST_ROOT, tmp_path / "catalog")
+
+    written = sorted(path.name for path in (tmp_path / "catalog" / "domains").iterdir())
+    assert written == [f"{domain}.json" for domain in MANIFEST_DOMAINS]
+    assert report.domains == MANIFEST_DOMAINS
+    assert (report.manifests, report.skipped_manifests) == (5, [])
+    keys = sum(
+        len(json.loads((tmp_path / "catalog" / "domains" / name).read_text())["properties"])
+        for name in written
+    )
+    assert report.keys == keys == 15
+    lines = summary_lines(report)
+    assert lines[0] == (
+        f"Imported 5 domains (15 keys, {report.nested_keys} nested) from 5 manifests into "
+        f"{tmp_path / 'catalog' / 'domains'}"
+    )
+    assert "  30 x Payload* keys are profile metadata, not preferences" in lines  # six in each manifest
+    assert "  1 x ProfileCreator layout control (pfm_segments), not a preference" in lines
+
+
+@pytest.mark.corpus
 def test_all_microsoft_manifests_import(tmp_path: Path) -> None:
+    fixture_domains = sorted(path.stem for path in PROFILEMANIFESTS.glob("*.plist"))
     report = import_manifests(PROFILEMANIFESTS, tmp_path / "catalog")
 
     written = sorted(path.name for path in (tmp_path / "catalog" / "domains").iterdir())
-    assert written == [f"{domain}.json" for domain in FIXTURE_DOMAINS]
-    assert report.domains == FIXTURE_DOMAINS
+    assert written == [f"{domain}.json" for domain in fixture_domains]
+    assert report.domains == fixture_domains
     assert report.manifests == 17
     assert report.skipped_manifests == []
     keys = sum(
@@ -57,13 +79,13 @@ def test_all_microsoft_manifests_import(tmp_path: Path) -> None:
 
 
 def test_import_is_deterministic(tmp_path: Path) -> None:
-    import_manifests(PROFILEMANIFESTS, tmp_path / "one")
-    import_manifests(PROFILEMANIFESTS, tmp_path / "two")
+    import_manifests(MANIFEST_ROOT, tmp_path / "one")
+    import_manifests(MANIFEST_ROOT, tmp_path / "two")
     first = {p.name: p.read_bytes() for p in (tmp_path / "one" / "domains").iterdir()}
     second = {p.name: p.read_bytes() for p in (tmp_path / "two" / "domains").iterdir()}
     assert first == second
 
-    import_manifests(PROFILEMANIFESTS, tmp_path / "one")  # again, over the first import
+    import_manifests(MANIFEST_ROOT, tmp_path / "one")  # again, over the first import
     assert {p.name: p.read_bytes() for p in (tmp_path / "one" / "domains").iterdir()} == first
     text = first["com.microsoft.autoupdate2.json"].decode("utf-8")
     assert text.endswith("}\n") and text.startswith('{\n  "$id": ')
@@ -73,8 +95,8 @@ def test_malformed_manifests_are_skipped_and_the_rest_import(tmp_path: Path) -> 
     source = tmp_path / "Manifests"
     apps = source / "ManagedPreferencesApplications"
     apps.mkdir(parents=True)
-    shutil.copy(PROFILEMANIFESTS / "com.microsoft.Word.plist", apps)
-    shutil.copy(PROFILEMANIFESTS / "com.microsoft.autoupdate2.plist", apps)
+    shutil.copy(MANIFESTS / "com.microsoft.Word.plist", apps)
+    shutil.copy(MANIFESTS / "com.microsoft.autoupdate2.plist", apps)
     (apps / "garbage.plist").write_text("this is not a plist", encoding="utf-8")
     write_plist(apps / "nodomain.plist", {"pfm_title": "Lost", "pfm_subkeys": []})
 
@@ -160,7 +182,7 @@ def test_manifests_of_one_domain_merge(tmp_path: Path) -> None:
 
 def test_shipped_domains_are_reported_as_shadowed(tmp_path: Path) -> None:
     report = import_manifests(
-        PROFILEMANIFESTS,
+        MANIFEST_ROOT,
         tmp_path / "catalog",
         shipped_domains=["com.microsoft.Word", "com.microsoft.office", "org.other"],
     )
@@ -184,7 +206,7 @@ def test_hidden_folders_and_non_plists_are_ignored_and_apple_payloads_noted(tmp_
 
 
 def test_a_single_manifest_file_imports(tmp_path: Path) -> None:
-    report = import_manifests(PROFILEMANIFESTS / "com.microsoft.Edge.plist", tmp_path / "catalog")
+    report = import_manifests(MANIFESTS / "com.microsoft.Edge.plist", tmp_path / "catalog")
     assert report.domains == ["com.microsoft.Edge"]
     assert (tmp_path / "catalog" / "domains" / "com.microsoft.Edge.json").is_file()
     assert not [p for p in (tmp_path / "catalog" / "domains").iterdir() if p.name.startswith(".")]

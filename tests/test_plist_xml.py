@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profilegen.render import plist_xml
-from tests.conftest import FIXTURES
+from tests.conftest import MICROSOFT_PROFILES
+from tests.samples import PROFILES
 
 
 def reference(value: Any) -> bytes:
@@ -40,13 +41,13 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(values)
 def test_arbitrary_values_match_plistlib_byte_for_byte(value: Any) -> None:
     assert plist_xml.dumps(value) == reference(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.binary(max_size=200), min_size=1, max_size=1), st.integers(min_value=0, max_value=12))
 def test_data_lines_wrap_as_plistlib_wraps_them_at_every_depth(data: list[bytes], depth: int) -> None:
     value: Any = data[0]
@@ -55,8 +56,16 @@ def test_data_lines_wrap_as_plistlib_wraps_them_at_every_depth(data: list[bytes]
     assert plist_xml.dumps(value) == reference(value)
 
 
+def test_the_suite_s_sample_profiles_round_trip_to_plistlib_bytes() -> None:
+    assert PROFILES
+    for path in PROFILES:
+        value = plistlib.loads(path.read_bytes())
+        assert plist_xml.dumps(value) == reference(value), path.name
+
+
+@pytest.mark.corpus
 def test_every_profile_in_the_fixtures_round_trips_to_plistlib_bytes() -> None:
-    profiles = sorted((FIXTURES / "profiles" / "microsoft").glob("*.mobileconfig"))
+    profiles = sorted(MICROSOFT_PROFILES.glob("*.mobileconfig"))
     unsigned = [p for p in profiles if p.read_bytes().lstrip().startswith(b"<?xml")]
     assert unsigned, "no unsigned Microsoft profiles found in the fixtures"
     for path in unsigned:

@@ -138,7 +138,7 @@ def _normalise(value: Any) -> Any:
     return plistlib.loads(plistlib.dumps({"v": value}))["v"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(settings_=st.dictionaries(KEYS, VALUES, min_size=1, max_size=4),
        domain=st.sampled_from(["com.example.app", "com.microsoft.Word"]),
        target=st.sampled_from(TARGETS))

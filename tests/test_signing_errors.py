@@ -358,7 +358,7 @@ def test_password_is_asked_without_echo_on_a_terminal(pki: Pki, profile: Path, t
     assert "Signed" in transcript and is_signed(out.read_bytes())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=300) | st.binary(max_size=80).map(lambda b: b"<?xml version='1.0'?><plist>" + b))
 def test_require_profile_raises_only_input_error(data: bytes) -> None:
     with contextlib.suppress(InputError):  # any other exception fails the test

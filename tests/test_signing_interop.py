@@ -181,6 +181,7 @@ def _ms_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [{k: v for k, v in p.items() if not k.startswith("Payload")} for p in payloads]
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_is_read_and_its_signature_checked(tmp_path: Path) -> None:
     data = MS_SIGNED.read_bytes()
     assert is_signed(data) and not is_signed(MS_UNSIGNED.read_bytes())
@@ -201,6 +202,7 @@ def test_microsoft_signed_fixture_is_read_and_its_signature_checked(tmp_path: Pa
     assert report.content == openssl_extract_unverified(MS_SIGNED, tmp_path / "o.plist") == unsign(data)
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_content_against_its_unsigned_sibling() -> None:
     """The two files are not the same profile: the comparison records how they differ."""
     signed = plistlib.loads(unsign(MS_SIGNED.read_bytes()))
@@ -221,6 +223,7 @@ def test_microsoft_signed_fixture_content_against_its_unsigned_sibling() -> None
     assert "payloadScope" in signed and "PayloadScope" in unsigned  # the signed copy has a mis-cased key
 
 
+@pytest.mark.corpus
 def test_microsoft_signed_fixture_through_the_cli(pki: Pki, tmp_path: Path) -> None:
     result = run_profilegen("verify", MS_SIGNED)
     assert result.returncode == 6
@@ -270,7 +273,7 @@ def test_damaged_signatures_give_a_report_or_one_clear_error(pki: Pki, profile: 
 
     flip = st.tuples(st.integers(0, len(original) - 1), st.integers(1, 255))
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=60, deadline=None)
     @given(st.lists(flip, min_size=1, max_size=3))
     @example([(version, 0x02 ^ 0x07)])
     def check(flips: list[tuple[int, int]]) -> None:
@@ -284,3 +287,21 @@ def test_damaged_signatures_give_a_report_or_one_clear_error(pki: Pki, profile: 
         assert not report.ok or report.content == SAMPLE_PROFILE
 
     check()
+
+
+def test_a_certificate_with_a_damaged_version_is_one_clear_error(pki: Pki, profile: Path, tmp_path: Path) -> None:
+    """Found by the byte-flipping test above: version 3 (an X.509 v4) made cryptography raise InvalidVersion."""
+    signed = tmp_path / "signed.mobileconfig"
+    assert run_profilegen("sign", profile, "-o", signed, *pki.pem_args()).returncode == 0
+    data = signed.read_bytes()
+    version = b"\xa0\x03\x02\x01\x02"  # [0] EXPLICIT INTEGER 2: X.509 v3, at the start of each certificate
+    assert version in data
+    damaged = tmp_path / "damaged.mobileconfig"
+    damaged.write_bytes(data.replace(version, b"\xa0\x03\x02\x01\x03"))
+    expected: list[tuple[str, int]] = [("verify", 3), ("show", 0), ("validate", 1)]
+    for command, code in expected:
+        done = run_profilegen(command, damaged)
+        assert "Traceback" not in done.stderr and "InvalidVersion" not in done.stderr, done.stderr
+        assert done.returncode == code, (command, done.returncode, done.stdout, done.stderr)
+    refused = run_profilegen("verify", damaged)
+    assert "damaged signed profile: a certificate in the signature cannot be parsed" in refused.stderr

@@ -24,7 +24,7 @@ PARSED_VERSION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)*)(?:\s*\[[0-9]+\])?\s*")
 form_text = st.text(st.sampled_from("aZ09-_.fF[] \n\t") | st.characters(), max_size=40)
 
 
-@settings(max_examples=1500)
+@settings(max_examples=500)
 @given(form_text)
 def test_identifier_uuid_version_and_domain_checks_match_their_patterns(text: str) -> None:
     assert is_identifier(text) == bool(IDENTIFIER.fullmatch(text))
@@ -33,7 +33,7 @@ def test_identifier_uuid_version_and_domain_checks_match_their_patterns(text: st
     assert is_domain(text) == bool(DOMAIN.fullmatch(text))
 
 
-@settings(max_examples=1500)
+@settings(max_examples=500)
 @given(form_text)
 def test_parse_version_matches_its_pattern(text: str) -> None:
     match = PARSED_VERSION.fullmatch(text)
@@ -61,7 +61,7 @@ def test_forms_refuse_a_trailing_newline_and_other_scripts_digits() -> None:
     assert parse_version("16.²") is None
 
 
-@settings(max_examples=2000)
+@settings(max_examples=600)
 @given(st.text(st.sampled_from("a'\" $`\\;@%+=:,./-_\n") | st.characters(), max_size=30))
 def test_quote_is_shlex_quote(word: str) -> None:
     assert quote(word) == shlex.quote(word)

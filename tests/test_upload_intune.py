@@ -8,14 +8,15 @@ import logging
 import plistlib
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
 
 from profilegen.errors import InputError, RemoteError, UsageError
 from profilegen.upload.checks import settings_from_profile
 from profilegen.upload.intune import Configuration, custom_configuration, preference_files
-from tests.conftest import MICROSOFT_PROFILES
 from tests.mdm_servers import INTUNE_CLIENT_SECRET, FakeGraph, running
+from tests.samples import ZERO
 from tests.test_intune_plist import parse as parse_preference_file
 from tests.upload_helpers import Recorder, assert_no_secret, intune_client, mcx_profile, shown_text, transport
 
@@ -201,8 +202,8 @@ def test_bad_client_secret_quotes_entra(graph: FakeGraph) -> None:
 # -- refusals --------------------------------------------------------------------------------------
 
 
-def test_signed_profile_refused_before_sending() -> None:
-    signed = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig"
+def test_signed_profile_refused_before_sending(signed_sample: Path) -> None:
+    signed = signed_sample
     with pytest.raises(InputError) as caught:
         custom(signed.read_bytes())
     assert "profilegen unsign" in str(caught.value)
@@ -227,10 +228,10 @@ def test_preference_files_need_settings() -> None:
         preference_files({}, name="x", source="p")
 
 
-def test_microsoft_sample_gives_its_settings() -> None:
-    data = (MICROSOFT_PROFILES / "16.28+_Telemetry-Zero-Exhaust.mobileconfig").read_bytes()
-    settings = settings_from_profile(data, "ms.mobileconfig")
-    assert settings == {"com.microsoft.office": {"SendAllTelemetryEnabled": False}}
+def test_a_profile_in_microsofts_sample_layout_gives_its_settings() -> None:
+    settings = settings_from_profile(ZERO.read_bytes(), str(ZERO))
+    assert settings == {"com.microsoft.office": {"DiagnosticDataTypePreference": "ZeroDiagnosticData",
+                                                 "SendAllTelemetryEnabled": False}}
 
 
 # -- dry run ------------------------------------------------------------------------------------------

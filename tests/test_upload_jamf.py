@@ -7,14 +7,15 @@ import plistlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
 
 from profilegen.errors import ExitCode, InputError, RemoteError, ValidationError
 from profilegen.upload.http import UncertainOutcome
 from profilegen.upload.jamf import JamfTarget
-from tests.conftest import MICROSOFT_PROFILES
 from tests.mdm_servers import JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, FakeJamf, running
+from tests.samples import BASIC
 from tests.upload_helpers import (
     IDENTIFIER,
     Recorder,
@@ -119,8 +120,8 @@ def test_self_service_user_level_and_removal(jamf: FakeJamf) -> None:
     assert general["redeploy_on_update"] == "Newly Assigned"
 
 
-def test_microsoft_sample_profile_uploads(jamf: FakeJamf) -> None:
-    data = (MICROSOFT_PROFILES / "16.28+_Telemetry-Basic-Only.mobileconfig").read_bytes()
+def test_a_profile_in_microsofts_sample_layout_uploads(jamf: FakeJamf) -> None:
+    data = BASIC.read_bytes()
     client, _ = jamf_client(jamf, transport())
     client.upload(data, TARGET, source="sample")
     assert jamf.stored_plist(1)["PayloadContent"][0]["PayloadContent"] == \
@@ -247,12 +248,13 @@ def test_wrong_client_secret_says_what_to_check(jamf: FakeJamf) -> None:
 # -- refusals before anything is sent ------------------------------------------------------------
 
 
-def test_signed_profile_is_refused_with_the_way_out(jamf: FakeJamf) -> None:
-    signed = MICROSOFT_PROFILES / "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate-signed.mobileconfig"
+def test_signed_profile_is_refused_with_the_way_out(jamf: FakeJamf, signed_sample: Path) -> None:
+    signed = signed_sample
     client, _ = jamf_client(jamf, transport())
     with pytest.raises(InputError) as caught:
         client.upload(signed.read_bytes(), TARGET, source=str(signed))
-    assert "signed" in str(caught.value) and f"profilegen unsign {signed}" in str(caught.value)
+    plain = signed.with_name("office-basic-diagnostics.unsigned.mobileconfig")
+    assert "signed" in str(caught.value) and f"profilegen unsign {signed} --out {plain}" in str(caught.value)
     assert jamf.seen == []
 
 

@@ -21,7 +21,7 @@ from profilegen.wizard.plan import make_plan, summary_text
 from profilegen.wizard.questions import AnswerError, Question
 from profilegen.wizard.raw import SETTINGS_STEP, removal_target, value_text
 from tests.cli import run_cli
-from tests.conftest import PROFILEMANIFESTS
+from tests.samples import MANIFESTS
 
 EDGE = "com.microsoft.Edge"
 SHIPPED = load_catalog([])
@@ -31,7 +31,7 @@ SHIPPED = load_catalog([])
 def user_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Edge manifest imported by the real command into a user catalogue."""
     folder = tmp_path_factory.mktemp("catalog")
-    done = run_cli("catalog", "import-manifests", str(PROFILEMANIFESTS / f"{EDGE}.plist"), "--into", str(folder))
+    done = run_cli("catalog", "import-manifests", str(MANIFESTS / f"{EDGE}.plist"), "--into", str(folder))
     assert done.returncode == 0, done.stderr
     return folder
 
@@ -83,8 +83,8 @@ def test_bool_and_enum_keys_are_lists_of_their_values_with_the_enum_titles(catal
     assert [pick.value for pick in surf.picks] == ["true", "false", None]
     assert surf.default == "true"  # the schema's default
     ads = wizard.value_question(EDGE, "AdsSettingForIntrusiveAdsSites")
-    assert [pick.title for pick in ads.picks][:2] == ["Allow ads on all sites (1)",
-                                                      "Do not allow ads on sites with intrusive ads (2)"]
+    assert [pick.title for pick in ads.picks][:2] == ["Allow ads on every site (1)",
+                                                      "Block ads on sites with intrusive ads (2)"]
     assert wizard.set_setting(EDGE, "AdsSettingForIntrusiveAdsSites", str(ads.accept("2"))).value == 2
     assert wizard.set_setting(EDGE, "AllowSurfGame", str(surf.accept("false"))).value is False
     assert wizard.preset().settings == {EDGE: {"AdsSettingForIntrusiveAdsSites": 2, "AllowSurfGame": False}}

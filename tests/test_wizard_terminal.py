@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli import REPO, run_cli
-from tests.conftest import PROFILEMANIFESTS
 from tests.defaults_replay import profile_settings
+from tests.samples import MANIFESTS
 from tests.wizard_terminal import (
     CTRL_C,
     CTRL_U,
@@ -348,7 +348,7 @@ def test_save_must_name_a_toml_file(tmp_path: Path) -> None:
 def test_a_setting_of_an_imported_domain_is_added_checked_and_built(tmp_path: Path) -> None:
     """Edge, imported from its ProfileManifests manifest: a boolean picked, an integer typed (refused twice)."""
     catalog = tmp_path / "catalog"
-    done = run_cli("catalog", "import-manifests", str(PROFILEMANIFESTS / f"{EDGE}.plist"), "--into", str(catalog))
+    done = run_cli("catalog", "import-manifests", str(MANIFESTS / f"{EDGE}.plist"), "--into", str(catalog))
     assert done.returncode == 0, done.stderr
     term = Terminal("--catalog", str(catalog), "--save", "edge.toml", cwd=tmp_path)
     for number in range(1, SETTINGS_STEP):

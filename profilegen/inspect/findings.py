@@ -86,6 +86,11 @@ _RULES = [
     Rule("key-deprecated", "info", "a key deprecated in the given --office-version"),
     Rule("key-retired", "warning", "a key that no longer works in the given --office-version"),
     Rule("version-too-old", "warning", "a key or option that needs a later Office than --office-version"),
+    Rule(
+        "version-too-new",
+        "warning",
+        "an option that works only up to an Office older than the fleet's oldest (presets)",
+    ),
     Rule("payload-not-macos", "error", "an Apple payload type for other platforms (iOS, tvOS...), not macOS"),
     Rule("unknown-payload-type", "info", "a com.apple.* PayloadType Apple's schema does not define: unchecked"),
     Rule("payload-required", "error", "an Apple payload lacks a key Apple's schema requires"),

@@ -52,7 +52,7 @@ def selected(report: Report, only: Collection[str] = ()) -> list[EndpointStatus]
 
 def render_table(report: Report, only: Collection[str] = ()) -> str:
     rows = selected(report, only)
-    lines = [f"Office for Mac network endpoints ({report.data.source})",
+    lines = [f"Office for Mac network endpoints, from {report.data.citation()}",
              f"preset: {report.preset or '(none: the whole catalogue, default configuration)'}"
              f"   license: {report.license or 'any'}   apps: {''.join(report.apps)}"]
     header = ("STATUS", "APPS", "TYPE", "SECTION", "URL")
@@ -107,7 +107,7 @@ def _record(row: EndpointStatus, report: Report) -> dict[str, Any]:
 def render_json(report: Report, only: Collection[str] = ()) -> str:
     rows = selected(report, only)
     document = {
-        "source": report.data.source,
+        "source": {"title": report.data.title, "date": report.data.date, "url": report.data.source},
         "preset": report.preset,
         "license": report.license,
         "apps": list(report.apps),

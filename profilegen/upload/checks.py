@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError, ValidationError
@@ -19,8 +21,16 @@ def refuse_signed(data: bytes, source: str, mdm: str) -> None:
             f"the profile is signed; {mdm} takes the unsigned XML profile "
             "(it signs on delivery, and cannot edit a profile signed elsewhere)",
             path=source,
-            hint=f"run `profilegen unsign {source}` and upload the result, or upload the preset itself",
+            hint=f"run `{unsign_command(source)}` and upload the result, or upload the preset itself",
         )
+
+
+def unsign_command(source: str) -> str:
+    """The `unsign` command line that writes the plain profile beside ``source``, ready to paste."""
+    path = PurePath(source)
+    stem = path.name.removesuffix(".mobileconfig").removesuffix(".signed")
+    plain = path.with_name(f"{stem}.unsigned.mobileconfig")
+    return f"profilegen unsign {shlex.quote(source)} --out {shlex.quote(str(plain))}"
 
 
 def read_profile(data: bytes, source: str) -> Profile:
