@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from profilegen.catalog import Catalog
-from profilegen.errors import UsageError
 from profilegen.naming import PLACEHOLDER_ORG, default_identifier, slug
 from profilegen.overrides import Overrides
 from profilegen.plisttypes import Settings
 from profilegen.preset import Preset, ProfileMeta, load_preset
 from profilegen.record import Record, replace
-from profilegen.resolve import parse_override, resolve
-from profilegen.values import ValueTypeError, parse_text
+from profilegen.resolve import resolve, typed_override
 
 
 class NewPreset(Record):
@@ -36,14 +34,7 @@ def _identifier(name: str, overrides: Overrides, notes: list[str]) -> str:
 def _settings(preset: Preset, set_values: Sequence[str], catalog: Catalog) -> Settings:
     settings = {domain: dict(keys) for domain, keys in preset.settings.items()}
     for text in set_values:
-        override = parse_override(text)
-        spec = catalog.key(override.domain, override.key)
-        try:
-            value = parse_text(override.text, spec)
-        except ValueTypeError as exc:
-            assert spec is not None
-            raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
-                             hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
+        override, value = typed_override(text, catalog)
         settings.setdefault(override.domain, {})[override.key] = value
     return settings
 

@@ -76,6 +76,18 @@ def parse_override(text: str) -> Override:
     return Override(domain.strip(), key.strip(), value)
 
 
+def typed_override(text: str, catalog: Catalog) -> tuple[Override, PlistValue]:
+    """`--set DOMAIN:KEY=VALUE` parsed and its value typed by the catalogue (one message for build and new)."""
+    override = parse_override(text)
+    spec = catalog.key(override.domain, override.key)
+    try:
+        return override, parse_text(override.text, spec)
+    except ValueTypeError as exc:
+        assert spec is not None
+        raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
+                         hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
+
+
 TYPO_CUTOFF = 0.85  # difflib's ratio: ChanelName / ChannelName is 0.95, NoSuchKey / a real key far below
 
 
@@ -180,14 +192,7 @@ class _Resolver:
 
     def apply_overrides(self, overrides: Sequence[str]) -> None:
         for text in overrides:
-            override = parse_override(text)
-            spec = self.catalog.key(override.domain, override.key)
-            try:
-                value = parse_text(override.text, spec)
-            except ValueTypeError as exc:
-                assert spec is not None
-                raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
-                                 hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
+            override, value = typed_override(text, self.catalog)
             self.put(override.domain, override.key, value, SET_ORIGIN)
 
     # -- Apple payloads --------------------------------------------------------------------------
