@@ -26,6 +26,7 @@ from profilegen.commands.options import (
     P12_OPTION,
     PASSWORD_ENV_OPTION,
     SET_OPTION,
+    TextOrJson,
     open_catalog,
 )
 
@@ -37,11 +38,6 @@ if TYPE_CHECKING:
 class Style(StrEnum):
     mcx = "mcx"
     custom = "custom"
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class ScriptTarget(StrEnum):
@@ -78,7 +74,7 @@ def build_command(
     display_name: str | None = DISPLAY_NAME_OPTION,
     office_version: str | None = OFFICE_VERSION_OPTION,
     license_name: str | None = LICENSE_OPTION,
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format",
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format",
                                                help="text (people) or json (machines): what was written, the "
                                                "settings, the warnings."),
 ) -> None:
@@ -99,7 +95,7 @@ def _build(presets: list[str], out: Path, style: Style | None, script_target: Sc
            set_values: list[str], split: bool, force: bool, strict: bool, catalog_dir: Path | None,
            endpoints: bool, sign: bool, cert: Path | None, key: Path | None, chain: list[Path],
            p12: Path | None, password_env: str | None, allow_expired: bool, overrides: "Overrides",
-           output_format: OutputFormat) -> None:
+           output_format: TextOrJson) -> None:
     from profilegen.atomic import WriteFailed, WriteInterrupted, write_all
     from profilegen.pipeline import build_preset
     from profilegen.report import build_report, findings_report, unwritten_message
@@ -148,7 +144,7 @@ def _build(presets: list[str], out: Path, style: Style | None, script_target: Sc
         raise
     for result in results:
         typer.echo(findings_report(result), nl=False, err=True)
-    if output_format is OutputFormat.json:
+    if output_format is TextOrJson.json:
         from profilegen.json_out import build_data, dumps
 
         typer.echo(dumps(build_data(results, targets, unchanged)))

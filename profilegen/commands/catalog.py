@@ -3,33 +3,18 @@ two imports."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from profilegen.commands import catalog_import, complete
-from profilegen.commands.help import HelpGroup, epilog
-from profilegen.commands.options import CATALOG_OPTION, open_catalog
+from profilegen.commands.help import ShowByDefaultGroup, epilog
+from profilegen.commands.options import CATALOG_OPTION, FORMAT_OPTION, TextOrJson, open_catalog
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-FORMAT_OPTION: Any = typer.Option(Format.text, "--format", help="text (people) or json (machines).")
-
-
-class _DomainOrCommand(HelpGroup):
+class _DomainOrCommand(ShowByDefaultGroup):
     """`catalog DOMAIN [KEY]` shows a domain or a key; `catalog SUBCOMMAND` runs the subcommand."""
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["show", *args]
-        return super().resolve_command(ctx, args)
-
     def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
         """`catalog <TAB>`: the subcommands, and the domains and payload types `catalog DOMAIN` takes."""
         from typer._click.shell_completion import CompletionItem
@@ -52,13 +37,13 @@ def _echo_json(data: dict[str, Any]) -> None:
 
 @catalog_app.callback()
 def catalog_callback(ctx: typer.Context, catalog_dir: Path | None = CATALOG_OPTION,
-                     output_format: Format = FORMAT_OPTION) -> None:
+                     output_format: TextOrJson = FORMAT_OPTION) -> None:
     """The catalogue: domains, keys and choices."""
     ctx.obj = catalog_dir
     if ctx.invoked_subcommand is None:
         catalog = open_catalog(catalog_dir)
         domains = [schema for schema in map(catalog.domain, catalog.domains()) if schema is not None]
-        if output_format is Format.json:
+        if output_format is TextOrJson.json:
             _echo_json({"domains": [{"domain": s.domain, "title": s.title, "keys": len(s.keys),
                                      "source": s.imported_from or "profilegen"} for s in domains]})
             return
@@ -74,7 +59,7 @@ def catalog_show(ctx: typer.Context,
                                               autocompletion=complete.domains),
                  key: str | None = typer.Argument(None, help="One of the domain's keys: everything known of it.",
                                                   autocompletion=complete.keys),
-                 output_format: Format = FORMAT_OPTION) -> None:
+                 output_format: TextOrJson = FORMAT_OPTION) -> None:
     """List a domain's or an Apple payload type's keys (type, values, versions), or explain one key whole."""
     catalog = open_catalog(ctx.obj)
     if key is not None:
@@ -82,7 +67,7 @@ def catalog_show(ctx: typer.Context,
         from profilegen.terminal import prose_width
 
         spec = find_key(catalog, domain, key)
-        if output_format is Format.json:
+        if output_format is TextOrJson.json:
             _echo_json({"key": key_data(catalog, spec)})
         else:
             typer.echo(key_text(catalog, spec, prose_width()))
@@ -90,7 +75,7 @@ def catalog_show(ctx: typer.Context,
     if catalog.domain(domain) is None:
         schema = catalog.payloads.schema(domain)
         if schema is not None:
-            if output_format is Format.json:
+            if output_format is TextOrJson.json:
                 from profilegen.errors import UsageError
 
                 raise UsageError("--format json describes preference domains, not Apple payload types yet",
@@ -99,7 +84,7 @@ def catalog_show(ctx: typer.Context,
 
             typer.echo(payload_table(schema))
             return
-    if output_format is Format.json:
+    if output_format is TextOrJson.json:
         from profilegen.commands.catalog_key import domain_data
 
         _echo_json(domain_data(catalog, domain))
@@ -124,12 +109,12 @@ def catalog_payloads(ctx: typer.Context, text: str | None = typer.Argument(
 
 @catalog_app.command("search", epilog=epilog("catalog search"))
 def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to find (any case)."),
-                   output_format: Format = FORMAT_OPTION) -> None:
+                   output_format: TextOrJson = FORMAT_OPTION) -> None:
     """Find keys across the catalogue by name, title, description or notes."""
     from profilegen.commands.catalog_key import search
 
     found = search(open_catalog(ctx.obj), text)
-    if output_format is Format.json:
+    if output_format is TextOrJson.json:
         _echo_json({"query": text, "keys": found})
         return
     if not found:
@@ -142,10 +127,10 @@ def catalog_search(ctx: typer.Context, text: str = typer.Argument(..., help="Wor
 
 
 @catalog_app.command("choices", epilog=epilog("catalog choices"))
-def catalog_choices(ctx: typer.Context, output_format: Format = FORMAT_OPTION) -> None:
+def catalog_choices(ctx: typer.Context, output_format: TextOrJson = FORMAT_OPTION) -> None:
     """List the named decisions (choices) and their options."""
     catalog = open_catalog(ctx.obj)
-    if output_format is Format.json:
+    if output_format is TextOrJson.json:
         from profilegen.commands.catalog_key import choices_data
 
         _echo_json(choices_data(catalog))

@@ -70,3 +70,13 @@ class HelpGroup(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+class ShowByDefaultGroup(HelpGroup):
+    """A group whose first word, when it is not a subcommand, is the argument of `show`:
+    `presets NAME` is `presets show NAME`, `catalog DOMAIN [KEY]` is `catalog show DOMAIN [KEY]`."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().resolve_command(ctx, args)

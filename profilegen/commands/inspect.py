@@ -9,18 +9,13 @@ from typing import Any
 import typer
 
 from profilegen.commands.help import epilog
-from profilegen.commands.options import CATALOG_OPTION, open_catalog
+from profilegen.commands.options import CATALOG_OPTION, TextOrJson, open_catalog
 
 
 class ShowFormat(StrEnum):
     table = "table"
     json = "json"
     text = "text"
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 # Option and argument declarations live at module level (typer reads them as parameter defaults).
@@ -31,7 +26,7 @@ SHOW_FORMAT: Any = typer.Option(
 VALIDATE_FILES: Any = typer.Argument(
     ..., metavar="FILE...", help="Profiles (.mobileconfig, any form) and presets (.toml)."
 )
-VALIDATE_FORMAT: Any = typer.Option(ReportFormat.text, "--format", help="text or json.")
+VALIDATE_FORMAT: Any = typer.Option(TextOrJson.text, "--format", help="text or json.")
 STRICT: Any = typer.Option(False, "--strict", help="Fail on warnings too.")
 OFFICE_VERSION: Any = typer.Option(
     None, "--office-version", metavar="V", help="The oldest Office for Mac deployed, e.g. 16.28."
@@ -78,7 +73,7 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
 
 def validate_command(
     files: list[Path] = VALIDATE_FILES,
-    output_format: ReportFormat = VALIDATE_FORMAT,
+    output_format: TextOrJson = VALIDATE_FORMAT,
     strict: bool = STRICT,
     office_version: str | None = OFFICE_VERSION,
     macos_version: str | None = MACOS_VERSION,
@@ -99,7 +94,7 @@ def validate_command(
             findings += lint_path(path, catalog, office_version, macos_version)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
-    if output_format is ReportFormat.json:
+    if output_format is TextOrJson.json:
         from profilegen.json_out import dumps
 
         typer.echo(dumps({"files": [str(path) for path in files], "errors": errors, "warnings": warnings,
@@ -121,7 +116,7 @@ def validate_command(
 
 
 def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION,
-                 output_format: ReportFormat = VALIDATE_FORMAT) -> None:
+                 output_format: TextOrJson = VALIDATE_FORMAT) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
     from profilegen.errors import ProfilegenError
     from profilegen.inspect.diff import diff, load_side, render
@@ -141,7 +136,7 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
     from profilegen.inspect.masking import mask_changes
 
     shown = mask_changes(changes, catalog.payloads)  # secrets masked in JSON as in text
-    if output_format is ReportFormat.json:
+    if output_format is TextOrJson.json:
         from profilegen.json_out import diff_data, dumps
 
         typer.echo(dumps(diff_data(a, b, shown)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,15 @@ from profilegen.commands import complete
 
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
+
+class TextOrJson(StrEnum):
+    """`--format` of the commands whose output is for people (text) or for machines (json)."""
+
+    text = "text"
+    json = "json"
+
+
+FORMAT_OPTION: Any = typer.Option(TextOrJson.text, "--format", help="text (people) or json (machines).")
 
 CATALOG_OPTION: Any = typer.Option(
     None, "--catalog", metavar="DIR", envvar="PROFILEGEN_CATALOG",

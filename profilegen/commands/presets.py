@@ -3,57 +3,40 @@
 No `from __future__ import annotations`: typer evaluates annotation strings with eval().
 """
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from profilegen.commands import complete
-from profilegen.commands.help import HelpGroup, epilog
+from profilegen.commands.help import ShowByDefaultGroup, epilog
 from profilegen.commands.options import (
     CATALOG_OPTION,
     DISPLAY_NAME_OPTION,
+    FORMAT_OPTION,
     IDENTIFIER_OPTION,
     LICENSE_OPTION,
     OFFICE_VERSION_OPTION,
     ORGANIZATION_OPTION,
     SET_OPTION,
+    TextOrJson,
     open_catalog,
 )
 
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-FORMAT_OPTION: Any = typer.Option(ListFormat.text, "--format", help="text (people) or json (machines).")
-
-
-class _NameOrCommand(HelpGroup):
-    """`presets NAME` is `presets show NAME`."""
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["show", *args]
-        return super().resolve_command(ctx, args)
-
-
-presets_app = typer.Typer(cls=_NameOrCommand, invoke_without_command=True, add_completion=False,
+presets_app = typer.Typer(cls=ShowByDefaultGroup, invoke_without_command=True, add_completion=False,
                           no_args_is_help=False, epilog=epilog("presets"),
                           help="The shipped presets. `presets show NAME` prints one, to read or copy.")
 
 
 @presets_app.callback()
-def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) -> None:
+def presets_list(ctx: typer.Context, output_format: TextOrJson = FORMAT_OPTION) -> None:
     """List the shipped presets; `profilegen presets show NAME` prints one."""
     if ctx.invoked_subcommand is not None:
         return
     from profilegen.preset import load_preset, shipped_presets
 
     presets = [load_preset(name) for name in shipped_presets()]
-    if output_format is ListFormat.json:
+    if output_format is TextOrJson.json:
         from profilegen.json_out import dumps, preset_summary
 
         typer.echo(dumps({"presets": [preset_summary(preset) for preset in presets]}))
@@ -67,11 +50,11 @@ def presets_list(ctx: typer.Context, output_format: ListFormat = FORMAT_OPTION) 
 @presets_app.command("show", epilog=epilog("presets show"))
 def presets_show(name: str = typer.Argument(..., metavar="NAME", help="A shipped preset (or a preset file).",
                                             autocompletion=complete.preset_names),
-                 output_format: ListFormat = FORMAT_OPTION) -> None:
+                 output_format: TextOrJson = FORMAT_OPTION) -> None:
     """Print a preset as it is written, comments included (json: the preset as data)."""
     from profilegen.preset import find_preset, load_preset
 
-    if output_format is ListFormat.json:
+    if output_format is TextOrJson.json:
         from profilegen.json_out import dumps, preset_data
 
         typer.echo(dumps(preset_data(load_preset(name))))
