@@ -232,10 +232,15 @@ class DomainSchema:
 
 
 def load_domain_file(path: Path) -> DomainSchema:
+    from profilegen.bulk import building
     from profilegen.inputfile import read_input
 
+    raw = read_input(path, what="catalogue file")
     try:
-        document = json.loads(read_input(path, what="catalogue file"))
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes) does, but
+        del raw  # the bytes are let go before the parse: a 100,000-key domain is megabytes of each
+        with building():  # (profilegen.bulk) a big domain is a hundred thousand small dicts
+            document = json.loads(text)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:
@@ -244,7 +249,7 @@ def load_domain_file(path: Path) -> DomainSchema:
         raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
     from profilegen import schema_refs
 
-    schema_refs.check(document, path)
+    schema_refs.check(document, path, text)
     return DomainSchema(document, path)
 
 
