@@ -167,20 +167,18 @@ class KeySpec:
 
 
 class _Keys(Mapping[str, KeySpec]):
-    """A domain's keys by name, each KeySpec made when first asked for."""
+    """A domain's keys by name, each KeySpec (a view: cheap) made when asked for, never kept: a domain
+    can have 100,000 keys, and a profile that sets them all would otherwise hold a second copy of it."""
 
-    __slots__ = ("_domain", "_made", "_properties")
+    __slots__ = ("_domain", "_properties")
 
     def __init__(self, domain: str, properties: dict[str, Any]) -> None:
         self._domain = domain
-        self._properties = {k: v for k, v in properties.items() if isinstance(v, dict)}
-        self._made: dict[str, KeySpec] = {}
+        self._properties = properties if all(isinstance(v, dict) for v in properties.values()) else {
+            k: v for k, v in properties.items() if isinstance(v, dict)}
 
     def __getitem__(self, name: str) -> KeySpec:
-        spec = self._made.get(name)
-        if spec is None:
-            spec = self._made[name] = KeySpec(self._domain, name, self._properties[name])
-        return spec
+        return KeySpec(self._domain, name, self._properties[name])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._properties)
@@ -200,7 +198,7 @@ class DomainSchema:
     def __init__(self, document: dict[str, Any], path: Path) -> None:
         self.document = document
         self.path = path
-        self.validators: dict[frozenset[str], Any] = {}  # compiled by profilegen.validation, per key set
+        self.validators: dict[str, tuple[Any, str]] = {}  # compiled by profilegen.validation, per key schema
         self.domain = str(document.get("x-domain", path.stem))
         self.keys: Mapping[str, KeySpec] = _Keys(self.domain, document.get("properties", {}))
 
