@@ -29,10 +29,12 @@ SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
 # Top-level keys a preset may give in [profile.keys] (Apple's TopLevel.yaml, and PayloadEnabled, which real
-# profiles carry): the rest are written from [profile]'s own fields.
+# profiles carry): the rest are written from [profile]'s own fields. PayloadType and PayloadScope are there
+# for imported profiles that spell them otherwise than macOS expects (build warns): the written value wins.
 TOP_LEVEL_KEYS = {"PayloadEnabled": "bool", "TargetDeviceType": "integer", "PayloadExpirationDate": "date",
                   "DurationUntilRemoval": "real", "RemovalDate": "date", "HasRemovalPasscode": "bool",
-                  "PayloadDate": "date"}
+                  "PayloadDate": "date", "PayloadType": "string", "PayloadScope": "string"}
+TOP_LEVEL_TYPE = "Configuration"  # Apple's TopLevel.yaml: "The only supported value"
 
 
 class PayloadPin(Record):
@@ -208,18 +210,21 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         if pin_uuid is not None and not is_uuid(pin_uuid):
             raise pin_reader.fail(f"profile.payloads.{domain!r}.uuid {pin_uuid!r} is not a UUID")
         pins[domain] = PayloadPin(identifier=pin_reader.optional_text("identifier"), uuid=pin_uuid)
+    scope = reader.one_of("scope", SCOPES, "System") or "System"
+    keys = _top_keys(_table(table, "keys", path), path)
+    _same_scope(scope, keys, path)
     return ProfileMeta(
         display_name=reader.text("display_name", name),
         identifier=identifier,
         organization=reader.text("organization", ""),
         description=reader.text("description", ""),
-        scope=reader.one_of("scope", SCOPES, "System") or "System",
+        scope=scope,
         removal_disallowed=reader.flag("removal_disallowed", False),
         payload_style=reader.one_of("payload_style", STYLES, "mcx") or "mcx",
         uuid=uuid.upper() if uuid else None,
         consent_text=dict(consent),
         payloads=pins,
-        keys=_top_keys(_table(table, "keys", path), path),
+        keys=keys,
     )
 
 
@@ -240,6 +245,15 @@ def _top_keys(table: dict[str, Any], path: Path | None) -> dict[str, PlistValue]
             raise ValidationError(f"profile.keys.{key} must be a {kind}, not {plain!r}", path=path)
         keys[key] = plain
     return keys
+
+
+def _same_scope(scope: str, keys: Mapping[str, PlistValue], path: Path | None) -> None:
+    """[profile.keys] PayloadScope keeps a spelling ("system"); one that means the other scope contradicts."""
+    spelled = keys.get("PayloadScope")
+    meant = next((s for s in SCOPES if isinstance(spelled, str) and s.lower() == spelled.lower()), scope)
+    if meant != scope:
+        raise ValidationError(f"profile.keys.PayloadScope = {spelled!r} means {meant}, but profile.scope is "
+                              f"{scope!r}", path=path, hint=f'set scope = "{meant}", or remove the key')
 
 
 def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:
