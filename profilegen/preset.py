@@ -382,6 +382,9 @@ def preset_document(preset: Preset) -> dict[str, Any]:
 
 
 def dumps_preset(preset: Preset) -> str:
+    """The preset's TOML, printable text only: a control or bidi character in a value is an escape."""
     import tomli_w
 
-    return tomli_w.dumps(preset_document(preset))
+    from profilegen.printable import toml_text
+
+    return toml_text(tomli_w.dumps(preset_document(preset)))
