@@ -217,3 +217,37 @@ def test_a_catalogue_import_report_is_escaped(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert_safe(done.stdout + done.stderr)
     assert "broken\\x1b[2J" in done.stderr
+
+
+USAGE_ERRORS = {  # click escapes C0 and C1 in some of these at most: bidi and line separators went out raw
+    "no such command": ([f"bu{BIDI}ild\u2028info: all good"], "No such command 'bu"),
+    "no such option": (["catalog", "choices", f"--nope{BIDI}"], "No such option: --nope"),
+    "root option": ([f"--bad\u2028{BIDI}"], "No such option: --bad"),
+    "extra arguments": (["catalog", "choices", f"x{BIDI}", f"\x9b31m{BIDI}"], "Got unexpected extra argument"),
+    "bad value": (["build", "--script-target", f"x{CLEAR}{BIDI}"], "Invalid value for '--script-target'"),
+}
+
+
+@pytest.mark.parametrize("case", list(USAGE_ERRORS))
+def test_usage_errors_are_escaped(case: str) -> None:
+    args, start = USAGE_ERRORS[case]
+    done = run_cli(*args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert_safe(done.stdout + done.stderr)
+    (error,) = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith(f"Error: {start}") and "\\u202e" in error
+
+
+def test_usage_errors_are_escaped_on_a_real_terminal() -> None:
+    """On a terminal click keeps ANSI sequences it strips from a pipe: the error line is escaped all the same."""
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(sys.executable, ["-m", "profilegen", "catalog", "choices", f"--x{CLEAR}{BIDI}"],
+                          encoding="utf-8", timeout=20)
+    child.expect(pexpect.EOF)
+    transcript = child.before or ""
+    child.close()
+    assert child.exitstatus == 2, transcript
+    assert "\x1b" not in transcript and "\u202e" not in transcript
+    assert "No such option: --x\\x1b[2J\\x1b]0;pwned\\x07txt.\\u202eexe.sh" in transcript
