@@ -38,7 +38,7 @@ class Imported:
 def import_profile(
     profile: Profile, catalog: Catalog, *, name: str, identifier: str | None = None
 ) -> Imported:
-    notes: list[str] = []
+    notes: list[str] = [note.removeprefix(f"{profile.path}: ") for note in profile.unread_notes("not imported")]
     _signature(profile, notes)
     apple = {p.index for p in profile.payloads if _is_apple(p, catalog)}
     meta = _meta(profile, identifier, notes, apple)
