@@ -204,7 +204,7 @@ class _Resolver:
 
         merged, errors = merge([*self.payloads, *self.choice_payloads])
         self.errors += errors
-        checked = check(merged, self.catalog.payloads, self.preset.fleet.macos_version)
+        checked = check(merged, self.catalog.payloads, self.preset.fleet.macos_version, self.preset.profile.scope)
         self.errors += checked.errors
         for note in checked.notes:  # key: the TOML path, so that the build report can name the file too
             self.note(note.severity, note.rule, note.message, key=note.message.split(" ", 1)[0])
