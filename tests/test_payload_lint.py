@@ -151,6 +151,17 @@ def test_wifi_credentials_without_encryption_warn(tmp_path: Path, catalog: Catal
     assert findings(good, catalog) == []
 
 
+@pytest.mark.parametrize(("kind", "key", "value"), [("com.apple.screensaver", "askForPasswordDelay", 5),
+                                                     ("com.apple.screensaver.user", "idleTime", 600)])
+def test_screen_saver_without_module_name_is_fine(tmp_path: Path, catalog: Catalog, kind: str, key: str,
+                                                  value: int) -> None:
+    """Apple's YAML marks moduleName required, but Apple's own example and the compliance baselines leave it
+    out (schemas/payload-overrides.toml, screensaver-module-optional); the values are still checked."""
+    assert findings(profile(tmp_path, payload(kind, "saver", **{key: value})), catalog) == []
+    (found,) = findings(profile(tmp_path, payload(kind, "saver", **{key: str(value)})), catalog)
+    assert kinds([found]) == [("payload-value-type", "error")] and key in found.message
+
+
 def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path: Path, catalog: Catalog) -> None:
     path = profile(tmp_path, tcc(SystemPolicyAllFile=[identity(Allowed=True)]))
     (found,) = findings(path, catalog)
