@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
 _RULE_DEF = "rule-"
-# keys the generic payload rules (lint._payloads, _version) already check
+# keys the generic payload rules (lint_structure.payloads, _version) already check
 _GENERIC = frozenset({"PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion"})
 _VALUE_KINDS = frozenset({"enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern",
                           "minItems", "maxItems", "minLength", "maxLength", "uniqueItems", "format"})
