@@ -212,7 +212,6 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         pins[domain] = PayloadPin(identifier=pin_reader.optional_text("identifier"), uuid=pin_uuid)
     scope = reader.one_of("scope", SCOPES, "System") or "System"
     keys = _top_keys(_table(table, "keys", path), path)
-    _same_scope(scope, keys, path)
     return ProfileMeta(
         display_name=reader.text("display_name", name),
         identifier=identifier,
@@ -245,15 +244,6 @@ def _top_keys(table: dict[str, Any], path: Path | None) -> dict[str, PlistValue]
             raise ValidationError(f"profile.keys.{key} must be a {kind}, not {plain!r}", path=path)
         keys[key] = plain
     return keys
-
-
-def _same_scope(scope: str, keys: Mapping[str, PlistValue], path: Path | None) -> None:
-    """[profile.keys] PayloadScope keeps a spelling ("system"); one that means the other scope contradicts."""
-    spelled = keys.get("PayloadScope")
-    meant = next((s for s in SCOPES if isinstance(spelled, str) and s.lower() == spelled.lower()), scope)
-    if meant != scope:
-        raise ValidationError(f"profile.keys.PayloadScope = {spelled!r} means {meant}, but profile.scope is "
-                              f"{scope!r}", path=path, hint=f'set scope = "{meant}", or remove the key')
 
 
 def _fleet(table: dict[str, Any], path: Path | None) -> Fleet:

@@ -260,7 +260,11 @@ class _Resolver:
                       "install, and `sign` and `upload` refuse it (remove the key to write "
                       f"{TOP_LEVEL_TYPE})")
         scope = keys.get("PayloadScope")
-        if scope is not None and scope not in SCOPES:
+        meant = next((s for s in SCOPES if isinstance(scope, str) and s.lower() == scope.lower()), None)
+        if isinstance(scope, str) and meant is not None and meant != self.preset.profile.scope:  # the other scope
+            self.errors.append(f"profile.keys.PayloadScope = {value_text(scope)} means {meant}, but profile.scope is "
+                               f'"{self.preset.profile.scope}" (set scope = "{meant}", or remove the key)')
+        elif scope is not None and scope not in SCOPES:
             self.note("warning", "scope-value", f"profile.keys.PayloadScope = {value_text(scope)} is written as "
                       'the PayloadScope; macOS expects "System" or "User", spelled so (case matters), so the '
                       f"profile may not install (remove the key to write {self.preset.profile.scope})")

@@ -238,5 +238,5 @@ def test_a_kept_scope_spelling_must_mean_the_profile_scope(tmp_path: Path) -> No
                       'PayloadScope = "user"\n', encoding="utf-8")
     done = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
     assert done.returncode == 4 and not (tmp_path / "dist").exists()
-    assert (f"{preset}: profile.keys.PayloadScope = 'user' means User, but profile.scope is 'System'"
-            in done.stderr) and 'set scope = "User", or remove the key' in done.stderr
+    assert (f'{preset}: profile.keys.PayloadScope = "user" means User, but profile.scope is "System" (set scope = '
+            '"User", or remove the key)') in done.stderr
