@@ -203,24 +203,25 @@ def test_every_unsigned_real_profile_round_trips(tmp_path: Path) -> None:
 
 def test_an_odd_top_level_type_and_scope_come_back_as_they_were(tmp_path: Path) -> None:
     """A profile with a payload's type at its top level and "user" for its scope: import keeps both in
-    [profile.keys], build writes them and warns (an error under --strict), diff finds nothing."""
+    [profile.keys], build writes them and warns (an error under --strict), diff finds nothing. (Notifications:
+    a payload Apple installs in a User-scoped profile, so no other warning.)"""
     source = tmp_path / "odd.mobileconfig"
-    source.write_bytes(plistlib.dumps(profile(KINDS["login items"], PayloadType="com.apple.servicemanagement",
+    source.write_bytes(plistlib.dumps(profile(KINDS["notifications"], PayloadType="com.apple.notificationsettings",
                                               PayloadScope="user")))
     imported, compared, preset = round_trip(tmp_path, source)
     assert compared.returncode == 0, compared.stdout + compared.stderr
-    assert ("note: the top-level PayloadType is 'com.apple.servicemanagement', not 'Configuration' (the only "
+    assert ("note: the top-level PayloadType is 'com.apple.notificationsettings', not 'Configuration' (the only "
             "value macOS supports there): kept in [profile.keys] as it is, and build warns of it") in imported.stderr
     assert ("note: the top-level PayloadScope is 'user', not 'System' or 'User' (macOS expects one of them, "
             "spelled so): kept in [profile.keys] as it is, and build warns of it") in imported.stderr
     document = tomllib.loads(preset.read_text())
     assert document["profile"]["scope"] == "User"
-    assert document["profile"]["keys"] == {"PayloadType": "com.apple.servicemanagement", "PayloadScope": "user"}
+    assert document["profile"]["keys"] == {"PayloadType": "com.apple.notificationsettings", "PayloadScope": "user"}
     built = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
     assert built.returncode == 0, built.stderr
     top = plistlib.loads((tmp_path / "dist" / "odd.mobileconfig").read_bytes())
-    assert (top["PayloadType"], top["PayloadScope"]) == ("com.apple.servicemanagement", "user")
-    assert ('warning: profile.keys.PayloadType = "com.apple.servicemanagement" is written as the top-level '
+    assert (top["PayloadType"], top["PayloadScope"]) == ("com.apple.notificationsettings", "user")
+    assert ('warning: profile.keys.PayloadType = "com.apple.notificationsettings" is written as the top-level '
             'PayloadType; macOS expects "Configuration" there, so the profile may not install') in built.stderr
     assert ('warning: profile.keys.PayloadScope = "user" is written as the PayloadScope; macOS expects "System" '
             'or "User", spelled so (case matters), so the profile may not install (remove the key to write '
