@@ -72,12 +72,18 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     if output_format is ShowFormat.text:
         typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
         return
-    for number, profile in enumerate(profiles):  # written a thousand lines at a time: a 100,000-key
-        lines = table_view(profile, titles)      # profile's table is never one string, nor encoded at once
-        for start in range(0, len(lines), 1000):
-            typer.echo("\n".join(lines[start:start + 1000]))
-        if number < len(profiles) - 1:
-            typer.echo("")
+    try:
+        for number, profile in enumerate(profiles):  # written a thousand lines at a time: a 100,000-key
+            lines = table_view(profile, titles)      # profile's table is never one string, nor encoded at once
+            for start in range(0, len(lines), 1000):
+                typer.echo("\n".join(lines[start:start + 1000]))
+            if number < len(profiles) - 1:
+                typer.echo("")
+    except BrokenPipeError:  # the reader has what it wanted (`show big.mobileconfig | head`): stop, quietly
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
 
 
 def _unread_notes(profile: Profile, effect: str) -> None:
