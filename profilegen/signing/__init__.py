@@ -13,7 +13,7 @@ can sniff a file cheaply:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -57,11 +57,12 @@ def trailing_message(count: int) -> str:
     return f"{count:,} byte(s) after the end of the signature, which no signature covers"
 
 
-def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) -> str:
+def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None, *, info: Any = None) -> str:
     """One line for ``show`` and ``diff``: "not signed", "verified", or "signature invalid: why".
 
     A valid signature whose certificate has expired (or whose chain misses ``ca``) is reported as
-    "signature valid, but ..." so an admin can tell tampering from an old identity.
+    "signature valid, but ..." so an admin can tell tampering from an old identity. ``info``: the file's
+    asn1crypto ContentInfo when the caller has decoded it already (it is then not decoded again).
     """
     if not is_signed(data):
         return "not signed"
@@ -69,7 +70,7 @@ def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) 
     from profilegen.signing.verify import verify
 
     try:
-        report = verify(data, ca)
+        report = verify(data, ca, info=info)
     except ProfilegenError as error:
         return f"signature invalid: {error.message}"
     return report.status
