@@ -19,10 +19,6 @@ from profilegen.inspect.fastplist import date_value, fast_parse
 from profilegen.inspect.nodes import INVALID, Entry, Node
 
 _SCALARS = {"string", "integer", "real", "true", "false", "date", "data"}
-# A file at least this big is collected and frozen after its parse (below); a small one is left to the
-# collector's own rhythm: a collection per file costs `validate` of a thousand small profiles more than
-# their parse would lose to it.
-_COLLECT_FROM = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -109,9 +105,8 @@ def parse(data: bytes, path: str) -> XmlPlist:
     finally:
         if enabled:
             gc.enable()
-        if len(data) >= _COLLECT_FROM:
-            gc.collect()  # this file's garbage, once (earlier files' objects are frozen: not walked again)
-            gc.freeze()  # the tree lives as long as the command and holds no cycle: later collections skip it
+        gc.collect()  # this file's garbage, once (earlier files' objects are frozen: not walked again)
+        gc.freeze()  # the tree lives as long as the command and holds no cycle: later collections skip it
 
 
 def _parse_carefully(data: bytes, path: str) -> XmlPlist:

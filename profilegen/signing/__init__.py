@@ -4,6 +4,8 @@ The package is split by job, and this module stays free of heavy imports so that
 can sniff a file cheaply:
 
 - ``identity``: the signer's certificate, key and chain, from PEM files or a PKCS#12 (``load_identity``).
+- ``certs``: certificates parsed with every field checked (``parse_certificate``), ``display_name``.
+- ``der``: the CMS structure of a signed file, parsed (``parse_signed_data``).
 - ``sign``: ``sign(content, signer)`` -> DER bytes, ``unsign(data)`` -> the plist, ``require_profile``.
 - ``verify``: ``verify(data, ca)`` -> ``VerifyReport``; ``load_ca(path)``.
 

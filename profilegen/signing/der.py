@@ -13,7 +13,7 @@ from cryptography import x509
 
 from profilegen.errors import InputError, SigningError
 from profilegen.signing import is_signed, trailing_bytes, trailing_message
-from profilegen.signing.identity import CERTIFICATE_ERRORS, parse_certificate
+from profilegen.signing.certs import CERTIFICATE_ERRORS, parse_certificate
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
+from profilegen.signing.certs import CERTIFICATE_ERRORS, display_name, load_certificates
 from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
-from profilegen.signing.identity import CERTIFICATE_ERRORS, display_name, load_certificates
 
 REACHES_CA = "reaches CA"
 DOES_NOT_REACH_CA = "does not reach CA"
