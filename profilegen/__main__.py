@@ -1,3 +1,3 @@
-from profilegen.cli import main
+from profilegen.launch import main
 
 main()

@@ -1,5 +1,6 @@
-"""The command line: thin. Each command lives in profilegen/commands/ and imports its work lazily,
-so that `profilegen --help` and `profilegen build` load neither questionary, lxml, cryptography nor httpx.
+"""The command line: thin, started by profilegen/launch.py. Each command lives in profilegen/commands/ and
+imports its work lazily, so that `profilegen --help` and `profilegen build` load neither questionary, lxml,
+cryptography nor httpx.
 No `from __future__ import annotations` in command modules: typer would eval() each annotation string.
 """
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.inspect.nodes import Node, from_python
-from profilegen.inspect.payload_rules import _Checker
+from profilegen.inspect.payload_rules import _Checker, device_only, device_only_message
 from profilegen.preset_payloads import PresetPayload
 from profilegen.record import Record, replace
 from profilegen.secrets import MASK, SecretRef, mdm_variables
@@ -151,8 +151,10 @@ class _PresetChecker(_Checker):
         return False
 
 
-def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_version: str | None) -> Checked:
-    """Each payload typed and checked against its schema; errors as lines, the rest as notes."""
+def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_version: str | None,
+          scope: str = "System") -> Checked:
+    """Each payload typed and checked against its schema (and the profile's ``scope``); errors as lines, the
+    rest as notes."""
     version = macos_version if macos_version and parse_version(macos_version) is not None else None
     errors: list[str] = []
     notes: list[Note] = []
@@ -185,6 +187,10 @@ def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_vers
             warned.add(payload.type)
             add("payload-single", None, f"{payload.origin}: {counts[payload.type]} payloads of type {payload.type}; "
                 f"Apple allows one ({schema.title})", "merge them into one payload")
+        if device_only(schema, scope):
+            add("device-channel-only", None,
+                device_only_message(f"{payload.origin}.type = {payload.type!r}", schema, "profile.scope"),
+                'put it in a preset of its own with scope = "System": the device channel')
         instance = _placeholders(keys, schema.root, payload.origin, errors)
         instance.update(PayloadType=payload.type, PayloadVersion=1, PayloadIdentifier="x", PayloadUUID="x")
         node = from_python(instance, payload.origin)

@@ -29,10 +29,12 @@ SCOPES = ("System", "User")
 STYLES = ("mcx", "custom")
 LICENSES = ("volume", "subscription")
 # Top-level keys a preset may give in [profile.keys] (Apple's TopLevel.yaml, and PayloadEnabled, which real
-# profiles carry): the rest are written from [profile]'s own fields.
+# profiles carry): the rest are written from [profile]'s own fields. PayloadType and PayloadScope are there
+# for imported profiles that spell them otherwise than macOS expects (build warns): the written value wins.
 TOP_LEVEL_KEYS = {"PayloadEnabled": "bool", "TargetDeviceType": "integer", "PayloadExpirationDate": "date",
                   "DurationUntilRemoval": "real", "RemovalDate": "date", "HasRemovalPasscode": "bool",
-                  "PayloadDate": "date"}
+                  "PayloadDate": "date", "PayloadType": "string", "PayloadScope": "string"}
+TOP_LEVEL_TYPE = "Configuration"  # Apple's TopLevel.yaml: "The only supported value"
 
 
 class PayloadPin(Record):
@@ -208,18 +210,20 @@ def _profile_meta(table: dict[str, Any], name: str, path: Path | None) -> Profil
         if pin_uuid is not None and not is_uuid(pin_uuid):
             raise pin_reader.fail(f"profile.payloads.{domain!r}.uuid {pin_uuid!r} is not a UUID")
         pins[domain] = PayloadPin(identifier=pin_reader.optional_text("identifier"), uuid=pin_uuid)
+    scope = reader.one_of("scope", SCOPES, "System") or "System"
+    keys = _top_keys(_table(table, "keys", path), path)
     return ProfileMeta(
         display_name=reader.text("display_name", name),
         identifier=identifier,
         organization=reader.text("organization", ""),
         description=reader.text("description", ""),
-        scope=reader.one_of("scope", SCOPES, "System") or "System",
+        scope=scope,
         removal_disallowed=reader.flag("removal_disallowed", False),
         payload_style=reader.one_of("payload_style", STYLES, "mcx") or "mcx",
         uuid=uuid.upper() if uuid else None,
         consent_text=dict(consent),
         payloads=pins,
-        keys=_top_keys(_table(table, "keys", path), path),
+        keys=keys,
     )
 
 
@@ -368,6 +372,9 @@ def preset_document(preset: Preset) -> dict[str, Any]:
 
 
 def dumps_preset(preset: Preset) -> str:
+    """The preset's TOML, printable text only: a control or bidi character in a value is an escape."""
     import tomli_w
 
-    return tomli_w.dumps(preset_document(preset))
+    from profilegen.printable import toml_text
+
+    return toml_text(tomli_w.dumps(preset_document(preset)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from profilegen.catalog import Catalog
 from profilegen.preset import Preset, dumps_preset
+from profilegen.printable import printable
 
 _SECTIONS = {
     "[profile]": ["What the profile says of itself. Keep the identifier stable: installing a profile with the",
@@ -24,7 +25,7 @@ _ABSENT = {
 
 
 def _comment(lines: list[str]) -> list[str]:
-    return [f"# {line}" for line in lines]
+    return [f"# {printable(line)}" for line in lines]  # a --from path in the header, say
 
 
 def _key_title(catalog: Catalog, table: str, key: str, preset: Preset) -> str | None:
@@ -54,7 +55,7 @@ def commented_preset(preset: Preset, catalog: Catalog, header: list[str]) -> str
             key = line.split("=", 1)[0].strip().strip('"')
             title = _key_title(catalog, table, key, preset)
             if title:
-                out.append(f"# {title}")
+                out.append(f"# {printable(title)}")  # a comment holds no escape: shown as one, never obeyed
         out.append(line)
     present = {"fleet": any(preset.fleet._values()), "choices": bool(preset.choices),
                "settings": bool(preset.settings)}

@@ -8,7 +8,7 @@ text in another order than it is. `printable` shows each of them as an escape (`
 too: a literal ``\\x1b`` in the input is four harmless characters either way.
 
 `json_text` is the counterpart for JSON output: still valid JSON, the same parsed values, with the same
-characters written as ``\\uXXXX`` escapes instead of raw.
+characters written as ``\\uXXXX`` escapes instead of raw; `toml_text` is the same for TOML.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ _ESCAPES = {code: _SHORT.get(chr(code)) or (f"\\x{code:02x}" if code < 0x100 els
 _KEEP_NEWLINES = {code: text for code, text in _ESCAPES.items() if code != 0x0A}
 # What json.dumps leaves raw (it escapes C0 itself, and must keep its own newlines between lines)
 _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODES if code >= 0x20}
+# What tomli_w leaves raw: tab, C1, bidi, line separators (it escapes the rest of C0 and DEL itself)
+_TOML_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODES if code != 0x0A}
 
 
 def printable(text: str, *, lines: bool = False) -> str:
@@ -64,3 +66,13 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     import json
 
     return json.dumps(data, indent=indent, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+def toml_text(document: str) -> str:
+    """tomli_w's TOML with every unsafe character that it leaves raw written as a ``\\uXXXX`` escape.
+
+    tomli_w writes every string and quoted key as a basic string (its own indentation is spaces), so such a
+    character can only stand inside one, where the escape means the same character, after a backslash that
+    tomli_w doubled: the file is printable text and reads back to the same values.
+    """
+    return document if document.isascii() and "\t" not in document else document.translate(_TOML_ESCAPES)

@@ -15,7 +15,7 @@ from profilegen.catalog import Catalog, KeySpec, Option
 from profilegen.errors import UsageError, ValidationError
 from profilegen.forms import is_domain
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
-from profilegen.preset import Preset
+from profilegen.preset import SCOPES, TOP_LEVEL_TYPE, Preset
 from profilegen.record import Record
 from profilegen.values import ValueTypeError, coerce, parse_text
 from profilegen.versions import before, parse_version
@@ -204,7 +204,7 @@ class _Resolver:
 
         merged, errors = merge([*self.payloads, *self.choice_payloads])
         self.errors += errors
-        checked = check(merged, self.catalog.payloads, self.preset.fleet.macos_version)
+        checked = check(merged, self.catalog.payloads, self.preset.fleet.macos_version, self.preset.profile.scope)
         self.errors += checked.errors
         for note in checked.notes:  # key: the TOML path, so that the build report can name the file too
             self.note(note.severity, note.rule, note.message, key=note.message.split(" ", 1)[0])
@@ -243,6 +243,31 @@ class _Resolver:
         for lang in meta.consent_text:
             if problem := text_problem(lang):
                 self.errors.append(f"profile.consent_text has a language that {problem}")
+        self.check_top_keys()
+
+    def check_top_keys(self) -> None:
+        """[profile.keys] may keep an imported profile's PayloadType or PayloadScope as it was spelled: written
+        as given, with `validate`'s own rule ids, since macOS may refuse the profile."""
+        keys = self.preset.profile.keys
+        for name in ("PayloadType", "PayloadScope"):
+            value = keys.get(name)
+            if isinstance(value, str) and (problem := text_problem(value)):
+                self.errors.append(f"profile.keys.{name} {problem}")
+        kind = keys.get("PayloadType")
+        if kind is not None and kind != TOP_LEVEL_TYPE:
+            self.note("warning", "payload-type", f"profile.keys.PayloadType = {value_text(kind)} is written as the "
+                      f'top-level PayloadType; macOS expects "{TOP_LEVEL_TYPE}" there, so the profile may not '
+                      "install, and `sign` and `upload` refuse it (remove the key to write "
+                      f"{TOP_LEVEL_TYPE})")
+        scope = keys.get("PayloadScope")
+        meant = next((s for s in SCOPES if isinstance(scope, str) and s.lower() == scope.lower()), None)
+        if isinstance(scope, str) and meant is not None and meant != self.preset.profile.scope:  # the other scope
+            self.errors.append(f"profile.keys.PayloadScope = {value_text(scope)} means {meant}, but profile.scope is "
+                               f'"{self.preset.profile.scope}" (set scope = "{meant}", or remove the key)')
+        elif scope is not None and scope not in SCOPES:
+            self.note("warning", "scope-value", f"profile.keys.PayloadScope = {value_text(scope)} is written as "
+                      'the PayloadScope; macOS expects "System" or "User", spelled so (case matters), so the '
+                      f"profile may not install (remove the key to write {self.preset.profile.scope})")
 
     def check_domains(self) -> None:
         for domain, keys in self.settings.items():

@@ -185,20 +185,59 @@ def test_mdm_variables_pass_through_with_an_info_line(tmp_path: Path) -> None:
 
 @pytest.mark.corpus
 def test_every_unsigned_real_profile_round_trips(tmp_path: Path) -> None:
-    """Import, build, diff: 0 for each unsigned profile but one, whose two defects the import repairs."""
-    exact, repaired = [], []
+    """Import, build, diff: 0 for every unsigned profile, the Jamf controller's odd top level included."""
+    exact: list[str] = []
+    different: list[str] = []
     files = sorted(p for p in MICROSOFT_PROFILES.parent.rglob("*.mobileconfig") if not p.read_bytes().startswith(b"0"))
     for source in files:
-        imported, compared, _preset = round_trip(tmp_path, source)
-        if compared.returncode == 0:
-            exact.append(source.name)
-            continue
-        repaired.append(source.name)
-        # Microsoft's Jamf controller profile has PayloadType TCC and PayloadScope "system" at its top level;
-        # the import says so and the rebuild writes Configuration and System, the only differences.
-        assert "the top-level PayloadType is 'com.apple.TCC.configuration-profile-policy'" in imported.stderr
-        assert compared.stdout.splitlines() == [
-            '~ profile: PayloadScope: "system" -> "System"',
-            '~ profile: PayloadType: "com.apple.TCC.configuration-profile-policy" -> "Configuration"']
-    print(f"round trip: {len(exact)} exact, {len(repaired)} repaired of {len(files)} unsigned profiles")
-    assert len(files) >= 19 and repaired == ["Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig"]
+        imported, compared, preset = round_trip(tmp_path, source)
+        (exact if compared.returncode == 0 else different).append(source.name)
+        if source.name == "Jamf-MSUpdate_Jamf_Controller_for_Microsoft_AutoUpdate.mobileconfig":
+            # PayloadType TCC and PayloadScope "system" at the top level: kept as they are, and said so
+            assert "the top-level PayloadType is 'com.apple.TCC.configuration-profile-policy'" in imported.stderr
+            assert tomllib.loads(preset.read_text())["profile"]["keys"] == {
+                "PayloadType": "com.apple.TCC.configuration-profile-policy", "PayloadScope": "system"}
+    print(f"round trip: {len(exact)} exact of {len(files)} unsigned profiles")
+    assert len(files) >= 19 and different == []
+
+
+def test_an_odd_top_level_type_and_scope_come_back_as_they_were(tmp_path: Path) -> None:
+    """A profile with a payload's type at its top level and "user" for its scope: import keeps both in
+    [profile.keys], build writes them and warns (an error under --strict), diff finds nothing. (Notifications:
+    a payload Apple installs in a User-scoped profile, so no other warning.)"""
+    source = tmp_path / "odd.mobileconfig"
+    source.write_bytes(plistlib.dumps(profile(KINDS["notifications"], PayloadType="com.apple.notificationsettings",
+                                              PayloadScope="user")))
+    imported, compared, preset = round_trip(tmp_path, source)
+    assert compared.returncode == 0, compared.stdout + compared.stderr
+    assert ("note: the top-level PayloadType is 'com.apple.notificationsettings', not 'Configuration' (the only "
+            "value macOS supports there): kept in [profile.keys] as it is, and build warns of it") in imported.stderr
+    assert ("note: the top-level PayloadScope is 'user', not 'System' or 'User' (macOS expects one of them, "
+            "spelled so): kept in [profile.keys] as it is, and build warns of it") in imported.stderr
+    document = tomllib.loads(preset.read_text())
+    assert document["profile"]["scope"] == "User"
+    assert document["profile"]["keys"] == {"PayloadType": "com.apple.notificationsettings", "PayloadScope": "user"}
+    built = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    top = plistlib.loads((tmp_path / "dist" / "odd.mobileconfig").read_bytes())
+    assert (top["PayloadType"], top["PayloadScope"]) == ("com.apple.notificationsettings", "user")
+    assert ('warning: profile.keys.PayloadType = "com.apple.notificationsettings" is written as the top-level '
+            'PayloadType; macOS expects "Configuration" there, so the profile may not install') in built.stderr
+    assert ('warning: profile.keys.PayloadScope = "user" is written as the PayloadScope; macOS expects "System" '
+            'or "User", spelled so (case matters), so the profile may not install (remove the key to write '
+            "User)") in built.stderr
+    checked = run_cli("validate", str(preset))
+    assert checked.returncode == 0 and "[payload-type]" in checked.stdout and "[scope-value]" in checked.stdout
+    strict = run_cli("build", str(preset), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 4 and not (tmp_path / "strict").exists()
+    assert strict.stderr.count("(a warning, an error under --strict)") == 2
+
+
+def test_a_kept_scope_spelling_must_mean_the_profile_scope(tmp_path: Path) -> None:
+    preset = tmp_path / "clash.toml"
+    preset.write_text('[profile]\nidentifier = "org.example.c"\nscope = "System"\n[profile.keys]\n'
+                      'PayloadScope = "user"\n', encoding="utf-8")
+    done = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
+    assert done.returncode == 4 and not (tmp_path / "dist").exists()
+    assert (f'{preset}: profile.keys.PayloadScope = "user" means User, but profile.scope is "System" (set scope = '
+            '"User", or remove the key)') in done.stderr

@@ -85,6 +85,42 @@ def test_catalog_json_shapes() -> None:
     assert "cloud-sign-in" in [c["name"] for c in choices["choices"]]
 
 
+def test_catalog_payload_type_json() -> None:
+    """`catalog PAYLOADTYPE --format json`: the type's facts and its keys nested, a shared structure's keys once."""
+    tcc = checked("catalog-payload", "catalog", "com.apple.TCC.configuration-profile-policy")
+    assert (tcc["title"], tcc["macos"]["min"], tcc["user_channel"], tcc["device_channel"]) == (
+        "Privacy Preferences Policy Control", "10.14", False, True)
+    (services,) = [k for k in tcc["keys"] if k["key"] == "Services"]
+    assert not any(k["key"].startswith("PayloadI") for k in tcc["keys"])  # the keys every payload has
+    first, *others = [k for k in services["keys"] if k["structure"] == "Identity"]
+    assert others and all(k["keys_as"] == first["path"] and k["keys"] == [] for k in others)
+    identifier = next(k for k in first["keys"] if k["key"] == "Identifier")
+    assert identifier["path"] == f"{first['path']}[].Identifier" and identifier["required"] is True
+    authorization = next(k for k in first["keys"] if k["key"] == "Authorization")
+    assert {"Allow", "Deny"} <= set(authorization["values"])
+    scep = checked("catalog-payload", "catalog", "com.apple.security.scep")
+    content = next(k for k in scep["keys"] if k["key"] == "PayloadContent")  # SCEP's own PayloadContent is kept
+    challenge = next(k for k in content["keys"] if k["key"] == "Challenge")
+    assert challenge["sensitive"] is True
+    subject = next(k for k in content["keys"] if k["key"] == "Subject")
+    assert subject["keys"][0]["key"] == "[]" and subject["keys"][0]["type"] == "array"
+
+
+def test_every_shipped_payload_type_fits_the_catalog_payload_schema() -> None:
+    from profilegen.catalog import load_catalog
+    from profilegen.catalog.payload_view import payload_data
+
+    payloads = load_catalog().payloads
+    validator = Draft202012Validator(json.loads((OUTPUT / "catalog-payload.json").read_text()), registry=REGISTRY)
+    kinds = list(payloads.types())
+    assert len(kinds) > 90
+    for kind in kinds:
+        schema = payloads.schema(kind)
+        assert schema is not None, kind
+        errors = list(validator.iter_errors({"version": 1, **json.loads(json.dumps(payload_data(schema)))}))
+        assert not errors, (kind, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:3]])
+
+
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     assert run_cli("build", "office-telemetry-off", "office-manual-updates", "--out", str(tmp_path)).returncode == 0

@@ -151,6 +151,17 @@ def test_wifi_credentials_without_encryption_warn(tmp_path: Path, catalog: Catal
     assert findings(good, catalog) == []
 
 
+@pytest.mark.parametrize(("kind", "key", "value"), [("com.apple.screensaver", "askForPasswordDelay", 5),
+                                                     ("com.apple.screensaver.user", "idleTime", 600)])
+def test_screen_saver_without_module_name_is_fine(tmp_path: Path, catalog: Catalog, kind: str, key: str,
+                                                  value: int) -> None:
+    """Apple's YAML marks moduleName required, but Apple's own example and the compliance baselines leave it
+    out (schemas/payload-overrides.toml, screensaver-module-optional); the values are still checked."""
+    assert findings(profile(tmp_path, payload(kind, "saver", **{key: value})), catalog) == []
+    (found,) = findings(profile(tmp_path, payload(kind, "saver", **{key: str(value)})), catalog)
+    assert kinds([found]) == [("payload-value-type", "error")] and key in found.message
+
+
 def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path: Path, catalog: Catalog) -> None:
     path = profile(tmp_path, tcc(SystemPolicyAllFile=[identity(Allowed=True)]))
     (found,) = findings(path, catalog)
@@ -203,6 +214,53 @@ def test_macos_versions(tmp_path: Path, catalog: Catalog) -> None:
     old_key = profile(tmp_path, payload("com.apple.applicationaccess.new", familyControlsEnabled=True,
                                         pathBlackList=["/Applications/Chess.app"]))
     assert kinds(findings(old_key, catalog, "12.0")) == [("macos-deprecated", "info")]
+
+
+def test_a_device_channel_payload_in_a_user_scoped_profile_warns(tmp_path: Path, catalog: Catalog) -> None:
+    """PPPC, system extensions, managed login items: Apple's userchannel is false; notifications install
+    in either scope."""
+    pppc = tcc(SystemPolicyAllFiles=[identity(Allowed=True)])
+    login = payload("com.apple.servicemanagement", "login", Rules=[{"RuleType": "TeamIdentifier",
+                                                                     "RuleValue": "UBF8T346G9"}])
+    notify = payload("com.apple.notificationsettings", "notify",
+                     NotificationSettings=[{"BundleIdentifier": "com.example.agent"}])
+    user = profile(tmp_path, pppc, notify, login, PayloadScope="User")
+    found = [f for f in findings(user, catalog) if f.rule == "device-channel-only"]
+    payload_lines = [n for n, line in enumerate(user.read_text().splitlines(), start=1) if line == "\t\t<dict>"]
+    assert [(f.severity, f.line) for f in found] == [("warning", payload_lines[0]), ("warning", payload_lines[2])]
+    assert [f.message for f in found] == [
+        f"payload 1 {TCC} (com.example.profile.tcc): Privacy Preferences Policy Control installs through the device "
+        "channel only (Apple: userchannel false), but the profile's PayloadScope is User",
+        "payload 3 com.apple.servicemanagement (com.example.profile.login): Service Management - Managed Login "
+        "Items installs through the device channel only (Apple: userchannel false), but the profile's "
+        "PayloadScope is User"]
+    assert found[0].fix == "put it in a profile of its own with PayloadScope System (the device channel)"
+    lower = profile(tmp_path, pppc, PayloadScope="user")  # the same mistake, and a scope-value warning
+    assert sorted(kinds(findings(lower, catalog))) == [("device-channel-only", "warning"), ("scope-value", "warning")]
+    for scope in ({"PayloadScope": "System"}, {}):
+        assert findings(profile(tmp_path, pppc, notify, login, **scope), catalog) == []
+
+
+def test_a_user_scoped_preset_with_a_device_channel_payload_warns(tmp_path: Path) -> None:
+    preset = tmp_path / "user.toml"
+    preset.write_text('[profile]\nidentifier = "org.example.u"\nscope = "User"\n[[payloads]]\n'
+                      'type = "com.apple.system-extension-policy"\nAllowedTeamIdentifiers = ["UBF8T346G9"]\n'
+                      '[[payloads]]\ntype = "com.apple.notificationsettings"\n[[payloads.NotificationSettings]]\n'
+                      'BundleIdentifier = "com.example.agent"\n', encoding="utf-8")
+    checked = run_cli("validate", str(preset))
+    assert checked.returncode == 0, checked.stdout
+    (line,) = [line for line in checked.stdout.splitlines() if "[device-channel-only]" in line]
+    assert line.startswith(f"{preset}:5: warning: payloads[0].type = 'com.apple.system-extension-policy': System "
+                           "Extensions installs through the device channel only (Apple: userchannel false), but "
+                           'profile.scope is User (put it in a preset of its own with scope = "System": the device '
+                           "channel)")
+    built = run_cli("build", str(preset), "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0 and "installs through the device channel only" in built.stderr
+    strict = run_cli("build", str(preset), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 4 and not (tmp_path / "strict").exists()
+    system = tmp_path / "system.toml"
+    system.write_text(preset.read_text().replace('scope = "User"', 'scope = "System"'), encoding="utf-8")
+    assert "[device-channel-only]" not in run_cli("validate", str(system)).stdout
 
 
 def test_supervised_only_is_a_note(tmp_path: Path, catalog: Catalog) -> None:

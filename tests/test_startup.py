@@ -64,3 +64,39 @@ def test_raw_settings_are_checked_by_the_validator_only_when_in_doubt(tmp_path: 
     assert code not in (0, None)
     assert "jsonschema_rs" in modules
     assert not (tmp_path / "dist2").exists()
+
+
+LAUNCH_PROBE = """
+import gc, json, sys
+import profilegen.cli
+seen = {}
+def command_line():
+    seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+    raise SystemExit(3)
+profilegen.cli.main = command_line
+from profilegen.launch import main
+try:
+    main()
+except SystemExit as exit:
+    seen["code"] = exit.code
+seen["frozen_after"] = gc.get_freeze_count()
+print(json.dumps(seen))
+"""
+
+
+def test_the_entry_point_freezes_start_up_objects_and_collects_during_the_command(tmp_path: Path) -> None:
+    """profilegen/launch.py: start-up's objects are frozen (no collection walks them again), the command
+    runs with the collector on, its exit code passes through, and what it made is frozen before exit."""
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"profilegen": "profilegen.launch:main"}
+    assert "profilegen.launch import main" in (REPO / "profilegen" / "__main__.py").read_text()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", LAUNCH_PROBE], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, check=True)
+    seen = json.loads(done.stdout)
+    assert seen["enabled"] is True
+    assert seen["code"] == 3
+    assert seen["frozen"] > 10_000  # typer, click and our modules
+    assert seen["frozen_after"] >= seen["frozen"]

@@ -132,6 +132,43 @@ def test_import_report_and_saved_preset(tmp_path: Path) -> None:
     assert_safe(done.stdout + done.stderr)
 
 
+XML_SAFE = "tab\there \x85next\u2028line \u202eexe.sh \u2066iso\u2069 \u200fmark \x9b31m"  # XML carries these
+
+
+def test_an_imported_preset_is_printable_text_and_reads_back_the_same(tmp_path: Path) -> None:
+    """tomli_w writes C1, bidi and line separators raw: the preset has each as a \\uXXXX escape instead."""
+    import tomllib
+
+    source = hostile_profile(tmp_path)
+    done = run_cli("import", str(source), "--save", str(tmp_path / "esc.toml"))
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "esc.toml").read_text(encoding="utf-8")
+    assert_safe(text)
+    assert "txt.\\u202eexe.sh" in text and "\\u009b31mred" in text
+    settings = tomllib.loads(text)["settings"]["com.example.app"]
+    assert settings[BIDI] == C1 and settings["Overprint"] == OVERPRINT and settings[FORGED_KEY] == 1
+    assert settings["Nested"] == {f"in{CLEAR}ner": [f"item{CLEAR}"]}
+    plain = tmp_path / "plain.mobileconfig"  # what an XML profile can hold: the rebuild is the same profile
+    plain.write_bytes(mcx_profile({"com.example.app": {f"Key{XML_SAFE}": XML_SAFE, "List": [XML_SAFE]}}))
+    assert run_cli("import", str(plain), "--save", str(tmp_path / "plain.toml")).returncode == 0
+    text = (tmp_path / "plain.toml").read_text(encoding="utf-8")
+    assert_safe(text)  # a tab as well
+    assert tomllib.loads(text)["settings"]["com.example.app"][f"Key{XML_SAFE}"] == XML_SAFE
+    compared = run_cli("diff", str(plain), str(tmp_path / "plain.toml"))
+    assert compared.returncode == 0, compared.stdout + compared.stderr
+
+
+def test_a_new_preset_with_a_line_separator_in_a_value_stays_one_toml_line(tmp_path: Path) -> None:
+    """`new` comments its preset line by line: a raw U+2028 once split a string in two (invalid TOML)."""
+    import tomllib
+
+    done = run_cli("new", "sep", "--set", f"org.example.app:Text={XML_SAFE}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "sep.toml").read_text(encoding="utf-8")
+    assert_safe(text)
+    assert tomllib.loads(text)["settings"]["org.example.app"]["Text"] == XML_SAFE
+
+
 def test_a_hostile_signer_name_is_escaped_by_verify_and_show(tmp_path: Path) -> None:
     key = rsa_key()
     cert = make_cert(f"Evil{CLEAR}\nResult:     FORGED", key, None)
@@ -180,3 +217,37 @@ def test_a_catalogue_import_report_is_escaped(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert_safe(done.stdout + done.stderr)
     assert "broken\\x1b[2J" in done.stderr
+
+
+USAGE_ERRORS = {  # click escapes C0 and C1 in some of these at most: bidi and line separators went out raw
+    "no such command": ([f"bu{BIDI}ild\u2028info: all good"], "No such command 'bu"),
+    "no such option": (["catalog", "choices", f"--nope{BIDI}"], "No such option: --nope"),
+    "root option": ([f"--bad\u2028{BIDI}"], "No such option: --bad"),
+    "extra arguments": (["catalog", "choices", f"x{BIDI}", f"\x9b31m{BIDI}"], "Got unexpected extra argument"),
+    "bad value": (["build", "--script-target", f"x{CLEAR}{BIDI}"], "Invalid value for '--script-target'"),
+}
+
+
+@pytest.mark.parametrize("case", list(USAGE_ERRORS))
+def test_usage_errors_are_escaped(case: str) -> None:
+    args, start = USAGE_ERRORS[case]
+    done = run_cli(*args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert_safe(done.stdout + done.stderr)
+    (error,) = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith(f"Error: {start}") and "\\u202e" in error
+
+
+def test_usage_errors_are_escaped_on_a_real_terminal() -> None:
+    """On a terminal click keeps ANSI sequences it strips from a pipe: the error line is escaped all the same."""
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(sys.executable, ["-m", "profilegen", "catalog", "choices", f"--x{CLEAR}{BIDI}"],
+                          encoding="utf-8", timeout=20)
+    child.expect(pexpect.EOF)
+    transcript = child.before or ""
+    child.close()
+    assert child.exitstatus == 2, transcript
+    assert "\x1b" not in transcript and "\u202e" not in transcript
+    assert "No such option: --x\\x1b[2J\\x1b]0;pwned\\x07txt.\\u202eexe.sh" in transcript

@@ -1,4 +1,5 @@
-"""Text views of Apple's payload types for `profilegen catalog payloads` and `profilegen catalog TYPE`."""
+"""Views of Apple's payload types for `profilegen catalog payloads` and `profilegen catalog TYPE`: text, and
+the JSON of `catalog TYPE --format json` (schemas/output/catalog-payload.json)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from typing import Any
 
 from profilegen.catalog.payloads import PayloadCatalog, PayloadKey, PayloadSchema, path_text, structure_ref
+from profilegen.limits import PAYLOAD_KEYS
 from profilegen.render.table import table
 
 
@@ -67,8 +69,8 @@ def payload_table(schema: PayloadSchema) -> str:
     described = False
     first: dict[str, str] = {}  # a named structure -> the key path that shows its keys
     for depth, key in schema.walk(shared_once=True):
-        if depth == 0 and key.name.startswith("Payload"):
-            continue  # the keys every payload has
+        if depth == 0 and key.name in PAYLOAD_KEYS:
+            continue  # the keys every payload has (profilegen writes them); SCEP's PayloadContent is its own
         described = described or bool(key.description)
         ref = structure_ref(key)
         values = _values(key)
@@ -86,3 +88,60 @@ def payload_table(schema: PayloadSchema) -> str:
     listing = table(columns, rows)
     description = document.get("description")
     return "\n".join([*head, *([f"  {description}"] if schema.user and description else []), "", listing])
+
+
+def _versions(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"min": _flag_text(schema.get("x-macos-min")), "deprecated": _flag_text(schema.get("x-macos-deprecated")),
+            "removed": _flag_text(schema.get("x-macos-removed")), "supported": not schema.get("x-macos-unsupported")}
+
+
+def _flag_text(value: object) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _optional_bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _key_data(key: PayloadKey, seen: frozenset[str], first: dict[str, str]) -> dict[str, Any]:
+    """One key and, nested, its keys; a named structure's keys where first met (later: ``keys_as`` that path),
+    and never inside itself."""
+    ref = structure_ref(key)
+    path = path_text(key.path)
+    keys_as = None
+    children: list[dict[str, Any]] = []
+    if ref is not None and (ref in seen or ref in first):
+        keys_as = first.get(ref, path)
+    else:
+        if ref is not None:
+            first[ref] = path
+        inside = seen | ({ref} if ref else set())
+        children = [_key_data(child, inside, first) for child in key.children() if child is not key]
+    return {
+        "key": key.name or "[]", "path": path, "type": key.plist_type, "required": key.required,
+        "title": key.title, "description": key.description, "values": key.enum, "minimum": key.minimum,
+        "maximum": key.maximum, "pattern": key.pattern, "default": key.default, "macos": _versions(key.schema),
+        "supervised": key.supervised, "sensitive": bool(key.schema.get("x-sensitive")),
+        "structure": ref.rsplit("/", 1)[-1] if ref else None, "keys_as": keys_as, "keys": children,
+    }
+
+
+def payload_data(schema: PayloadSchema) -> dict[str, Any]:
+    """A payload type and its keys, nested, as `catalog TYPE --format json` prints it (the keys every payload
+    has, which profilegen writes, left out as in the table)."""
+    document = schema.document
+    first: dict[str, str] = {}
+    keys = [_key_data(key, frozenset(), first) for key in schema.root.children() if key.name not in PAYLOAD_KEYS]
+    return {
+        "payload_type": schema.payload_type, "title": schema.title,
+        "description": str(document.get("description") or ""), "macos": _versions(document),
+        "multiple": schema.multiple, "supervised": bool(document.get("x-supervised")),
+        "user_channel": _optional_bool(document.get("x-user-channel")),
+        "device_channel": _optional_bool(document.get("x-device-channel")),
+        "requires_dep": _optional_bool(document.get("x-requires-dep")),
+        "user_approved_mdm": _optional_bool(document.get("x-user-approved-mdm")),
+        "manual_install": _optional_bool(document.get("x-manual-install")),
+        "source": {"apple_commit": _flag_text(document.get("x-apple-commit")),
+                   "user_catalogue": str(schema.path) if schema.user else None},
+        "keys": keys,
+    }

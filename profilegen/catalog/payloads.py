@@ -199,6 +199,18 @@ class PayloadSchema:
     def multiple(self) -> bool:
         return bool(self.document.get("x-multiple", True))
 
+    @property
+    def user_channel(self) -> bool | None:
+        """Apple's userchannel for macOS: the payload installs in a User-scoped profile (None: not said)."""
+        value = self.document.get("x-user-channel")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def device_channel(self) -> bool | None:
+        """Apple's devicechannel for macOS: the payload installs in a System-scoped profile (None: not said)."""
+        value = self.document.get("x-device-channel")
+        return value if isinstance(value, bool) else None
+
     def key(self, path: str | Sequence[Part]) -> PayloadKey | None:
         """The key at ``path``; a name with dots (``com.apple.EnergySaver.desktop.ACPower``) is matched whole."""
         parts = parse_path(path) if isinstance(path, str) else list(path)

@@ -76,10 +76,10 @@ def catalog_show(ctx: typer.Context,
         schema = catalog.payloads.schema(domain)
         if schema is not None:
             if output_format is TextOrJson.json:
-                from profilegen.errors import UsageError
+                from profilegen.catalog.payload_view import payload_data
 
-                raise UsageError("--format json describes preference domains, not Apple payload types yet",
-                                 hint="leave out --format json")
+                _echo_json(payload_data(schema))
+                return
             from profilegen.catalog.payload_view import payload_table
 
             typer.echo(payload_table(schema))

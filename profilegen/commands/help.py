@@ -1,11 +1,19 @@
 """--help pages: command lists with each summary whole (wrapped to the width, never cut with "..."), and the
-examples each command's page ends with."""
+examples each command's page ends with; usage errors (a bad option value, "No such command") escaped."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
 
+from typer import BadParameter
 from typer.core import TyperGroup
+
+from profilegen.printable import printable
+
+# click's ClickException, vendored by typer 0.26 and later, click's own before: the base of every usage error
+_CLICK_ERROR = cast(type[Exception], next(c for c in BadParameter.__mro__ if c.__name__ == "ClickException"))
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "profilegen": ("profilegen build office-volume-license-lockdown --out dist/",
@@ -58,8 +66,30 @@ def epilog(command: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[command])
 
 
+@contextmanager
+def _escaped_usage_errors() -> Iterator[None]:
+    """click quotes the user's words in its errors (an option, a value, extra arguments) escaping C0 and C1
+    controls at most, so bidi overrides and line separators reach the terminal raw: escape the whole message."""
+    try:
+        yield
+    except _CLICK_ERROR as error:
+        message = getattr(error, "message", None)
+        if isinstance(message, str):
+            setattr(error, "message", printable(message))  # noqa: B010 (an attribute mypy does not know)
+        raise
+
+
 class HelpGroup(TyperGroup):
-    """A group whose command list shows each command's first sentence whole, wrapped to the width."""
+    """A group whose command list shows each command's first sentence whole, wrapped to the width, and whose
+    usage errors (its own and its commands') are escaped."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _escaped_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _escaped_usage_errors():
+            return super().invoke(ctx)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []

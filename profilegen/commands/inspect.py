@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, TextOrJson, open_catalog
+
+if TYPE_CHECKING:
+    from profilegen.inspect.model import Profile
 
 
 class ShowFormat(StrEnum):
@@ -60,6 +63,7 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
         if mask_secrets(profile, payload_catalog):
             typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
                        err=True)
+        _unread_notes(profile, "not shown")
     if output_format is ShowFormat.json:
         from profilegen.json_out import dumps
 
@@ -69,6 +73,14 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
         typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
         return
     typer.echo("\n\n".join(table_text(profile, titles) for profile in profiles))
+
+
+def _unread_notes(profile: Profile, effect: str) -> None:
+    """A misshapen mcx part (validate's mcx-shape) is said, not skipped silently: one note line each."""
+    from profilegen.printable import printable
+
+    for note in profile.unread_notes(effect):
+        typer.echo(printable(f"note: {note}"), err=True)
 
 
 def validate_command(
@@ -130,6 +142,7 @@ def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CA
         typer.echo(f"profilegen: error: {error.render()}", err=True)
         raise typer.Exit(2) from None
     for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
+        _unread_notes(side, "not compared")
         if side.document.signer is not None:
             typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
                                  f"{side.document.signer.status}"), err=True)

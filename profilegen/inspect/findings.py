@@ -101,6 +101,8 @@ _RULES = [
     Rule("payload-unknown-key", "warning", "a key Apple's schema does not define for that payload (often a typo)"),
     Rule("key-not-macos", "warning", "a key of the payload that does not apply to macOS"),
     Rule("payload-single", "warning", "more than one payload of a type Apple allows once"),
+    Rule("device-channel-only", "warning", "a payload Apple installs through the device channel only (PPPC, "
+         "system extensions, managed login items...) in a User-scoped profile"),
     Rule("macos-too-old", "warning", "a payload or key that needs a later macOS than --macos-version"),
     Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
     Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),

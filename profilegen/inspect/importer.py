@@ -19,7 +19,7 @@ from profilegen.inspect.canon import same
 from profilegen.inspect.cms import INVALID_PREFIX
 from profilegen.inspect.model import PAYLOAD_KEYS, Payload, Profile
 from profilegen.plisttypes import PlistValue, Settings, fits
-from profilegen.preset import SCOPES, TOP_LEVEL_KEYS, PayloadPin, Preset, ProfileMeta
+from profilegen.preset import SCOPES, TOP_LEVEL_KEYS, TOP_LEVEL_TYPE, PayloadPin, Preset, ProfileMeta
 from profilegen.preset_payloads import PresetPayload
 from profilegen.secrets import SecretRef
 
@@ -38,7 +38,7 @@ class Imported:
 def import_profile(
     profile: Profile, catalog: Catalog, *, name: str, identifier: str | None = None
 ) -> Imported:
-    notes: list[str] = []
+    notes: list[str] = [note.removeprefix(f"{profile.path}: ") for note in profile.unread_notes("not imported")]
     _signature(profile, notes)
     apple = {p.index for p in profile.payloads if _is_apple(p, catalog)}
     meta = _meta(profile, identifier, notes, apple)
@@ -126,14 +126,28 @@ def _top_keys(profile: Profile, notes: list[str]) -> dict[str, PlistValue]:
     keys: dict[str, PlistValue] = {}
     for key, value in profile.metadata.items():
         kind = TOP_LEVEL_KEYS.get(key)
+        if key in _TOP_FIELDS:
+            continue
         if kind is not None and fits(value, kind):
             keys[key] = float(value) if kind == "real" else value
-        elif key not in _TOP_FIELDS:
+        else:
             notes.append(f"the top-level key {key} is not kept (a preset carries "
                          + ", ".join(TOP_LEVEL_KEYS) + ")")
     kind = profile.metadata.get("PayloadType")
-    if kind != "Configuration":
-        notes.append(f"the top-level PayloadType is {kind!r}, not 'Configuration': the rebuild writes Configuration")
+    if isinstance(kind, str) and kind != TOP_LEVEL_TYPE:
+        keys["PayloadType"] = kind
+        notes.append(f"the top-level PayloadType is {kind!r}, not {TOP_LEVEL_TYPE!r} (the only value macOS "
+                     "supports there): kept in [profile.keys] as it is, and build warns of it")
+    elif kind != TOP_LEVEL_TYPE:
+        notes.append(f"the top-level PayloadType is {kind!r}, not {TOP_LEVEL_TYPE!r}: the rebuild writes "
+                     f"{TOP_LEVEL_TYPE}")
+    scope = profile.metadata.get("PayloadScope")
+    if isinstance(scope, str) and scope not in SCOPES:
+        keys["PayloadScope"] = scope
+        notes.append(f"the top-level PayloadScope is {scope!r}, not 'System' or 'User' (macOS expects one of "
+                     "them, spelled so): kept in [profile.keys] as it is, and build warns of it")
+    elif scope is not None and not isinstance(scope, str):
+        notes.append(f"the top-level PayloadScope is {scope!r}, not text: the rebuild writes System")
     return keys
 
 
@@ -151,10 +165,8 @@ def _meta(profile: Profile, identifier: str | None, notes: list[str], apple: set
             hint="give one with --identifier com.example.NAME (the rebuilt profile then installs beside "
             "the deployed one: remove the old one)",
         )
-    scope = _text(profile, "PayloadScope", "System")
+    scope = _text(profile, "PayloadScope", "System")  # its spelling, if not macOS's, goes to [profile.keys]
     fixed = next((s for s in SCOPES if s.lower() == scope.lower()), "System")
-    if fixed != scope:
-        notes.append(f"PayloadScope {scope!r} imported as {fixed!r}")
     uuid = _text(profile, "PayloadUUID") or None
     if uuid is not None and not is_uuid(uuid):
         notes.append(f"the profile's PayloadUUID {uuid!r} is not a UUID: not pinned")

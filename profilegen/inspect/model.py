@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
-from profilegen.inspect.nodes import INVALID, Node
+from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
 
-__all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "extract", "payload_style"]
+__all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
 
 if TYPE_CHECKING:  # a preset's payloads are checked with this model, without reading any file
     from profilegen.inspect.read import Document
@@ -51,6 +51,17 @@ class Payload:
         return _text(self.node, "PayloadDisplayName")
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A part of an mcx payload not in the shape {domain: {Forced|Set-Once: [{mcx_preference_settings}]}}:
+    its settings are not read (validate's mcx-shape finding says the same at the same line)."""
+
+    payload: int  # index of the payload in PayloadContent
+    line: int | None
+    path: str  # PayloadContent.<domain>.Forced[0]...
+    problem: str
+
+
 @dataclass
 class Profile:
     document: Document
@@ -58,6 +69,14 @@ class Profile:
     metadata: dict[str, Any]  # every top-level key but PayloadContent
     payloads: list[Payload]
     settings: list[Setting]
+    unread: list[Unread] = field(default_factory=list)
+
+    def unread_notes(self, effect: str) -> list[str]:
+        """One line per misshapen mcx part, naming the payload and the path: ``effect`` says what the
+        command did with it ("not shown", "not compared")."""
+        return [f"{self.path}: payload {u.payload + 1} ({MCX_TYPE})" + (f", line {u.line}" if u.line else "")
+                + f": {u.path} {u.problem}: {effect} (`profilegen validate {self.path}` explains)"
+                for u in self.unread]
 
     @property
     def path(self) -> str:
@@ -109,6 +128,7 @@ def extract(document: Document, *, strict: bool = False) -> Profile:
         return Profile(document, root, metadata, [], [])
     payloads: list[Payload] = []
     settings: list[Setting] = []
+    unread: list[Unread] = []
     for index, node in enumerate(content.items):
         if node.kind != "dict":
             if strict:
@@ -125,10 +145,10 @@ def extract(document: Document, *, strict: bool = False) -> Profile:
         )
         payloads.append(payload)
         if payload.style == "mcx":
-            settings.extend(_mcx_settings(payload))
+            settings.extend(_mcx_settings(payload, unread))
         else:
             settings.extend(_custom_settings(payload))
-    return Profile(document, root, metadata, payloads, settings)
+    return Profile(document, root, metadata, payloads, settings, unread)
 
 
 def _text(node: Node, key: str) -> str | None:
@@ -136,21 +156,39 @@ def _text(node: Node, key: str) -> str | None:
     return child.value if child is not None and child.kind == "string" else None
 
 
-def _mcx_settings(payload: Payload) -> list[Setting]:
+def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
     content = payload.node.get("PayloadContent")
     found: list[Setting] = []
+
+    def skip(at: Node | Entry | None, path: str, problem: str) -> None:  # at validate's line for the same
+        unread.append(Unread(payload.index, at.line if at is not None else payload.line, path, problem))
+
     if content is None or content.kind != "dict":
+        skip(content, "PayloadContent", "is missing" if content is None else f"is a <{content.kind}>, not a <dict>")
         return found
     for domain_entry in content.entries:
         payload.domains.append(domain_entry.key)
+        where = f"PayloadContent.{domain_entry.key}"
         if domain_entry.node.kind != "dict":
+            skip(domain_entry.node, where, f"is a <{domain_entry.node.kind}>, not a <dict>")
             continue
         for mode_entry in domain_entry.node.entries:
-            if mode_entry.key not in MCX_MODES or mode_entry.node.kind != "array":
+            if mode_entry.key not in MCX_MODES:
+                skip(mode_entry, f"{where}.{mode_entry.key}", "is neither Forced nor Set-Once")
                 continue
-            for item in mode_entry.node.items:
+            if mode_entry.node.kind != "array":
+                skip(mode_entry.node, f"{where}.{mode_entry.key}", f"is a <{mode_entry.node.kind}>, not an <array>")
+                continue
+            for position, item in enumerate(mode_entry.node.items):
                 prefs = item.get("mcx_preference_settings") if item.kind == "dict" else None
                 if prefs is None or prefs.kind != "dict":
+                    item_path = f"{where}.{mode_entry.key}[{position}]"
+                    if item.kind != "dict":
+                        skip(item, item_path, f"is a <{item.kind}>, not a <dict>")
+                    elif prefs is None:
+                        skip(item, item_path, "has no mcx_preference_settings")
+                    else:
+                        skip(prefs, f"{item_path}.mcx_preference_settings", f"is a <{prefs.kind}>, not a <dict>")
                     continue
                 found.extend(
                     Setting(domain_entry.key, e.key, e.node.value, mode_entry.key, e.line, payload.index)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
 _RULE_DEF = "rule-"
-# keys the generic payload rules (lint._payloads, _version) already check
+# keys the generic payload rules (lint_structure.payloads, _version) already check
 _GENERIC = frozenset({"PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion"})
 _VALUE_KINDS = frozenset({"enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern",
                           "minItems", "maxItems", "minLength", "maxLength", "uniqueItems", "format"})
@@ -44,6 +44,17 @@ def is_apple_payload(payload: Payload, catalog: PayloadCatalog) -> bool:
     if not kind or kind == MCX_TYPE:
         return False
     return payload.style == "apple" or catalog.ships(kind)  # .GlobalPreferences, loginwindow
+
+
+def device_only(schema: PayloadSchema, scope: object) -> bool:
+    """A payload Apple delivers through the device channel only, in a profile whose PayloadScope is User
+    (any case: "user" is the same mistake twice), where macOS does not install it."""
+    return isinstance(scope, str) and scope.lower() == "user" and schema.user_channel is False
+
+
+def device_only_message(what: str, schema: PayloadSchema, scope: str = "the profile's PayloadScope") -> str:
+    return (f"{what}: {schema.title} installs through the device channel only (Apple: userchannel false), "
+            f"but {scope} is User")
 
 
 def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_version: str | None) -> set[str]:
@@ -64,6 +75,9 @@ def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_ve
             add("payload-single", payload.line,
                 f"{label(payload)}: {counts[kind]} payloads of type {kind}; Apple allows one ({schema.title})",
                 "merge them into one payload")
+        if device_only(schema, profile.metadata.get("PayloadScope")):
+            add("device-channel-only", payload.line, device_only_message(label(payload), schema),
+                "put it in a profile of its own with PayloadScope System (the device channel)")
         checker.payload_versions()
         checker.walk(payload.node, schema.root, [])
         checker.validate()

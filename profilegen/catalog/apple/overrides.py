@@ -105,6 +105,10 @@ def apply_rules(document: dict[str, Any], rules: list[Rule]) -> list[str]:
                 body["required"] = [name for name in body["required"] if name not in rule.not_required]
                 if not body["required"]:
                     del body["required"]
+                for name in rule.not_required:  # the relaxed key says which rule relaxed it
+                    relaxed = body.get("properties", {}).get(name)
+                    if isinstance(relaxed, dict):
+                        relaxed["x-rule"] = rule.id
             if rule.accept:
                 properties = body.setdefault("properties", {})
                 for name, schema in rule.accept.items():
