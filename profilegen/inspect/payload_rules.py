@@ -132,7 +132,12 @@ class _Checker:
         root = self.schema.root
         self._versions(root, [], self.payload.line, f"{self.label} ({self.schema.title})")
 
-    def _versions(self, key: PayloadKey, path: list[Part], line: int | None, what: str) -> None:
+    def _versions(self, key: PayloadKey, path: list[Part], line: int | None, what: str | None = None) -> None:
+        """``what`` names the key in messages (default: its path), made only when there is a message."""
+        if self.version is None and not key.supervised:
+            return
+        if what is None:
+            what = self.where(path)
         if key.supervised:
             self.add("supervised-only", line, f"{what} works on supervised Macs only (Apple: supervised)",
                      "enrol the Macs through Automated Device Enrollment, or expect it to be ignored")
@@ -158,7 +163,7 @@ class _Checker:
                 self.add("key-not-macos", line, f"{self.where(path)} does not apply to macOS (Apple: not "
                          "introduced on macOS)", "remove it from a profile for Macs")
                 return
-            self._versions(key, path, line, self.where(path))
+            self._versions(key, path, line)
         if node.kind == "dict":
             self._dict(node, key, path)
         elif node.kind == "array" and isinstance(key.schema.get("items"), dict):
