@@ -2,15 +2,21 @@
 
 Goal (issue 18): within 1.5x, with Apple's catalogue in use. The profiles are made by profilegen itself, a
 mix of the kinds real deployments carry: preference payloads (`profilegen build` of every shipped preset,
-under new identifiers), Apple payloads (the twenty kinds of bench_payloads), and a share of both signed
-with profilegen's own signer (a throwaway certificate made here). Both sides are cold processes,
-interleaved; medians. Run from the repository root: python -m benchmarks.bench_validate_many [--count N]
+under new identifiers), Apple payloads (one to four of the twenty kinds of bench_payloads), and a share of
+both signed with profilegen's own signer, the way an organisation signs: a throwaway RSA-2048 identity
+issued by a throwaway intermediate and root, the intermediate carried in each signature (as Apple's
+developer certificates and Jamf's are). With PROFILEGEN_CORPUS pointing at the corpus (the folder holding
+fixtures/), its real profiles (fixtures/profiles/**.mobileconfig, Microsoft's, one of them signed by a real
+Apple developer certificate) take the first places, once each. Both sides are cold processes, interleaved;
+medians; the output says the mix and the load. Run from the repository root:
+python -m benchmarks.bench_validate_many [--count N] [--rounds R] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import plistlib
 import shutil
 import subprocess
@@ -18,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.bench_payloads import apple_payloads
-from benchmarks.common import PYTHON, environment, interleaved_rss
+from benchmarks.common import PYTHON, corpus, environment, interleaved_rss
 from profilegen.preset import shipped_presets
 
 GOAL = 1.5
@@ -31,25 +37,44 @@ LOADS = ("import plistlib, sys\nfrom pathlib import Path\n"
 
 
 def identity() -> object:
-    """A throwaway self-signed signing identity (profilegen's SignerIdentity)."""
+    """A throwaway signing identity (profilegen's SignerIdentity): an RSA-2048 leaf issued by an intermediate
+    issued by a root, the intermediate travelling in the signature."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
     from profilegen.signing.identity import SignerIdentity
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "profilegen bench")])
     now = datetime.datetime.now(datetime.UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-                   .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
-    return SignerIdentity(certificate, key)
+
+    def issue(subject: str, key: rsa.RSAPrivateKey, issuer: x509.Name | None, signer: rsa.RSAPrivateKey | None,
+              ca: bool) -> x509.Certificate:
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "profilegen bench")])
+        builder = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer or name)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=30))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        return builder.sign(signer or key, hashes.SHA256())
+
+    keys = [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(3)]
+    root = issue("bench root", keys[0], None, None, True)
+    intermediate = issue("bench intermediate", keys[1], root.subject, keys[0], True)
+    leaf = issue("bench signer", keys[2], intermediate.subject, keys[1], False)
+    return SignerIdentity(leaf, keys[2], chain=(intermediate,))
 
 
-def make(work: Path, count: int) -> Path:
-    """``count`` profiles in ``work/profiles``: 55% preference, 30% Apple payloads, 15% signed (of both)."""
+def real_profiles() -> list[Path]:
+    """The corpus's real profiles, when PROFILEGEN_CORPUS names it (benchmarks.common.corpus says where)."""
+    folder = corpus("real profiles in the mix") if os.environ.get("PROFILEGEN_CORPUS") else None
+    return sorted((folder / "fixtures" / "profiles").rglob("*.mobileconfig")) if folder else []
+
+
+def make(work: Path, count: int, real: list[Path]) -> tuple[Path, dict[str, int]]:
+    """``count`` profiles in ``work/profiles``: ``real`` ones first, then of every twenty made, eleven of
+    preference payloads, nine of Apple payloads, three of those twenty signed. Returns the folder and the mix."""
     from profilegen.signing.sign import sign
 
     presets = work / "presets"
@@ -59,27 +84,38 @@ def make(work: Path, count: int) -> Path:
         (presets / f"{index:02d}-{name}.toml").write_text(text.replace('identifier = "', 'identifier = "bench.', 1))
     built = work / "built"
     subprocess.run([PYTHON, "-m", "profilegen", "build", "--out", str(built), *map(str, sorted(presets.iterdir()))],
-                   cwd=work, env=environment(), check=True, stdout=subprocess.DEVNULL)
+                   cwd=work, env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     preference = [plistlib.loads(p.read_bytes()) for p in sorted(built.glob("*.mobileconfig"))]
     apple = apple_payloads()
     signer = identity()
     out = work / "profiles"
     out.mkdir()
+    mix = {"real (corpus)": 0, "preference": 0, "Apple": 0, "signed": 0}
     for index in range(count):
+        target = out / f"p{index:04d}.mobileconfig"
+        if index < len(real):
+            data = real[index].read_bytes()
+            target.write_bytes(data)
+            mix["real (corpus)"] += 1
+            mix["signed"] += data[:1] == b"0"
+            continue
         if index % 20 < 11:
             value = dict(preference[index % len(preference)], PayloadUUID=f"00000000-0000-4000-8000-{index:012d}",
                          PayloadIdentifier=f"bench.profile.{index}")
+            mix["preference"] += 1
         else:
             start = index % len(apple)
             chosen = [apple[(start + k) % len(apple)] for k in range(1 + index % 4)]  # one to four payloads
             value = {"PayloadType": "Configuration", "PayloadIdentifier": f"bench.apple.{index}",
                      "PayloadUUID": f"00000000-0000-4000-9000-{index:012d}", "PayloadVersion": 1,
                      "PayloadDisplayName": f"Apple {index}", "PayloadContent": chosen}
+            mix["Apple"] += 1
         data = plistlib.dumps(value)
         if index % 20 >= 17:
             data = sign(data, signer)  # type: ignore[arg-type]
-        (out / f"p{index:04d}.mobileconfig").write_bytes(data)
-    return out
+            mix["signed"] += 1
+        target.write_bytes(data)
+    return out, mix
 
 
 def main() -> None:
@@ -89,8 +125,9 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="an earlier source tree, timed alongside (git archive)")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
+    load_before = os.getloadavg()
     try:
-        folder = make(work, options.count)
+        folder, mix = make(work, options.count, real_profiles())
         files = [str(p) for p in sorted(folder.iterdir())]
         commands = {"plistlib.loads": [PYTHON, "-c", LOADS, str(folder)],
                     "validate": [PYTHON, "-m", "profilegen", "validate", *files]}
@@ -101,7 +138,13 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     (loads, loads_peak, loads_cpu), (validate, peak, cpu) = results["plistlib.loads"], results["validate"]
     ratio = validate / loads
-    print(f"{options.count} profiles, median wall time of {options.rounds} interleaved cold runs")
+    load_after = os.getloadavg()
+    print(f"{options.count} profiles, median wall time of {options.rounds} interleaved cold runs; load average "
+          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)")
+    print("  mix: " + ", ".join(f"{n} {kind}" for kind, n in mix.items() if n)
+          + " (each signed one is also counted in its kind; made ones: RSA-2048, an intermediate carried)")
+    if not mix["real (corpus)"]:
+        print("  no real profile in the mix: set PROFILEGEN_CORPUS to the corpus (the folder holding fixtures/)")
     print(f"  plistlib.loads of each   {loads * 1000:7.0f} ms  {loads_peak:4.0f} MiB")
     print(f"  validate, one call       {validate * 1000:7.0f} ms  {peak:4.0f} MiB  {ratio:.2f}x "
           f"(goal {GOAL}x): {'ok' if ratio <= GOAL else 'OVER'}; CPU {cpu / loads_cpu:.2f}x")

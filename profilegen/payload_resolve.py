@@ -17,7 +17,7 @@ from typing import Any
 
 from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, PayloadSchema, path_text
 from profilegen.inspect.nodes import Node, from_python
-from profilegen.inspect.payload_rules import _Checker, device_only, device_only_message
+from profilegen.inspect.payload_rules import _Checker, channel_fix, channel_message, wrong_channel
 from profilegen.preset_payloads import PresetPayload
 from profilegen.record import Record, replace
 from profilegen.secrets import MASK, SecretRef, mdm_variables
@@ -187,10 +187,9 @@ def check(payloads: Sequence[PresetPayload], catalog: PayloadCatalog, macos_vers
             warned.add(payload.type)
             add("payload-single", None, f"{payload.origin}: {counts[payload.type]} payloads of type {payload.type}; "
                 f"Apple allows one ({schema.title})", "merge them into one payload")
-        if device_only(schema, scope):
-            add("device-channel-only", None,
-                device_only_message(f"{payload.origin}.type = {payload.type!r}", schema, "profile.scope"),
-                'put it in a preset of its own with scope = "System": the device channel')
+        if channel := wrong_channel(schema, scope):
+            add(channel[0], None, channel_message(f"{payload.origin}.type = {payload.type!r}", schema, channel[1],
+                                                  "profile.scope"), channel_fix(channel[0], preset=True))
         instance = _placeholders(keys, schema.root, payload.origin, errors)
         instance.update(PayloadType=payload.type, PayloadVersion=1, PayloadIdentifier="x", PayloadUUID="x")
         node = from_python(instance, payload.origin)

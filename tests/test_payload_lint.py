@@ -241,6 +241,28 @@ def test_a_device_channel_payload_in_a_user_scoped_profile_warns(tmp_path: Path,
         assert findings(profile(tmp_path, pppc, notify, login, **scope), catalog) == []
 
 
+def test_a_user_channel_payload_in_a_system_scoped_profile_warns(tmp_path: Path, catalog: Catalog) -> None:
+    """The mirror: a web clip (Apple: devicechannel false) in a System profile; fine in a User one."""
+    clip = payload("com.apple.webClip.managed", "clip", Label="Intranet", URL="https://intranet.example.com")
+    system = profile(tmp_path, clip, PayloadScope="System")
+    (found,) = [f for f in findings(system, catalog) if f.rule.endswith("-channel-only")]
+    assert (found.rule, found.severity) == ("user-channel-only", "warning")
+    assert found.message.endswith("installs through the user channel only (Apple: devicechannel false), but the "
+                                  "profile's PayloadScope is System")
+    assert found.fix == "put it in a profile of its own with PayloadScope User (the user channel)"
+    assert [f for f in findings(profile(tmp_path, clip, PayloadScope="User"), catalog)
+            if f.rule.endswith("-channel-only")] == []
+    preset = tmp_path / "clip.toml"
+    preset.write_text('[profile]\nidentifier = "org.example.clip"\n[[payloads]]\ntype = "com.apple.webClip.managed"\n'
+                      'Label = "Intranet"\nURL = "https://intranet.example.com"\n', encoding="utf-8")
+    built = run_cli("build", str(preset), "--out", str(tmp_path / "dist"), "--strict")
+    assert built.returncode == 4 and "installs through the user channel only" in built.stderr
+    assert not (tmp_path / "dist").exists()
+    assert 'scope = "User"' in built.stderr
+    preset.write_text(preset.read_text().replace("[[payloads]]", 'scope = "User"\n[[payloads]]'), encoding="utf-8")
+    assert run_cli("build", str(preset), "--out", str(tmp_path / "dist"), "--strict").returncode == 0
+
+
 def test_a_user_scoped_preset_with_a_device_channel_payload_warns(tmp_path: Path) -> None:
     preset = tmp_path / "user.toml"
     preset.write_text('[profile]\nidentifier = "org.example.u"\nscope = "User"\n[[payloads]]\n'

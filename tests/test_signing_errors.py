@@ -162,6 +162,20 @@ def test_input_that_is_not_a_profile(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("content", "hint"), [
+    (plistlib.dumps({"AutoUpdate": True}), "not a bare preferences plist"),
+    (plistlib.dumps({"PayloadType": "com.apple.TCC.configuration-profile-policy", "PayloadContent": []}),
+     "[profile.keys] PayloadType: remove that key"),
+], ids=["preferences-plist", "profile-with-another-top-level-type"])
+def test_the_hint_fits_what_was_given(pki: Pki, tmp_path: Path, content: bytes, hint: str) -> None:
+    """A profile whose top-level type is wrong (as import keeps one) is not told it is a preferences plist."""
+    source = tmp_path / "in.mobileconfig"
+    source.write_bytes(content)
+    result = run_profilegen("sign", source, "-o", tmp_path / "out", *pki.pem_args())
+    assert result.returncode == ExitCode.INPUT
+    assert hint in result.stderr and not (tmp_path / "out").exists()
+
+
 def test_missing_input_file(pki: Pki, tmp_path: Path) -> None:
     result = run_profilegen("sign", tmp_path / "nope.mobileconfig", "-o", tmp_path / "out", *pki.pem_args())
     assert result.returncode == ExitCode.INPUT

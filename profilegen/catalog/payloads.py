@@ -64,7 +64,7 @@ def path_text(parts: Sequence[Part]) -> str:
 class PayloadKey:
     """One key of a payload type: a view of its (resolved) subschema."""
 
-    __slots__ = ("name", "path", "raw", "required", "root", "schema")
+    __slots__ = ("_named", "name", "path", "raw", "required", "root", "schema")
 
     def __init__(self, root: dict[str, Any], path: tuple[Part, ...], schema: dict[str, Any], required: bool) -> None:
         self.root = root
@@ -73,6 +73,7 @@ class PayloadKey:
         self.raw = schema if isinstance(schema, dict) else {}
         self.schema = resolve(root, schema)
         self.required = required
+        self._named: dict[str, PayloadKey] = {}  # child() of the keys the schema names, made once
 
     def __repr__(self) -> str:
         return f"PayloadKey({path_text(self.path)}, {self.plist_type})"
@@ -157,11 +158,16 @@ class PayloadKey:
         if isinstance(part, int):
             items = self.schema.get("items")
             return PayloadKey(self.root, (*self.path, part), items, False) if isinstance(items, dict) else None
+        named = self._named.get(part)
+        if named is not None:
+            return named
         sub = self.schema.get("properties", {}).get(part)
-        if sub is None:
+        if sub is None:  # any other key (not kept: a dict of any keys may have a hundred thousand)
             extra = self.schema.get("additionalProperties")
             return PayloadKey(self.root, (*self.path, part), extra, False) if isinstance(extra, dict) else None
-        return PayloadKey(self.root, (*self.path, part), sub, part in self.schema.get("required", ()))
+        named = self._named[part] = PayloadKey(self.root, (*self.path, part), sub,
+                                               part in self.schema.get("required", ()))
+        return named
 
 
 class PayloadSchema:
@@ -181,8 +187,9 @@ class PayloadSchema:
     def title(self) -> str:
         return str(self.document.get("title", self.payload_type))
 
-    @property
+    @cached_property
     def root(self) -> PayloadKey:
+        """The payload's own level (one per schema: its keys' lookups are kept from file to file)."""
         return PayloadKey(self.document, (), self.document, True)
 
     def annotation(self, name: str) -> Any:
@@ -286,6 +293,7 @@ class PayloadCatalog:
         self._shipped = shipped
         self._user_dirs = user_dirs
         self._loaded: dict[str, PayloadSchema | None] = {}
+        self._ships: dict[str, bool] = {}
 
     @cached_property
     def _folders(self) -> list[tuple[Path, bool]]:
@@ -313,8 +321,12 @@ class PayloadCatalog:
         return None
 
     def ships(self, payload_type: str) -> bool:
-        """The shipped catalogue has this type (no user folder consulted: cheap, for deciding what to check)."""
-        return self.path_of(payload_type, user=False) is not None
+        """The shipped catalogue has this type (no user folder consulted: cheap, for deciding what to check;
+        asked once per type and run, not once per payload)."""
+        known = self._ships.get(payload_type)
+        if known is None:
+            known = self._ships[payload_type] = self.path_of(payload_type, user=False) is not None
+        return known
 
     def schema(self, payload_type: str) -> PayloadSchema | None:
         if payload_type not in self._loaded:

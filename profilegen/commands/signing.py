@@ -45,7 +45,8 @@ def sign(
     from profilegen.inputfile import read_input
     from profilegen.outpath import check_target
     from profilegen.printable import printable
-    from profilegen.signing.identity import display_name, load_identity, terminal_prompt
+    from profilegen.signing.certs import display_name
+    from profilegen.signing.identity import load_identity, terminal_prompt
     from profilegen.signing.sign import sign as sign_profile
 
     check_target(out)

@@ -24,12 +24,13 @@ class Signer:
     status: str
 
 
-def signature_status(signed_file: bytes) -> str:
+def signature_status(signed_file: bytes, info: Any = None) -> str:
     """The single place the signature's status is decided, from the whole signed file (DER):
-    "verified", "signature invalid: ..." or "signature valid, but ..." (profilegen.signing.verify)."""
+    "verified", "signature invalid: ..." or "signature valid, but ..." (profilegen.signing.verify).
+    ``info``: the file's ContentInfo as ``unwrap`` decoded it, handed on so that it is decoded once."""
     from profilegen.signing import signature_status as verified_status
 
-    return verified_status(signed_file)
+    return verified_status(signed_file, info=info)
 
 
 def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
@@ -55,7 +56,7 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
             )
         signed = info["content"]
         content = signed["encap_content_info"]["content"].native
-        signer = _signer(signed, signature_status(data))
+        signer = _signer(signed, signature_status(data, info))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
         raise InputError(
             f"starts like a signed profile (DER) but cannot be decoded: {type(error).__name__}",
@@ -72,7 +73,7 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
 
 
 def _signer(signed: Any, status: str) -> Signer | None:
-    from profilegen.signing.der import same_name
+    from profilegen.signing.der import certificates_of, same_name
 
     infos = signed["signer_infos"]
     if not len(infos):
@@ -80,10 +81,7 @@ def _signer(signed: Any, status: str) -> Signer | None:
     first = infos[0]
     sid = first["sid"]
     certificate = None
-    for choice in signed["certificates"] or ():
-        if choice.name != "certificate":  # attribute, extended or other certificates: not a signer's
-            continue
-        cert = choice.chosen
+    for cert in certificates_of(signed):  # attribute, extended or other certificates are not a signer's
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen
             if cert.serial_number == wanted["serial_number"].native and same_name(cert.issuer, wanted["issuer"]):

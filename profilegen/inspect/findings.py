@@ -103,6 +103,8 @@ _RULES = [
     Rule("payload-single", "warning", "more than one payload of a type Apple allows once"),
     Rule("device-channel-only", "warning", "a payload Apple installs through the device channel only (PPPC, "
          "system extensions, managed login items...) in a User-scoped profile"),
+    Rule("user-channel-only", "warning", "a payload Apple installs through the user channel only (mail and other "
+         "accounts, web clips...) in a System-scoped profile"),
     Rule("macos-too-old", "warning", "a payload or key that needs a later macOS than --macos-version"),
     Rule("macos-removed", "warning", "a payload or key removed in or before --macos-version"),
     Rule("macos-deprecated", "info", "a payload or key deprecated in --macos-version"),

@@ -46,15 +46,29 @@ def is_apple_payload(payload: Payload, catalog: PayloadCatalog) -> bool:
     return payload.style == "apple" or catalog.ships(kind)  # .GlobalPreferences, loginwindow
 
 
-def device_only(schema: PayloadSchema, scope: object) -> bool:
-    """A payload Apple delivers through the device channel only, in a profile whose PayloadScope is User
-    (any case: "user" is the same mistake twice), where macOS does not install it."""
-    return isinstance(scope, str) and scope.lower() == "user" and schema.user_channel is False
+def wrong_channel(schema: PayloadSchema, scope: object) -> tuple[str, str] | None:
+    """The rule id and message tail for a payload whose channel the profile's PayloadScope does not reach:
+    device-channel-only payloads (PPPC, system extensions...) in a User profile, user-channel-only ones (mail
+    and other accounts, web clips...) in a System profile. Any case: "user" is the same mistake twice."""
+    spelled = scope.lower() if isinstance(scope, str) else None
+    if spelled == "user" and schema.user_channel is False:
+        return "device-channel-only", "installs through the device channel only (Apple: userchannel false)"
+    if spelled == "system" and schema.device_channel is False:
+        return "user-channel-only", "installs through the user channel only (Apple: devicechannel false)"
+    return None
 
 
-def device_only_message(what: str, schema: PayloadSchema, scope: str = "the profile's PayloadScope") -> str:
-    return (f"{what}: {schema.title} installs through the device channel only (Apple: userchannel false), "
-            f"but {scope} is User")
+def channel_fix(rule: str, preset: bool = False) -> str:
+    scope = "System" if rule == "device-channel-only" else "User"
+    channel = "device" if scope == "System" else "user"
+    if preset:
+        return f'put it in a preset of its own with scope = "{scope}": the {channel} channel'
+    return f"put it in a profile of its own with PayloadScope {scope} (the {channel} channel)"
+
+
+def channel_message(what: str, schema: PayloadSchema, tail: str, scope: str = "the profile's PayloadScope") -> str:
+    other = "User" if "device channel" in tail else "System"
+    return f"{what}: {schema.title} {tail}, but {scope} is {other}"
 
 
 def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_version: str | None) -> set[str]:
@@ -75,9 +89,8 @@ def check_payloads(add: Add, profile: Profile, catalog: PayloadCatalog, macos_ve
             add("payload-single", payload.line,
                 f"{label(payload)}: {counts[kind]} payloads of type {kind}; Apple allows one ({schema.title})",
                 "merge them into one payload")
-        if device_only(schema, profile.metadata.get("PayloadScope")):
-            add("device-channel-only", payload.line, device_only_message(label(payload), schema),
-                "put it in a profile of its own with PayloadScope System (the device channel)")
+        if channel := wrong_channel(schema, profile.metadata.get("PayloadScope")):
+            add(channel[0], payload.line, channel_message(label(payload), schema, channel[1]), channel_fix(channel[0]))
         checker.payload_versions()
         checker.walk(payload.node, schema.root, [])
         checker.validate()
@@ -119,7 +132,12 @@ class _Checker:
         root = self.schema.root
         self._versions(root, [], self.payload.line, f"{self.label} ({self.schema.title})")
 
-    def _versions(self, key: PayloadKey, path: list[Part], line: int | None, what: str) -> None:
+    def _versions(self, key: PayloadKey, path: list[Part], line: int | None, what: str | None = None) -> None:
+        """``what`` names the key in messages (default: its path), made only when there is a message."""
+        if self.version is None and not key.supervised:
+            return
+        if what is None:
+            what = self.where(path)
         if key.supervised:
             self.add("supervised-only", line, f"{what} works on supervised Macs only (Apple: supervised)",
                      "enrol the Macs through Automated Device Enrollment, or expect it to be ignored")
@@ -145,7 +163,7 @@ class _Checker:
                 self.add("key-not-macos", line, f"{self.where(path)} does not apply to macOS (Apple: not "
                          "introduced on macOS)", "remove it from a profile for Macs")
                 return
-            self._versions(key, path, line, self.where(path))
+            self._versions(key, path, line)
         if node.kind == "dict":
             self._dict(node, key, path)
         elif node.kind == "array" and isinstance(key.schema.get("items"), dict):

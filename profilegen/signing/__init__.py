@@ -4,6 +4,8 @@ The package is split by job, and this module stays free of heavy imports so that
 can sniff a file cheaply:
 
 - ``identity``: the signer's certificate, key and chain, from PEM files or a PKCS#12 (``load_identity``).
+- ``certs``: certificates parsed with every field checked (``parse_certificate``), ``display_name``.
+- ``der``: the CMS structure of a signed file, parsed (``parse_signed_data``).
 - ``sign``: ``sign(content, signer)`` -> DER bytes, ``unsign(data)`` -> the plist, ``require_profile``.
 - ``verify``: ``verify(data, ca)`` -> ``VerifyReport``; ``load_ca(path)``.
 
@@ -13,7 +15,7 @@ can sniff a file cheaply:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -57,11 +59,12 @@ def trailing_message(count: int) -> str:
     return f"{count:,} byte(s) after the end of the signature, which no signature covers"
 
 
-def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) -> str:
+def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None, *, info: Any = None) -> str:
     """One line for ``show`` and ``diff``: "not signed", "verified", or "signature invalid: why".
 
     A valid signature whose certificate has expired (or whose chain misses ``ca``) is reported as
-    "signature valid, but ..." so an admin can tell tampering from an old identity.
+    "signature valid, but ..." so an admin can tell tampering from an old identity. ``info``: the file's
+    asn1crypto ContentInfo when the caller has decoded it already (it is then not decoded again).
     """
     if not is_signed(data):
         return "not signed"
@@ -69,7 +72,7 @@ def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None) 
     from profilegen.signing.verify import verify
 
     try:
-        report = verify(data, ca)
+        report = verify(data, ca, info=info)
     except ProfilegenError as error:
         return f"signature invalid: {error.message}"
     return report.status

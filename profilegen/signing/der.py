@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
 from profilegen.errors import InputError, SigningError
 from profilegen.signing import is_signed, trailing_bytes, trailing_message
-from profilegen.signing.identity import CERTIFICATE_ERRORS, parse_certificate
+from profilegen.signing.certs import CERTIFICATE_ERRORS, parse_certificate
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,12 @@ def _looks_like_plist(data: bytes) -> bool:
     return data.startswith(b"bplist00") or head.startswith((b"<?xml", b"<plist", b"<!DOCTYPE plist"))
 
 
-def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedProfile:
-    """Parse ``data`` as a DER (or BER) CMS ContentInfo of type signedData with attached content."""
+def parse_signed_data(data: bytes, source: Path | str | None = None, *, info: Any = None) -> SignedProfile:
+    """Parse ``data`` as a DER (or BER) CMS ContentInfo of type signedData with attached content.
+
+    ``info``: the asn1crypto ContentInfo of ``data``, when a caller has decoded it already and found no
+    byte after it (profilegen.inspect.cms reading a signed profile), so that the file is decoded once.
+    """
     if not is_signed(data):
         if _looks_like_plist(data):
             raise InputError("is not signed: it is a plain property list", path=source)
@@ -38,16 +44,15 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
             "not a signed profile: expected DER CMS SignedData (a signed .mobileconfig)", path=source
         )
     try:
-        extra = trailing_bytes(data)
-        info = cms.ContentInfo.load(data)
+        extra = 0 if info is not None else trailing_bytes(data)
+        if info is None:
+            info = cms.ContentInfo.load(data)
         signed_data = info["content"]
         encap = signed_data["encap_content_info"]
         content_type = encap["content_type"].dotted
         raw = encap["content"].native  # bytes; constructed (BER, streamed) strings are joined
         content = raw if isinstance(raw, bytes) else None
-        certificates = tuple(
-            choice.chosen for choice in signed_data["certificates"] if choice.name == "certificate"
-        )
+        certificates = certificates_of(signed_data)
         _ = len(signed_data["signer_infos"])
     except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise InputError("damaged signed profile: its CMS structure cannot be parsed", path=source) from None
@@ -63,6 +68,26 @@ def parse_signed_data(data: bytes, source: Path | str | None = None) -> SignedPr
     return SignedProfile(content, content_type, signed_data, certificates)
 
 
+def certificates_of(signed_data: Any) -> tuple[Any, ...]:
+    """The certificates of a SignedData, in file order (attribute and other certificates left out), one
+    asn1crypto object per distinct certificate in a run (``_shared``)."""
+    return tuple(_shared(choice.chosen.dump()) for choice in signed_data["certificates"] or ()
+                 if choice.name == "certificate")
+
+
+# A repository's profiles are mostly signed by one identity and its chain: each certificate is then parsed
+# once per run, not once per file (its fields, once asn1crypto or cryptography has read them, are kept).
+# Only successes are kept: a damaged certificate raises again, naming each file that carries it.
+@lru_cache(maxsize=64)
+def _shared(der: bytes) -> Any:
+    return asn1_x509.Certificate.load(der)
+
+
+@lru_cache(maxsize=64)
+def _parsed(der: bytes) -> x509.Certificate:
+    return parse_certificate(der)
+
+
 def same_name(a: Any, b: Any) -> bool:
     """Two asn1crypto Names are the same: equal DER at once, else RFC 5280's comparison (string prep:
     a millisecond a call, most of reading a signed profile)."""
@@ -73,7 +98,7 @@ def to_cryptography(certificate: Any, source: Path | str | None = None) -> x509.
     """An asn1crypto certificate as a cryptography one (same DER), every field parsed: a damaged one
     (a flipped version byte, a repeated extension...) is an InputError naming the file."""
     try:
-        return parse_certificate(certificate.dump())
+        return _parsed(certificate.dump())
     except CERTIFICATE_ERRORS as error:
         raise InputError(
             f"damaged signed profile: a certificate in the signature cannot be parsed ({_reason(error)})",

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from profilegen.errors import InputError, SigningError, UsageError
 from profilegen.inputfile import read_input
 from profilegen.limits import CREDENTIAL_MAX_BYTES
+from profilegen.signing.certs import display_name, load_certificates
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PasswordPrompt = Callable[[str], str]
@@ -89,45 +90,6 @@ def terminal_prompt() -> PasswordPrompt | None:
     import getpass
 
     return getpass.getpass
-
-
-# What cryptography raises for a damaged certificate, from the load or lazily from any field: ValueError
-# for most damage, but its own classes (not ValueError) for a bad version, a repeated extension or an
-# unknown name type.
-CERTIFICATE_ERRORS: tuple[type[Exception], ...] = (
-    ValueError,
-    TypeError,
-    UnsupportedAlgorithm,
-    x509.InvalidVersion,
-    x509.DuplicateExtension,
-    x509.UnsupportedGeneralNameType,
-)
-
-
-def parse_certificate(der: bytes) -> x509.Certificate:
-    """One DER certificate, every field parsed now (cryptography parses lazily, so damage would
-    otherwise surface later as a traceback). Raises one of CERTIFICATE_ERRORS."""
-    return checked(x509.load_der_x509_certificate(der))
-
-
-def checked(certificate: x509.Certificate) -> x509.Certificate:
-    _ = (certificate.subject, certificate.issuer, certificate.extensions, certificate.public_key())
-    _ = (certificate.not_valid_before_utc, certificate.not_valid_after_utc, certificate.serial_number)
-    return certificate
-
-
-def load_certificates(path: Path, what: str = "certificate file") -> list[x509.Certificate]:
-    """Every certificate in a PEM file (or one DER certificate)."""
-    data = read_input(path, what=what, limit=CREDENTIAL_MAX_BYTES)
-    try:
-        if b"-----BEGIN" in data:
-            return [checked(c) for c in x509.load_pem_x509_certificates(data)]
-        return [parse_certificate(data)]
-    except CERTIFICATE_ERRORS:
-        raise InputError(
-            "not a certificate, or a damaged one: expected PEM (-----BEGIN CERTIFICATE-----) or DER",
-            path=path,
-        ) from None
 
 
 def _as_signing_key(key: object, path: Path) -> SigningKey:
@@ -297,11 +259,6 @@ def check_identity(identity: SignerIdentity, *, allow_expired: bool, now: dateti
                 f"the {role} {name} is not valid until {_date(certificate.not_valid_before_utc)}",
                 hint="check the clock, or pass --allow-expired to sign anyway",
             )
-
-
-def display_name(name: x509.Name) -> str:
-    """Openssl's order (C=US, O=..., CN=...), which is how admins read certificate names."""
-    return ", ".join(rdn.rfc4514_string() for rdn in name.rdns) or "(empty name)"
 
 
 def _date(moment: datetime.datetime) -> str:

@@ -39,7 +39,10 @@ def require_profile(content: bytes, source: Path | str | None = None) -> None:
         raise InputError(
             f"not a configuration profile: top-level PayloadType is {found}, expected 'Configuration'",
             path=source,
-            hint="sign a .mobileconfig, not a bare preferences plist",
+            hint=("a profile's top-level PayloadType is Configuration, the only value macOS installs: fix it (a "
+                  "preset keeps an imported one in [profile.keys] PayloadType: remove that key)"
+                  if isinstance(document.get("PayloadContent"), list)
+                  else "sign a .mobileconfig, not a bare preferences plist"),
         )
 
 

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
+from profilegen.signing.certs import CERTIFICATE_ERRORS, display_name, load_certificates
 from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
-from profilegen.signing.identity import CERTIFICATE_ERRORS, display_name, load_certificates
 
 REACHES_CA = "reaches CA"
 DOES_NOT_REACH_CA = "does not reach CA"
@@ -124,11 +124,13 @@ def verify(
     *,
     source: Path | str | None = None,
     now: datetime.datetime | None = None,
+    info: Any = None,
 ) -> VerifyReport:
     """Check a signed profile. Raises InputError only when ``data`` is not a signed profile at all
-    (or is too damaged to read); every other failure is in the report's ``problems``.
+    (or is too damaged to read); every other failure is in the report's ``problems``. ``info``: its
+    ContentInfo, already decoded (see ``parse_signed_data``).
     """
-    parsed = parse_signed_data(data, source)
+    parsed = parse_signed_data(data, source, info=info)
     report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
     try:
         _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC), source)
