@@ -6,8 +6,11 @@ plistlib's. Every contender is a cold process, as a user runs it; medians of int
 The settings are varied (booleans, ranged integers, enums, reals, patterned strings, arrays, dicts, dates,
 data), and `validate` runs twice: on a domain the catalogue does not know, and with a user catalogue that
 knows every key of that profile. Cost per key = (CPU time at N keys - CPU time at 10 keys) / N: start-up
-taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference.
-Run from the repository root: python -m benchmarks.bench_validate [--quick] [--rounds N]
+taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference;
+the 10-key runs are interleaved with the N-key ones (same batch, same load), never taken from another batch.
+--before DIR also times an earlier source tree (e.g. `git archive main | tar -x -C /tmp/before`) in the same
+interleaved run, and prints its rows beside these.
+Run from the repository root: python -m benchmarks.bench_validate [--quick] [--rounds N] [--before DIR]
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PYTHON, interleaved_rss
+from benchmarks.common import PYTHON, REPO, interleaved_rss
 
 DOMAIN = "com.example.bench"
 GOAL_TIME, GOAL_FLAT, GOAL_MEMORY = 2.0, 0.10, 3.0
@@ -71,22 +74,29 @@ def catalogue(root: Path, keys: int) -> Path:
     return root
 
 
-def commands(work: Path, keys: int, unknown: Path) -> dict[str, list[str]]:
-    known = catalogue(work / f"known-{keys}", keys)
+def commands(work: Path, keys: int, unknown: Path, before: Path | None, suffix: str = "") -> dict[str, list[str]]:
+    """Every contender at one size; each runs through `env PYTHONPATH=tree`, so all pay the same exec.
+    ``suffix`` names the 10-key runs that share a batch with a bigger size."""
+    known = catalogue(work / f"known-{keys}", keys) if not (work / f"known-{keys}").exists() else work / f"known-{keys}"
     a, b = work / f"a-{keys}.mobileconfig", work / f"b-{keys}.mobileconfig"
     a.write_bytes(plistlib.dumps(profile(keys, 0)))
     b.write_bytes(plistlib.dumps(profile(keys, 1)))
-    cli = [PYTHON, "-m", "profilegen"]
-    return {
-        "loads": [PYTHON, "-c", LOADS, str(a)],
-        "loads a b": [PYTHON, "-c", LOADS, str(a), str(b)],
-        "validate": [*cli, "validate", "--catalog", str(unknown), str(a)],
-        "validate known": [*cli, "validate", "--catalog", str(known), str(a)],
-        "show": [*cli, "show", "--catalog", str(unknown), str(a)],
-        "diff": [*cli, "diff", "--catalog", str(unknown), str(a), str(b)],
-    }
+    python = ["env", f"PYTHONPATH={REPO}", PYTHON]
+    result = {"loads": [*python, "-c", LOADS, str(a)], "loads a b": [*python, "-c", LOADS, str(a), str(b)]}
+    for tree, prefix in ((REPO, ""), (before, "before: ")):
+        if tree is None:
+            continue
+        cli = ["env", f"PYTHONPATH={tree.resolve()}", PYTHON, "-m", "profilegen"]
+        result.update({
+            f"{prefix}validate": [*cli, "validate", "--catalog", str(unknown), str(a)],
+            f"{prefix}validate known": [*cli, "validate", "--catalog", str(known), str(a)],
+            f"{prefix}show": [*cli, "show", "--catalog", str(unknown), str(a)],
+            f"{prefix}diff": [*cli, "diff", "--catalog", str(unknown), str(a), str(b)],
+        })
+    return {f"{name}{suffix}": command for name, command in result.items()}
 
 
+SMALL = " (10 keys)"  # the start-up runs of each batch
 BASE = {"validate": "loads", "validate known": "loads", "show": "loads", "diff": "loads a b"}
 
 
@@ -94,34 +104,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k keys only")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--before", type=Path, help="an earlier source tree, timed in the same run")
     options = parser.parse_args()
-    sizes = [10, 1_000, 10_000] if options.quick else [10, 1_000, 10_000, 100_000]
+    sizes = [1_000, 10_000] if options.quick else [1_000, 10_000, 100_000]
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
     try:
         unknown = work / "unknown"
         (unknown / "domains").mkdir(parents=True)
-        results = {keys: interleaved_rss(commands(work, keys, unknown), work, options.rounds)
+        results = {keys: interleaved_rss({**commands(work, keys, unknown, options.before),
+                                          **commands(work, 10, unknown, options.before, SMALL)},
+                                         work, options.rounds)
                    for keys in sizes}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"median wall time, peak memory and CPU time of {options.rounds} interleaved cold runs")
-    print(f"{'command':15s} {'keys':>7s} {'time':>9s} {'ratio':>6s} {'CPU us/key':>10s} {'MiB':>6s} {'x mem':>6s}")
+    print(f"{'command':23s} {'keys':>7s} {'time':>9s} {'ratio':>6s} {'CPU us/key':>10s} {'MiB':>6s} {'x mem':>6s}")
     verdicts = []
-    for name, base in BASE.items():
+    contenders = dict(BASE)
+    if options.before:
+        contenders.update({f"before: {name}": base for name, base in BASE.items()})
+    for name, base in contenders.items():
         per_key: dict[int, float] = {}
-        for keys in sizes[1:]:
+        for keys in sizes:
             elapsed, peak, used = results[keys][name]
             base_time, base_peak, _ = results[keys][base]
-            per_key[keys] = (used - results[sizes[0]][name][2]) / keys
+            per_key[keys] = (used - results[keys][name + SMALL][2]) / keys
             ratio, memory = elapsed / base_time, peak / base_peak
-            verdicts.append(ratio <= GOAL_TIME and memory <= GOAL_MEMORY)
-            print(f"{name:15s} {keys:>7,} {elapsed * 1000:7.0f}ms {ratio:5.2f}x {per_key[keys] * 1e6:10.2f} "
+            if not name.startswith("before: "):
+                verdicts.append(ratio <= GOAL_TIME and memory <= GOAL_MEMORY)
+            print(f"{name:23s} {keys:>7,} {elapsed * 1000:7.0f}ms {ratio:5.2f}x {per_key[keys] * 1e6:10.2f} "
                   f"{peak:6.0f} {memory:5.2f}x")
         if 100_000 in per_key:
             growth = per_key[100_000] / per_key[10_000] - 1
-            verdicts.append(growth <= GOAL_FLAT)
-            print(f"{name:15s} cost per key from 10k to 100k keys: {growth:+.0%} (goal within {GOAL_FLAT:.0%})")
-    print(f"goals (time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
+            if not name.startswith("before: "):
+                verdicts.append(growth <= GOAL_FLAT)
+            print(f"{name:23s} cost per key from 10k to 100k keys: {growth:+.0%} (goal within {GOAL_FLAT:.0%})")
+    print(f"goals for this tree (time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
           f"{'ok' if all(verdicts) else 'OVER'}")
 
 

@@ -2,10 +2,10 @@
 
 The conforming validator (jsonschema-rs) costs tens of milliseconds to import and compile, per schema, on
 every cold `validate`; most values meet their schema. ``surely_valid`` says True only when it is certain.
-Inside, each keyword is judged True (certainly met), False (certainly not) or None (not sure: pattern,
-format, a float where an integer is wanted...); ``not``, ``oneOf``, ``anyOf`` and ``if`` need both certain
-answers. Unless the whole is certainly met, the caller asks the validator, which also writes every
-message. So a True never hides a finding.
+Inside, each keyword is judged True (certainly met), False (certainly not) or None (not sure: a pattern
+or format Python cannot judge exactly (profilegen.surely_text), a float where an integer is wanted...);
+``not``, ``oneOf``, ``anyOf`` and ``if`` need both certain answers. Unless the whole is certainly met, the
+caller asks the validator, which also writes every message. So a True never hides a finding.
 """
 
 from __future__ import annotations
@@ -51,10 +51,12 @@ def _judge(schema: Any, value: Any, root: Any, depth: int) -> Judgement:
         return None  # NaN and infinity have no JSON form; a new $id is a new base for "#..." references
     unsure = False
     for word, rule in schema.items():
-        if word in _NOTES or word[:2] == "x-":
-            continue
         check = _CHECKS.get(word)
-        judgement = None if check is None else check(rule, value, schema, root, depth)
+        if check is None:  # a note, an extension, or a keyword not judged here
+            if word not in _NOTES and word[:2] != "x-":
+                unsure = True
+            continue
+        judgement = check(rule, value, schema, root, depth)
         if judgement is False:
             return False
         if judgement is None:
@@ -63,7 +65,14 @@ def _judge(schema: Any, value: Any, root: Any, depth: int) -> Judgement:
 
 
 def _type(rule: Any, value: Any, *_: Any) -> Judgement:
-    kinds = [rule] if isinstance(rule, str) else rule
+    if type(rule) is str:  # the common case, first (a hundred thousand keys)
+        one = _TYPES.get(rule)
+        if one is None:
+            return None
+        if type(value) in one:
+            return True
+        return None if rule == "integer" and isinstance(value, float) else False
+    kinds = rule
     if not isinstance(kinds, list) or not all(isinstance(k, str) and k in _TYPES for k in kinds):
         return None
     if any(type(value) in _TYPES[k] for k in kinds):
@@ -182,6 +191,18 @@ def _ref(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgemen
     return _judge(target, value, root, depth + 1)
 
 
+def _pattern(rule: Any, value: Any, *_: Any) -> Judgement:
+    from profilegen.surely_text import pattern_judgement  # its regular expressions only when a schema asks
+
+    return pattern_judgement(rule, value)
+
+
+def _format(rule: Any, value: Any, *_: Any) -> Judgement:
+    from profilegen.surely_text import format_judgement
+
+    return format_judgement(rule, value)
+
+
 _CHECKS: dict[str, Callable[..., Judgement]] = {
     "type": _type, "enum": _enum, "const": _const,
     "minimum": _bound(lambda v, b: v >= b), "maximum": _bound(lambda v, b: v <= b),
@@ -190,4 +211,5 @@ _CHECKS: dict[str, Callable[..., Judgement]] = {
     "minLength": _length(str, lambda n, b: n >= b), "maxLength": _length(str, lambda n, b: n <= b),
     "items": _items, "properties": _properties, "required": _required, "additionalProperties": _additional,
     "allOf": _all_of, "anyOf": _any_of, "oneOf": _one_of, "not": _not, "if": _if, "$ref": _ref,
+    "pattern": _pattern, "format": _format,
 }

@@ -97,3 +97,45 @@ def test_surely_valid_never_passes_what_a_payload_schema_refuses() -> None:
                 surely += 1
                 assert validator.is_valid(instance), (path.name, instance)
     assert checked > 1000 and surely > 100, (checked, surely)  # it takes many payloads, and refuses some
+
+
+def _domain(tmp_path: Any, properties: dict[str, Any]) -> Any:
+    import json
+
+    from profilegen.catalog.domains import load_domain_file
+
+    path = tmp_path / "com.example.v.json"
+    path.write_text(json.dumps({"x-domain": "com.example.v", "$defs": {"word": {"type": "string", "pattern": "^w"}},
+                                "properties": properties}))
+    return load_domain_file(path)
+
+
+def test_keys_whose_schemas_read_the_same_share_one_validator_and_keep_their_own_messages(
+        tmp_path: Any, monkeypatch: Any) -> None:
+    import profilegen.validation
+
+    compiled: list[int] = []
+    compile_one = profilegen.validation._compile
+
+    def counted(document: dict[str, Any]) -> Any:
+        compiled.append(len(document["properties"]))
+        return compile_one(document)
+
+    monkeypatch.setattr(profilegen.validation, "_compile", counted)
+    version = {"type": "string", "pattern": "^\\d+(\\.\\d+)*$"}  # a pattern Python leaves to the validator
+    properties: dict[str, Any] = {f"V{i}": dict(version) for i in range(300)}
+    properties |= {"Ref": {"$ref": "#/$defs/word"}, "Other": {"$ref": "#/properties/V0"},
+                   "Items": {"type": "array", "items": {"type": "integer", "maximum": 3}}}
+    schema = _domain(tmp_path, properties)
+    settings: dict[str, Any] = {f"V{i}": ("1.2" if i % 3 else f"x{i}") for i in range(300)}
+    settings |= {"Ref": "nope", "Other": "v", "Items": [1, 9, 10]}
+    found = violations(schema, settings)
+    whole = jsonschema_rs.Draft202012Validator({**schema.document, "type": "object"}, validate_formats=True)
+    expected: dict[str, str] = {}
+    for error in whole.iter_errors(settings):
+        expected.setdefault(str(next(iter(error.instance_path))), error.message)
+    assert {v.key: v.message for v in found} == expected
+    assert len(found) == 100 + 3 and found[0].key == "V0"  # in the settings' order
+    assert expected["V3"] == '"x3" does not match "^\\d+(\\.\\d+)*$"'
+    # one validator for the 300 version keys; "Other" points at V0: the whole document, once
+    assert sorted(compiled) == [1, 1, 1, 1, 303], compiled

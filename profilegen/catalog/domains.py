@@ -167,20 +167,18 @@ class KeySpec:
 
 
 class _Keys(Mapping[str, KeySpec]):
-    """A domain's keys by name, each KeySpec made when first asked for."""
+    """A domain's keys by name, each KeySpec (a view: cheap) made when asked for, never kept: a domain
+    can have 100,000 keys, and a profile that sets them all would otherwise hold a second copy of it."""
 
-    __slots__ = ("_domain", "_made", "_properties")
+    __slots__ = ("_domain", "_properties")
 
     def __init__(self, domain: str, properties: dict[str, Any]) -> None:
         self._domain = domain
-        self._properties = {k: v for k, v in properties.items() if isinstance(v, dict)}
-        self._made: dict[str, KeySpec] = {}
+        self._properties = properties if all(isinstance(v, dict) for v in properties.values()) else {
+            k: v for k, v in properties.items() if isinstance(v, dict)}
 
     def __getitem__(self, name: str) -> KeySpec:
-        spec = self._made.get(name)
-        if spec is None:
-            spec = self._made[name] = KeySpec(self._domain, name, self._properties[name])
-        return spec
+        return KeySpec(self._domain, name, self._properties[name])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._properties)
@@ -200,7 +198,7 @@ class DomainSchema:
     def __init__(self, document: dict[str, Any], path: Path) -> None:
         self.document = document
         self.path = path
-        self.validators: dict[frozenset[str], Any] = {}  # compiled by profilegen.validation, per key set
+        self.validators: dict[str, tuple[Any, str]] = {}  # compiled by profilegen.validation, per key schema
         self.domain = str(document.get("x-domain", path.stem))
         self.keys: Mapping[str, KeySpec] = _Keys(self.domain, document.get("properties", {}))
 
@@ -232,10 +230,15 @@ class DomainSchema:
 
 
 def load_domain_file(path: Path) -> DomainSchema:
+    from profilegen.bulk import building
     from profilegen.inputfile import read_input
 
+    raw = read_input(path, what="catalogue file")
     try:
-        document = json.loads(read_input(path, what="catalogue file"))
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes) does, but
+        del raw  # the bytes are let go before the parse: a 100,000-key domain is megabytes of each
+        with building():  # (profilegen.bulk) a big domain is a hundred thousand small dicts
+            document = json.loads(text)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:
@@ -244,7 +247,7 @@ def load_domain_file(path: Path) -> DomainSchema:
         raise InputError("a domain schema must be a JSON object with 'properties'", path=path)
     from profilegen import schema_refs
 
-    schema_refs.check(document, path)
+    schema_refs.check(document, path, text)
     return DomainSchema(document, path)
 
 

@@ -54,7 +54,7 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     from profilegen.inspect.masking import mask_secrets
     from profilegen.inspect.model import extract
     from profilegen.inspect.read import load
-    from profilegen.inspect.show import describe, plain_text, table_text
+    from profilegen.inspect.show import describe, plain_text, table_view
 
     profiles = [extract(load(path), strict=True) for path in files]
     payload_catalog = open_catalog(catalog_dir).payloads
@@ -72,7 +72,18 @@ def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHO
     if output_format is ShowFormat.text:
         typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
         return
-    typer.echo("\n\n".join(table_text(profile, titles) for profile in profiles))
+    try:
+        for number, profile in enumerate(profiles):  # written a thousand lines at a time: a 100,000-key
+            lines = table_view(profile, titles)      # profile's table is never one string, nor encoded at once
+            for start in range(0, len(lines), 1000):
+                typer.echo("\n".join(lines[start:start + 1000]))
+            if number < len(profiles) - 1:
+                typer.echo("")
+    except BrokenPipeError:  # the reader has what it wanted (`show big.mobileconfig | head`): stop, quietly
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
 
 
 def _unread_notes(profile: Profile, effect: str) -> None:

@@ -11,20 +11,11 @@ from typing import Any
 
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.inspect.model import Profile, Setting
-from profilegen.plisttypes import display, plist_type_of
+from profilegen.plisttypes import display, fits, plist_type_of
 from profilegen.validation import violations
 from profilegen.versions import before, parse_version
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
-
-
-def type_matches(spec: KeySpec, value: Any) -> bool:
-    """The plist type matches the key's; an <integer> where a <real> is expected reads the same."""
-    try:
-        kind = plist_type_of(value)
-    except TypeError:
-        return False
-    return kind == spec.plist_type or (spec.plist_type == "real" and kind == "integer")
 
 
 def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: str | None,
@@ -61,21 +52,22 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                     else f"`profilegen catalog {domain}` lists its keys",
                 )
                 continue
-            if not type_matches(spec, setting.value):
+            plist_type = spec.plist_type
+            if not fits(setting.value, plist_type):
                 add(
                     "value-type",
                     setting.line,
                     f"{domain}:{setting.key} is a <{_kind(setting.value, plist_type_of)}>, "
-                    f"the catalogue says <{spec.plist_type}>",
+                    f"the catalogue says <{plist_type}>",
                     f"write {spec.allowed()}",
                 )
                 continue
-            checkable[setting.key] = float(setting.value) if spec.plist_type == "real" else setting.value
+            checkable[setting.key] = float(setting.value) if plist_type == "real" else setting.value
             lines[setting.key] = setting.line
-            if spec.do_not_set:
+            if "x-do-not-set" in spec.schema and spec.do_not_set:
                 add("do-not-set", setting.line, f"{domain}:{setting.key} must not be set: {spec.do_not_set}",
                     "remove the key from the profile")
-            if spec.deprecated_values or (
+            if spec.schema.get("x-deprecated-values") or (
                 office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
             ):
                 _deprecations(add, spec, setting, office_version, schema.versioned_by)

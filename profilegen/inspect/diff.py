@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,11 +112,25 @@ def diff(a: Profile, b: Profile) -> list[Change]:
     changes = _compare(_metadata(a), _metadata(b), "metadata", None)
     several = _several(a, b)
     left, right = _settings(a, several), _settings(b, several)
-    for domain, key in sorted(left.keys() | right.keys()):
+    # Document order first, then sorted: most profiles list their keys sorted, and sorting a sorted list
+    # is linear (a set's order would make it n log n, a cost per key that grows with the profile).
+    names = list(left)
+    names += [name for name in right if name not in left]
+    for domain, key in sorted(names):
         old, new = left.get((domain, key)), right.get((domain, key))
-        if old is None or new is None or canonical(old) != canonical(new):
+        if old is None or new is None or not _same(old, new):
             changes.append(Change("setting", domain, key, _shown(old), _shown(new)))
     return changes
+
+
+_SCALARS = (str, int, float, bytes, datetime.datetime)  # a type's own == is the plist's equality (bool too)
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether two values are the same plist: == of one scalar type at once, canonical forms otherwise."""
+    if type(old) is type(new) and isinstance(old, _SCALARS) and old == new:
+        return True
+    return bool(canonical(old) == canonical(new))
 
 
 def _shown(value: Any) -> Any:

@@ -83,9 +83,12 @@ class _Reader:
         self.parser = expat.ParserCreate()
         self.parser.buffer_text = True
         self.encoding = "UTF-8"
-        # One frame per open element: [tag, line, entries-or-items, plain, pending key, key line, text parts]
+        # One frame per open container (and <plist>): [tag, line, entries-or-items, plain, pending key, key line]
         self.stack: list[list[Any]] = []
-        self.parts: list[str] | None = None  # the text of the scalar element open now
+        # The scalar element open now (scalars hold no element): its tag, line and text so far
+        self.scalar: str | None = None
+        self.scalar_line = 0
+        self.chars = ""
         self.root: Node | None = None
         self.seen_value = False
         p = self.parser
@@ -114,7 +117,7 @@ class _Reader:
             self.encoding = encoding
 
     def comment(self, _text: str) -> None:
-        if self.parts is not None:
+        if self.scalar is not None:
             raise _Unsure  # lxml's .text stops at a comment: let it read this one
 
     def instruction(self, _target: str, _data: str) -> None:
@@ -123,14 +126,14 @@ class _Reader:
     def root_element(self, tag: str, attributes: dict[str, str]) -> None:
         if tag != "plist" or set(attributes) - {"version"} or attributes.get("version", "1.0") != "1.0":
             raise _Unsure
-        self.stack.append(["plist", self.parser.CurrentLineNumber, None, None, None, None, None])
+        self.stack.append(["plist", self.parser.CurrentLineNumber, None, None, None, None])
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         stack = self.stack
         if not stack:
             self.root_element(tag, attributes)
             return
-        if attributes or self.parts is not None or len(stack) > MAX_FAST_DEPTH:
+        if attributes or self.scalar is not None or len(stack) > MAX_FAST_DEPTH:
             raise _Unsure  # an attribute, an element inside a scalar, deep nesting
         parent = stack[-1]
         kind = parent[0]
@@ -144,54 +147,56 @@ class _Reader:
             raise _Unsure  # a second value in <plist>
         else:
             self.seen_value = True
-        line = self.parser.CurrentLineNumber  # a start tag over several lines never comes here
+        # (a start tag over several lines never comes here: its line would be the tag's last)
         if tag in _SCALARS:
-            parts: list[str] = []
-            self.parts = parts
-            stack.append([tag, line, None, None, None, None, parts])
+            self.scalar = tag
+            self.scalar_line = self.parser.CurrentLineNumber
+            self.chars = ""
         elif tag == "dict":
-            stack.append(["dict", line, [], {}, None, None, None])
+            stack.append(["dict", self.parser.CurrentLineNumber, [], {}, None, None])
         elif tag == "array":
-            stack.append(["array", line, [], [], None, None, None])
+            stack.append(["array", self.parser.CurrentLineNumber, [], [], None, None])
         else:
             raise _Unsure
 
     def text(self, text: str) -> None:
-        parts = self.parts
-        if parts is not None:
-            parts.append(text)
+        if self.scalar is not None:
+            self.chars += text  # one piece mostly (buffer_text): "" + text is text itself
         elif text.strip(" \t\n\r"):
             raise _Unsure  # text in a <dict>, <array> or <plist>
 
     def end(self, _tag: str) -> None:
         stack = self.stack
-        frame = stack.pop()
-        kind, line, parts = frame[0], frame[1], frame[6]
-        if parts is not None:
-            self.parts = None
-            text = "".join(parts)
-            if kind == "key":
-                parent = stack[-1]
+        tag = self.scalar
+        if tag is not None:
+            self.scalar = None
+            text, line = self.chars, self.scalar_line
+            parent = stack[-1]
+            if tag == "key":
                 parent[4], parent[5] = text, line
                 return
-            node = Node("string", line, text) if kind == "string" else _scalar(kind, text, line)
-        elif kind == "dict":
-            if frame[4] is not None:
-                raise _Unsure  # a key without a value
-            node = Node("dict", line, frame[3], frame[2])
-        elif kind == "array":
-            node = Node("array", line, frame[3], items=frame[2])
-        else:  # </plist>
-            if not self.seen_value:
-                raise _Unsure
-            return
-        parent = stack[-1]
-        if parent[0] == "dict":
+            node = Node("string", line, text) if tag == "string" else _scalar(tag, text, line)
+        else:
+            frame = stack.pop()
+            kind = frame[0]
+            if kind == "dict":
+                if frame[4] is not None:
+                    raise _Unsure  # a key without a value
+                node = Node("dict", frame[1], frame[3], frame[2])
+            elif kind == "array":
+                node = Node("array", frame[1], frame[3], items=frame[2])
+            else:  # </plist>
+                if not self.seen_value:
+                    raise _Unsure
+                return
+            parent = stack[-1]
+        kind = parent[0]
+        if kind == "dict":
             key = parent[4]
             parent[2].append(Entry(key, parent[5], node))
             parent[3][key] = node.value
             parent[4] = None
-        elif parent[0] == "array":
+        elif kind == "array":
             parent[2].append(node)
             parent[3].append(node.value)
         else:
@@ -209,6 +214,8 @@ def fast_parse(data: bytes) -> tuple[Node, str] | None:
         reader.parser.Parse(data, True)
     except (_Unsure, expat.ExpatError, ValueError, RecursionError):
         return None
+    finally:
+        del reader.parser  # its handlers hold the reader: no cycle left for the collector (profilegen.bulk)
     if reader.root is None:
         return None
     return reader.root, reader.encoding

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inputfile import read_input
 from profilegen.inspect.cms import Signer, unwrap
@@ -65,14 +66,16 @@ def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Docu
     import plistlib  # binary plists only: XML ones are read by fastplist or xmlplist
 
     try:
-        value = plistlib.loads(content, fmt=plistlib.FMT_BINARY)
+        with building():  # (a circular binary plist is refused below; its few objects stay frozen)
+            value = plistlib.loads(content, fmt=plistlib.FMT_BINARY)
     except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError, OverflowError):
         raise InputError(
             "a damaged binary plist", path=path, hint="convert it with `plutil -convert xml1`"
         ) from None
     except RecursionError:
         raise InputError("a binary plist nested too deep to be a profile", path=path) from None
-    root = from_python(value, path, limit=len(content) + 16)
+    with building():
+        root = from_python(value, path, limit=len(content) + 16)
     return Document(path=path, size=size, form="binary", signer=signer, content=content, root=root)
 
 

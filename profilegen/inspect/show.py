@@ -68,9 +68,10 @@ def describe(profile: Profile, titles: Titles | None = None) -> dict[str, Any]:
     }
 
 
-def table_text(profile: Profile, titles: Titles | None = None) -> str:
-    """The human view: header lines, then payloads, then one row per setting."""
-    from profilegen.render.table import table
+def table_view(profile: Profile, titles: Titles | None = None) -> list[str]:
+    """The human view, line by line: header lines, then payloads, then one row per setting (a list, so a
+    100,000-key profile is written out without one string of it all)."""
+    from profilegen.render.table import table, table_lines
 
     document = profile.document
     form = f"signed (DER CMS), {document.form} plist inside" if document.signed else f"{document.form} plist"
@@ -101,12 +102,12 @@ def table_text(profile: Profile, titles: Titles | None = None) -> str:
     ]
     lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows))
     lines.append("")
-    setting_rows = [[s.domain, s.key, display(s.value), type_name(s.value), s.mode] for s in profile.settings]
+    setting_rows = [(s.domain, s.key, display(s.value), type_name(s.value), s.mode) for s in profile.settings]
     if setting_rows:
-        lines.append(table(["domain", "key", "value", "type", "mode"], setting_rows))
+        lines += table_lines(["domain", "key", "value", "type", "mode"], setting_rows)
     else:
         lines.append("(no settings)")
-    return "\n".join(lines)
+    return lines
 
 
 def plain_text(profile: Profile) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import gc
 from dataclasses import dataclass, field
 from typing import Any
 
+from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.fastplist import date_value, fast_parse
 from profilegen.inspect.nodes import INVALID, Entry, Node
@@ -95,18 +95,11 @@ def parse(data: bytes, path: str) -> XmlPlist:
     """Parse ``data`` (an XML plist) safely into a line-numbered tree: a clean one with expat (fastplist),
     any other with lxml, keeping its tree for the grammar check."""
     check_prolog(data, path)
-    enabled = gc.isenabled()
-    gc.disable()  # the parse makes only acyclic objects: collecting during it is a quarter of its time
-    try:
+    with building():  # the tree lives as long as the command and holds no cycle (profilegen.bulk)
         fast = fast_parse(data)
         if fast is not None:
             return XmlPlist(root=fast[0], tree=None, encoding=fast[1])
         return _parse_carefully(data, path)
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect()  # this file's garbage, once (earlier files' objects are frozen: not walked again)
-        gc.freeze()  # the tree lives as long as the command and holds no cycle: later collections skip it
 
 
 def _parse_carefully(data: bytes, path: str) -> XmlPlist:

@@ -9,6 +9,7 @@ one line at its full length, for grep and scripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import is_
 
 from profilegen.printable import printable
 
@@ -41,7 +42,16 @@ def _wrapped(text: str, width: int) -> list[str]:
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None,
           fit: bool = True) -> str:
     """The table as text. ``width``: the width to fit (default: the terminal's, none when piped)."""
-    body = [[printable(c) for c in row] for row in rows]
+    return "\n".join(table_lines(headers, rows, width=width, fit=fit))
+
+
+def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None,
+                fit: bool = True) -> list[str]:
+    """The lines of ``table``: a caller printing 100,000 rows writes them out without joining them all."""
+    body: list[Sequence[str]] = []
+    for row in rows:
+        cells = [printable(c) for c in row]
+        body.append(row if all(map(is_, cells, row)) else cells)  # nothing escaped: no second copy of the row
     natural = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
     if width is None and fit:
         from profilegen.terminal import columns
@@ -62,9 +72,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int |
     lines = [line(*headers).rstrip(), "  ".join("-" * w for w in widths)]
     if widths is natural:
         lines += [line(*row).rstrip() for row in body]
-        return "\n".join(lines)
+        return lines
     for row in body:
-        cells = [_wrapped(cell, w) for cell, w in zip(row, widths, strict=True)]
-        for n in range(max(len(c) for c in cells)):
-            lines.append(line(*(c[n] if n < len(c) else "" for c in cells)).rstrip())
-    return "\n".join(lines)
+        pieces = [_wrapped(cell, w) for cell, w in zip(row, widths, strict=True)]
+        for n in range(max(len(c) for c in pieces)):
+            lines.append(line(*(c[n] if n < len(c) else "" for c in pieces)).rstrip())
+    return lines

@@ -1,0 +1,70 @@
+"""Trees are built with the collector paused and then frozen (profilegen.bulk): no cyclic garbage is frozen."""
+
+from __future__ import annotations
+
+import gc
+import plistlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from profilegen.bulk import building
+from profilegen.catalog.domains import load_domain_file
+from profilegen.errors import InputError
+from profilegen.inspect.read import load_bytes
+
+PROFILE = {"PayloadContent": [], "PayloadIdentifier": "com.example.p", "PayloadType": "Configuration",
+           "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1,
+           "Settings": {f"Key{i}": [i, f"v{i}", {"n": i / 3}] for i in range(300)}}
+XML = plistlib.dumps(PROFILE)
+FILES = {
+    "clean XML (expat)": XML,
+    "XML with a grammar break (lxml)": XML.replace(b"<integer>1</integer>", b"<integer>one</integer>", 1),
+    "XML with a comment in a value (lxml)": XML.replace(b"<string>v1</string>", b"<string>v<!-- c -->1</string>"),
+    "binary": plistlib.dumps(PROFILE, fmt=plistlib.FMT_BINARY),
+}
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The collector on and nothing frozen, as in a fresh command; restored afterwards."""
+    enabled = gc.isenabled()
+    gc.enable()
+    gc.unfreeze()
+    gc.collect()
+    yield
+    gc.unfreeze()
+    if not enabled:
+        gc.disable()
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_reading_a_profile_freezes_its_tree_and_leaves_no_cyclic_garbage(name: str, collector: None) -> None:
+    document = load_bytes(FILES[name], name)
+    assert gc.isenabled()
+    assert document.root is not None and document.root.get("Settings") is not None
+    assert gc.get_freeze_count() > 3 * 300  # the tree is out of the collector's walks
+    gc.unfreeze()  # whatever the reader left unreachable in a cycle would now be found
+    assert gc.collect() == 0
+    assert (document.tree is None) == (name.endswith("(expat)") or name == "binary")
+
+
+def test_a_refused_file_restores_the_collector(collector: None) -> None:
+    with pytest.raises(InputError):
+        load_bytes(b"<plist><dict><key>a</key>", "broken.plist")
+    assert gc.isenabled()
+    with pytest.raises(ValueError), building():
+        raise ValueError("the body failed")
+    assert gc.isenabled()
+
+
+def test_reading_a_catalogue_domain_freezes_it(tmp_path: Path, collector: None) -> None:
+    path = tmp_path / "com.example.big.json"
+    properties = {f"Key{i}": {"type": "integer", "minimum": i} for i in range(500)}
+    path.write_text('{"x-domain": "com.example.big", "properties": ' + str(properties).replace("'", '"') + "}")
+    schema = load_domain_file(path)
+    assert schema.keys["Key7"].minimum == 7
+    assert gc.isenabled() and gc.get_freeze_count() > 500
+    gc.unfreeze()
+    assert gc.collect() == 0
