@@ -47,7 +47,7 @@ def fits(value: object, plist_type: str) -> bool:
 def to_json(value: PlistValue) -> Any:
     """The JSON view a JSON Schema validator checks: dates as ISO 8601 text, data as base64 text."""
     if isinstance(value, datetime.datetime):
-        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return date_text(value)
     if isinstance(value, bytes):
         return base64_text(value)
     if isinstance(value, list):
@@ -78,9 +78,16 @@ def display(value: PlistValue) -> str:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     if isinstance(value, datetime.datetime):
-        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return date_text(value)
     if isinstance(value, list):
         return "[" + ", ".join(display(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key} = {display(item)}" for key, item in value.items()) + "}"
     return str(value)
+
+
+def date_text(moment: datetime.datetime) -> str:
+    """ISO 8601 in UTC, with the four-digit year strftime does not promise for years before 1000."""
+    moment = utc(moment)
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")

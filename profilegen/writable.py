@@ -22,7 +22,7 @@ import datetime
 import math
 
 from profilegen.limits import MAX_DEPTH
-from profilegen.plisttypes import utc
+from profilegen.plisttypes import date_text, utc
 
 INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
 DATE_MIN = datetime.datetime(1970, 1, 1)
@@ -92,10 +92,3 @@ def _scalar_problem(value: object) -> str | None:
                 "(1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, where `defaults -date` and the "
                 "profile read the same instant)")
     return None
-
-
-def date_text(moment: datetime.datetime) -> str:
-    """ISO 8601 in UTC, with the four-digit year strftime does not promise for years before 1000."""
-    moment = utc(moment)
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")

@@ -38,3 +38,17 @@ def test_diff_of_one_payload_is_blind_to_its_identifier(tmp_path: Path) -> None:
     moved = {**tcc(SystemPolicyAllFiles=[identity(Allowed=True, Comment="x")]), "PayloadIdentifier": "other.id"}
     done = run_cli("diff", str(old), str(profile(tmp_path, moved)))
     assert done.stdout.splitlines() == [f'+ {TCC}: Services.SystemPolicyAllFiles[0].Comment = "x"']
+
+
+def test_dates_before_the_year_1000_keep_four_digits(tmp_path: Path) -> None:
+    """strftime's %Y does not pad on Linux: show (and the JSON the validator checks) wrote 999-01-01."""
+    import datetime
+
+    rule = payload("com.apple.systempolicy.rule", "rule", Requirement="anchor apple",
+                   Expiration=datetime.datetime(999, 1, 1), OperationType="operation:execute")
+    path = profile(tmp_path, rule)
+    shown = run_cli("show", str(path))
+    assert shown.returncode == 0
+    (line,) = [line for line in shown.stdout.splitlines() if "Expiration" in line]
+    assert "0999-01-01T00:00:00Z" in line
+    assert run_cli("validate", str(path)).returncode == 0

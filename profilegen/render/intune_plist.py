@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from profilegen.errors import ValidationError
-from profilegen.plisttypes import PlistValue, base64_text
+from profilegen.plisttypes import PlistValue, base64_text, date_text
 
 _INT_MIN = -(2**63)
 _INT_MAX = 2**64 - 1
@@ -92,6 +92,4 @@ def _text(value: str, where: str) -> str:
 
 def _date(value: datetime.datetime) -> str:
     """Plist dates are UTC, to the second; a naive datetime is taken as UTC (as plistlib does)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return date_text(value)

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from profilegen.plisttypes import base64_text
+from profilegen.plisttypes import base64_text, date_text
 
 
 def describe_value(value: Any) -> str:
@@ -21,7 +21,7 @@ def describe_value(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return date_text(value)
     if isinstance(value, bytes):
         return base64_text(value)
     if isinstance(value, list | tuple):
