@@ -18,9 +18,11 @@ WHOLE = {"type": "integer", "x-plist-type": "real"}  # a real the validator must
 TEXT = {"type": "string", "x-plist-type": "integer"}  # only a type: judged once per value type
 STATE = {"type": "string", "x-plist-type": "string", "x-do-not-set": "the app's own state"}
 LIST = {"type": "array", "items": {"type": "string"}, "x-plist-type": "array"}
-SCHEMAS = {"Flag1": FLAG, "Flag2": FLAG, "Flag3": FLAG, "Mode1": MODE, "Mode2": MODE, "Mode3": MODE,
-           "Count1": COUNT, "Count2": COUNT, "Count3": COUNT, "Whole1": WHOLE, "Whole2": WHOLE,
-           "Text1": TEXT, "Text2": TEXT, "State1": STATE, "State2": STATE, "List1": LIST, "List2": LIST}
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Flag1": FLAG, "Flag2": FLAG, "Flag3": FLAG, "Mode1": MODE, "Mode2": MODE, "Mode3": MODE,
+    "Count1": COUNT, "Count2": COUNT, "Count3": COUNT, "Whole1": WHOLE, "Whole2": WHOLE,
+    "Text1": TEXT, "Text2": TEXT, "State1": STATE, "State2": STATE, "List1": LIST, "List2": LIST,
+}
 SETTINGS: dict[str, Any] = {  # a bad value in one key of each shared schema, after a good one
     "Flag1": True, "Flag2": "yes", "Flag3": False, "Mode1": "Fast", "Mode2": "Medium", "Mode3": "Slow",
     "Count1": 3, "Count2": 11, "Count3": -1, "Whole1": 1.0, "Whole2": 2.5, "Text1": 5, "Text2": 6,
