@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from profilegen.catalog import load_domain_file
+from profilegen.catalog.domains import SHARED_FROM
 from tests.signing_pki import run_profilegen
 
 DOMAIN = "com.example.shared"
@@ -31,9 +32,13 @@ SETTINGS: dict[str, Any] = {  # a bad value in one key of each shared schema, af
 
 
 def _catalogue(root: Path, properties: dict[str, Any]) -> Path:
+    """A domain big enough to be read with its equal schemas shared (keys the profile does not set pad it)."""
     (root / "domains").mkdir(parents=True)
-    (root / "domains" / f"{DOMAIN}.json").write_text(json.dumps(
-        {"type": "object", "x-domain": DOMAIN, "title": "shared", "properties": properties}))
+    padding = {f"Pad{i}": {"type": "string", "x-plist-type": "string"} for i in range(SHARED_FROM // 40)}
+    text = json.dumps({"type": "object", "x-domain": DOMAIN, "title": "shared",
+                       "properties": {**properties, **padding}})
+    assert len(text) >= SHARED_FROM
+    (root / "domains" / f"{DOMAIN}.json").write_text(text)
     return root
 
 
@@ -71,6 +76,13 @@ def test_equal_key_schemas_are_read_as_one_object_and_every_difference_kept_apar
     assert len({id(schema) for schema in distinct}) == len(distinct)
     assert type(read["OneReal"]["const"]) is float and str(read["MinusZero"]["minimum"]) == "-0.0"
     assert read["E3"]["enum"][0] is True
+
+
+def test_a_small_domain_is_read_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / f"{DOMAIN}.json"
+    path.write_text(json.dumps({"properties": {"A": {"type": "boolean"}, "B": {"type": "boolean"}}}))
+    read = load_domain_file(path).key_schemas
+    assert read == {"A": {"type": "boolean"}, "B": {"type": "boolean"}} and read["A"] is not read["B"]
 
 
 def test_keys_sharing_a_schema_get_the_findings_keys_with_their_own_schemas_get(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ _ALLOWED_TEXT = {
     "date": "a date (TOML datetime, e.g. 2026-01-31T00:00:00Z)", "data": "base64 text",
     "array": "an array", "dict": "a table",
 }
+SHARED_FROM = 256 * 1024  # characters of JSON from which equal key schemas are shared (no shipped domain is)
 _JSON_TO_PLIST = {"boolean": "bool", "integer": "integer", "number": "real", "string": "string",
                   "array": "array", "object": "dict"}
 
@@ -235,15 +236,19 @@ class DomainSchema:
 
 def load_domain_file(path: Path) -> DomainSchema:
     from profilegen.bulk import building
-    from profilegen.catalog.sharing import shared_objects
     from profilegen.inputfile import read_input
 
     raw = read_input(path, what="catalogue file")
     try:
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes) does, but
         del raw  # the bytes are let go before the parse: a 100,000-key domain is megabytes of each
-        with building():  # (profilegen.bulk) a big domain is a hundred thousand small dicts, most alike:
-            document = json.loads(text, object_hook=shared_objects())  # each content read once
+        hook = None
+        if len(text) >= SHARED_FROM:  # a big domain is a hundred thousand small dicts, most alike: each
+            from profilegen.catalog.sharing import shared_objects  # content read once (read-only from here)
+
+            hook = shared_objects()
+        with building():  # (profilegen.bulk)
+            document = json.loads(text, object_hook=hook)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:

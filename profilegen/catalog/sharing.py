@@ -3,7 +3,8 @@
 A 100,000-key domain is mostly the same few property schemas written again and again
 (``{"type": "boolean", "x-plist-type": "bool"}``): read as they are, they are 100,000 dicts (tens of MiB,
 held beside the profile being checked). ``shared_objects()`` is a ``json.loads`` object hook that returns
-the first dict read for each content instead of an equal one. Content is matched on ``repr``, which tells
+the first dict read for each content instead of an equal one (profilegen.catalog.domains uses it for big
+domains: ``SHARED_FROM``). Content is matched on ``repr``, which tells
 apart everything JSON can hold: keys in order, ``true`` from ``1``, ``1`` from ``1.0``, ``-0.0`` from
 ``0.0``, a string from a number. A loaded domain is read-only: nothing that receives its schemas may change
 them in place (copy first), or it changes every key that shares one.
