@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inputfile import read_input
-from profilegen.inspect.cms import Signer, unwrap
 from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
 from profilegen.limits import PROFILE_MAX_BYTES, UTF8_BOM
+
+if TYPE_CHECKING:
+    from profilegen.inspect.cms import Signer
 
 _LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.lstrip() strips
 MAX_BYTES = PROFILE_MAX_BYTES
@@ -56,6 +58,8 @@ def load_bytes(data: bytes, path: str) -> Document:
     signer = None
     content = data
     if data[0] == 0x30:
+        from profilegen.inspect.cms import unwrap  # signed files only (the unsigned read path skips its imports)
+
         content, signer = unwrap(data, path)
     if content.startswith(b"bplist00"):
         return _binary(content, path, len(data), signer)
