@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from profilegen.record import replace
+
 if TYPE_CHECKING:
     from profilegen.catalog.payloads import PayloadCatalog
     from profilegen.inspect.diff import Change
@@ -35,8 +37,6 @@ def mask_changes(changes: list[Change], catalog: PayloadCatalog) -> list[Change]
         kind = (change.domain or "").split(" (", 1)[0]
         schema = catalog.schema(kind) if change.area == "setting" and kind.startswith("com.apple.") else None
         if schema is not None:
-            from dataclasses import replace
-
             from profilegen.payload_resolve import masked  # Apple payloads only: not loaded for the rest
 
             key = schema.root.child(change.key)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
+from profilegen.record import Record
 
 __all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
 
@@ -51,8 +52,7 @@ class Payload:
         return _text(self.node, "PayloadDisplayName")
 
 
-@dataclass(frozen=True)
-class Unread:
+class Unread(Record):
     """A part of an mcx payload not in the shape {domain: {Forced|Set-Once: [{mcx_preference_settings}]}}:
     its settings are not read (validate's mcx-shape finding says the same at the same line)."""
 

@@ -17,12 +17,12 @@ from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.fastplist import date_value, fast_parse
 from profilegen.inspect.nodes import INVALID, Entry, Node
+from profilegen.record import Record
 
 _SCALARS = {"string", "integer", "real", "true", "false", "date", "data"}
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(Record):
     """Something the converter had to skip: a plist grammar break found while reading."""
 
     line: int | None
