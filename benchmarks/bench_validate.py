@@ -8,9 +8,13 @@ data), and `validate` runs twice: on a domain the catalogue does not know, and w
 knows every key of that profile. Cost per key = (CPU time at N keys - CPU time at 10 keys) / N: start-up
 taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference;
 the 10-key runs are interleaved with the N-key ones (same batch, same load), never taken from another batch.
+Every figure is paired by round (a command's run i against its baseline's run i, which ran moments apart
+under the same load) and printed as the median with its interquartile range, wall and CPU ratios side by
+side; small sizes, whose runs are cheap and whose noise is start-up's, run more rounds (ROUNDS).
 --before DIR also times an earlier source tree (e.g. `git archive main | tar -x -C /tmp/before`) in the same
 interleaved run, and prints its rows beside these.
 Run from the repository root: python -m benchmarks.bench_validate [--quick] [--rounds N] [--before DIR]
+(--rounds N: N rounds at 100k keys, 3N at 10k and 1k)
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ import argparse
 import datetime
 import json
 import plistlib
+import random
 import shutil
+import statistics
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PYTHON, REPO, interleaved_rss
+from benchmarks.common import PYTHON, REPO, Sample, interleaved_samples, quartiles
 
 DOMAIN = "com.example.bench"
 GOAL_TIME, GOAL_FLAT, GOAL_MEMORY = 2.0, 0.10, 3.0
@@ -97,49 +103,81 @@ def commands(work: Path, keys: int, unknown: Path, before: Path | None, suffix: 
 
 
 SMALL = " (10 keys)"  # the start-up runs of each batch
+ROUNDS = {1_000: 3, 10_000: 3, 100_000: 1}  # runs are cheap at small sizes, and their noise is start-up's
 BASE = {"validate": "loads", "validate known": "loads", "show": "loads", "diff": "loads a b"}
+
+
+def _spread(values: list[float], scale: float = 1.0, form: str = "{:.2f}") -> str:
+    """The median with its interquartile range, e.g. ``2.04 [1.98-2.11]``."""
+    q1, q2, q3 = quartiles(values)
+    return f"{form.format(q2 * scale)} [{form.format(q1 * scale)}-{form.format(q3 * scale)}]"
+
+
+def _paired(runs: list[Sample], bases: list[Sample], field: int) -> list[float]:
+    """Per-round ratios: run ``i`` of a command over run ``i`` of its baseline, which shared its load."""
+    return [run[field] / base[field] for run, base in zip(runs, bases, strict=True)]
+
+
+def _growth_interval(small: list[float], big: list[float], draws: int = 2000) -> tuple[float, float]:
+    """A 90% bootstrap interval of median(big) / median(small) - 1: how far the growth figure can be trusted
+    (at 10k keys start-up's noise is a large share of the cost per key)."""
+    rng = random.Random(18)
+    growths = sorted(statistics.median(rng.choices(big, k=len(big)))
+                     / statistics.median(rng.choices(small, k=len(small))) - 1 for _ in range(draws))
+    return growths[int(draws * 0.05)], growths[int(draws * 0.95)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k keys only")
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=7,
+                        help=f"rounds at 100k keys; smaller sizes run more ({ROUNDS})")
     parser.add_argument("--before", type=Path, help="an earlier source tree, timed in the same run")
     options = parser.parse_args()
     sizes = [1_000, 10_000] if options.quick else [1_000, 10_000, 100_000]
+    rounds = {keys: options.rounds * ROUNDS[keys] for keys in sizes}
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
     try:
         unknown = work / "unknown"
         (unknown / "domains").mkdir(parents=True)
-        results = {keys: interleaved_rss({**commands(work, keys, unknown, options.before),
-                                          **commands(work, 10, unknown, options.before, SMALL)},
-                                         work, options.rounds)
+        results = {keys: interleaved_samples({**commands(work, keys, unknown, options.before),
+                                              **commands(work, 10, unknown, options.before, SMALL)},
+                                             work, rounds[keys])
                    for keys in sizes}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"median wall time, peak memory and CPU time of {options.rounds} interleaved cold runs")
-    print(f"{'command':23s} {'keys':>7s} {'time':>9s} {'ratio':>6s} {'CPU us/key':>10s} {'MiB':>6s} {'x mem':>6s}")
+    print("cold runs, interleaved; each number is the median [interquartile range] over the rounds. Ratios and")
+    print("cost per key are taken per round against the run of the same round (same load), then summarised.")
+    print(f"rounds: {', '.join(f'{rounds[keys]} at {keys:,} keys' for keys in sizes)}")
+    print(f"{'command':23s} {'keys':>7s} {'wall ms':>17s} {'wall ratio':>17s} {'CPU ratio':>17s} "
+          f"{'CPU us/key':>20s} {'MiB':>5s} {'x mem':>6s}")
     verdicts = []
     contenders = dict(BASE)
     if options.before:
         contenders.update({f"before: {name}": base for name, base in BASE.items()})
     for name, base in contenders.items():
-        per_key: dict[int, float] = {}
+        per_key: dict[int, list[float]] = {}
         for keys in sizes:
-            elapsed, peak, used = results[keys][name]
-            base_time, base_peak, _ = results[keys][base]
-            per_key[keys] = (used - results[keys][name + SMALL][2]) / keys
-            ratio, memory = elapsed / base_time, peak / base_peak
+            runs, bases, small = results[keys][name], results[keys][base], results[keys][name + SMALL]
+            walls = _paired(runs, bases, 0)
+            cpus = _paired(runs, bases, 2)
+            costs = [(run[2] - start[2]) / keys for run, start in zip(runs, small, strict=True)]
+            per_key[keys] = costs
+            peak = quartiles([run[1] for run in runs])[1]
+            memory = peak / quartiles([run[1] for run in bases])[1]
+            ratio = quartiles(walls)[1]
             if not name.startswith("before: "):
                 verdicts.append(ratio <= GOAL_TIME and memory <= GOAL_MEMORY)
-            print(f"{name:23s} {keys:>7,} {elapsed * 1000:7.0f}ms {ratio:5.2f}x {per_key[keys] * 1e6:10.2f} "
-                  f"{peak:6.0f} {memory:5.2f}x")
+            print(f"{name:23s} {keys:>7,} {_spread([run[0] for run in runs], 1000, '{:.0f}'):>17s} "
+                  f"{_spread(walls):>17s} {_spread(cpus):>17s} {_spread(costs, 1e6):>20s} {peak:5.0f} {memory:5.2f}x")
         if 100_000 in per_key:
-            growth = per_key[100_000] / per_key[10_000] - 1
+            growth = statistics.median(per_key[100_000]) / statistics.median(per_key[10_000]) - 1
+            low, high = _growth_interval(per_key[10_000], per_key[100_000])
             if not name.startswith("before: "):
                 verdicts.append(growth <= GOAL_FLAT)
-            print(f"{name:23s} cost per key from 10k to 100k keys: {growth:+.0%} (goal within {GOAL_FLAT:.0%})")
-    print(f"goals for this tree (time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
+            print(f"{name:23s} cost per key from 10k to 100k keys: {growth:+.0%} (90% interval {low:+.0%} to "
+                  f"{high:+.0%}; goal within {GOAL_FLAT:.0%})")
+    print(f"goals for this tree (wall time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
           f"{'ok' if all(verdicts) else 'OVER'}")
 
 

@@ -97,20 +97,35 @@ def run_child(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[f
     return elapsed, peak / 1024, used  # Linux reports KiB
 
 
-def interleaved_rss(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
-                    env: dict[str, str] | None = None) -> dict[str, tuple[float, float, float]]:
-    """Median wall time, peak memory (MiB) and CPU time of each command, the commands run in turn."""
+Sample = tuple[float, float, float]  # wall seconds, peak MiB, CPU seconds of one cold run
+
+
+def interleaved_samples(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
+                        env: dict[str, str] | None = None) -> dict[str, list[Sample]]:
+    """Every run of each command (wall, peak memory, CPU), the commands run in turn ``rounds`` times:
+    sample ``i`` of every command comes from the same round, so a bench can pair them (same load)."""
     env = env or environment()
-    walls: dict[str, list[float]] = {name: [] for name in commands}
-    peaks: dict[str, list[float]] = {name: [] for name in commands}
-    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for command in commands.values():  # warm the file cache and the bytecode cache once
         run_child(command, cwd, env)
     for _ in range(rounds):
         for name, command in commands.items():
-            elapsed, peak, used = run_child(command, cwd, env)
-            walls[name].append(elapsed)
-            peaks[name].append(peak)
-            cpus[name].append(used)
-    return {name: (statistics.median(walls[name]), statistics.median(peaks[name]), statistics.median(cpus[name]))
-            for name in commands}
+            samples[name].append(run_child(command, cwd, env))
+    return samples
+
+
+def interleaved_rss(commands: Mapping[str, Sequence[str]], cwd: Path, rounds: int,
+                    env: dict[str, str] | None = None) -> dict[str, tuple[float, float, float]]:
+    """Median wall time, peak memory (MiB) and CPU time of each command, the commands run in turn."""
+    samples = interleaved_samples(commands, cwd, rounds, env)
+    return {name: (statistics.median(s[0] for s in runs), statistics.median(s[1] for s in runs),
+                   statistics.median(s[2] for s in runs))
+            for name, runs in samples.items()}
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """First quartile, median and third quartile (the spread a median is printed with)."""
+    if len(values) < 2:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3

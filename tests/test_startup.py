@@ -28,13 +28,14 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 """
 
 
-def imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+def imported(args: list[str], cwd: Path, *, full: bool = False) -> tuple[int, set[str]]:
+    """The exit code and the modules a run imported: top-level packages, or every module when ``full``."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("PROFILEGEN_CATALOG", None)
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True,
                           cwd=cwd, env=env, check=False)
     report = json.loads(done.stderr.strip().splitlines()[-1])
-    return report["code"], {m.split(".")[0] for m in report["modules"]}
+    return report["code"], set(report["modules"]) if full else {m.split(".")[0] for m in report["modules"]}
 
 
 @pytest.mark.parametrize("args", [["--help"], ["build", "office-volume-license-lockdown", "--out", "dist"],
@@ -64,6 +65,38 @@ def test_raw_settings_are_checked_by_the_validator_only_when_in_doubt(tmp_path: 
     assert code not in (0, None)
     assert "jsonschema_rs" in modules
     assert not (tmp_path / "dist2").exists()
+
+
+# What reading an unsigned profile of preference settings, in a domain no catalogue knows, does without
+# (issue 18: a cold read is mostly start-up): signatures, presets, the validator, version rules, Apple
+# payload resolution, dataclasses (whose definitions compile code) and the careful XML reader.
+NOT_FOR_PLAIN_READS = {"profilegen.inspect.cms", "profilegen.inspect.presetlint", "profilegen.validation",
+                       "profilegen.versions", "profilegen.payload_resolve", "profilegen.preset_payloads",
+                       "dataclasses", "lxml", "jsonschema_rs", "cryptography", "asn1crypto"}
+
+
+@pytest.mark.parametrize("command", ["validate", "show", "diff"])
+def test_reading_a_plain_profile_imports_only_what_it_needs(tmp_path: Path, command: str) -> None:
+    import plistlib
+
+    def profile(value: int) -> dict[str, object]:
+        settings = {f"Key{i}": value + i for i in range(20)}
+        return {"PayloadContent": [{"PayloadContent": {"com.example.unknown": {"Forced": [
+                    {"mcx_preference_settings": settings}]}},
+                "PayloadIdentifier": "com.example.p.payload", "PayloadType": "com.apple.ManagedClient.preferences",
+                "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001", "PayloadVersion": 1}],
+                "PayloadDisplayName": "Plain", "PayloadIdentifier": "com.example.p", "PayloadType": "Configuration",
+                "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1}
+
+    (tmp_path / "a.mobileconfig").write_bytes(plistlib.dumps(profile(0)))
+    (tmp_path / "b.mobileconfig").write_bytes(plistlib.dumps(profile(1)))
+    (tmp_path / "catalog" / "domains").mkdir(parents=True)
+    files = ["a.mobileconfig", "b.mobileconfig"] if command == "diff" else ["a.mobileconfig"]
+    code, modules = imported([command, "--catalog", "catalog", *files], tmp_path, full=True)
+    assert code == (1 if command == "diff" else 0)  # diff: the two differ; validate: an info finding only
+    assert "profilegen.inspect.read" in modules  # the probe saw the read path
+    assert sorted(modules & NOT_FOR_PLAIN_READS) == []
+    assert sorted(m for m in modules if m.split(".")[0] in NOT_FOR_PLAIN_READS) == []
 
 
 LAUNCH_PROBE = """

@@ -106,12 +106,13 @@ def validate_command(
     import sys
 
     from profilegen.inspect.lint import lint_path
-    from profilegen.inspect.presetlint import lint_preset
 
     catalog = open_catalog(catalog_dir)
     findings = []
     for path in files:
         if path.suffix == ".toml":
+            from profilegen.inspect.presetlint import lint_preset  # presets only
+
             findings += lint_preset(path, catalog, office_version, macos_version)
         else:
             findings += lint_path(path, catalog, office_version, macos_version)

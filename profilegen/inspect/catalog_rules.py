@@ -12,8 +12,6 @@ from typing import Any
 from profilegen.catalog import Catalog, KeySpec
 from profilegen.inspect.model import Profile, Setting
 from profilegen.plisttypes import display, fits, plist_type_of
-from profilegen.validation import violations
-from profilegen.versions import before, parse_version
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
 
@@ -28,7 +26,7 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 styles.get(setting.payload) == "custom" and setting.domain not in skip):
             by_domain.setdefault(setting.domain, []).append(setting)
     for domain, settings in by_domain.items():
-        schema = catalog.domain(domain)
+        schema = catalog.domain(domain)  # (the validator is imported only for a domain the catalogue knows)
         if schema is None:
             add(
                 "unknown-domain",
@@ -85,6 +83,8 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
             ):
                 _deprecations(add, spec, setting, office_version, schema.versioned_by)
+        from profilegen.validation import violations
+
         for violation in violations(schema, checkable):
             allowed = schema.keys.get(violation.key)
             if allowed is None:
@@ -116,6 +116,8 @@ def _kind(value: Any, plist_type_of: Callable[[object], str]) -> str:
 def _deprecations(
     add: Add, spec: KeySpec, setting: Setting, version: str | None, versioned_by: str | None
 ) -> None:
+    from profilegen.versions import before, parse_version
+
     ident = f"{spec.domain}:{spec.name}"
     value = setting.value
     if isinstance(value, str) and value in spec.deprecated_values:

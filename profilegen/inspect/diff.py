@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from profilegen.inspect.model import Profile, extract
 from profilegen.inspect.read import load, load_bytes
 from profilegen.inspect.show import flatten
 from profilegen.printable import printable_lines
+from profilegen.record import Record
 
 if TYPE_CHECKING:
     from profilegen.catalog import Catalog
@@ -28,8 +28,7 @@ IGNORED_METADATA = ("PayloadUUID",)
 STYLE = "(payload style)"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Record):
     area: str  # "metadata" | "setting"
     domain: str | None
     key: str

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from profilegen.printable import printable
+from profilegen.record import Record  # not dataclasses: defining a record compiles nothing (start-up)
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     rule: str
     severity: str  # the usual severity; a rule may report a milder one in a stated case
     summary: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     severity: str
     rule: str
     file: str
@@ -36,7 +34,7 @@ class Finding:
         return text + (f"\n  fix: {printable(self.fix)}" if self.fix else "")
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(zip(self._fields, self._values(), strict=True))
 
 
 _RULES = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from profilegen.inspect.findings import Finding, finding
@@ -13,14 +12,19 @@ if TYPE_CHECKING:
     from profilegen.catalog import Catalog
 
 
-@dataclass
 class Context:
-    document: Document
-    profile: Profile
-    catalog: Catalog | None
-    office_version: str | None
-    macos_version: str | None = None
-    findings: list[Finding] = field(default_factory=list)
+    """What the rules share: the file, its profile, the catalogue, the fleet and the findings so far."""
+
+    __slots__ = ("catalog", "document", "findings", "macos_version", "office_version", "profile")
+
+    def __init__(self, document: Document, profile: Profile, catalog: Catalog | None, office_version: str | None,
+                 macos_version: str | None = None) -> None:
+        self.document = document
+        self.profile = profile
+        self.catalog = catalog
+        self.office_version = office_version
+        self.macos_version = macos_version
+        self.findings: list[Finding] = []
 
     def add(
         self, rule: str, line: int | None, message: str, fix: str = "", *, severity: str | None = None

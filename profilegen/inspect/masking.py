@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from profilegen.catalog.payloads import PayloadCatalog
-from profilegen.inspect.model import Profile
+from profilegen.record import replace
 
 if TYPE_CHECKING:
+    from profilegen.catalog.payloads import PayloadCatalog
     from profilegen.inspect.diff import Change
+    from profilegen.inspect.model import Profile
 
 
 def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
@@ -31,15 +32,13 @@ def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
 
 def mask_changes(changes: list[Change], catalog: PayloadCatalog) -> list[Change]:
     """A diff's changes with secrets hidden: a changed password shows as a change, never as its values."""
-    from dataclasses import replace
-
-    from profilegen.payload_resolve import masked
-
     shown = []
     for change in changes:
         kind = (change.domain or "").split(" (", 1)[0]
         schema = catalog.schema(kind) if change.area == "setting" and kind.startswith("com.apple.") else None
         if schema is not None:
+            from profilegen.payload_resolve import masked  # Apple payloads only: not loaded for the rest
+
             key = schema.root.child(change.key)
             old = masked(change.old, key)[0] if change.old is not None else None
             new = masked(change.new, key)[0] if change.new is not None else None

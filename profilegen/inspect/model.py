@@ -8,12 +8,12 @@ PayloadType, like a custom payload, so show and diff see them too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
+from profilegen.record import Record
 
 __all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
 
@@ -22,25 +22,33 @@ if TYPE_CHECKING:  # a preset's payloads are checked with this model, without re
 
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build, and there are 100k
+# Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
 class Setting:
-    domain: str
-    key: str
-    value: Any
-    mode: str  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
-    line: int | None
-    payload: int  # index of the payload in PayloadContent
+    """One preference setting (mutable: masking replaces a secret value in place; there may be 100k)."""
+
+    __slots__ = ("domain", "key", "line", "mode", "payload", "value")
+
+    def __init__(self, domain: str, key: str, value: Any, mode: str, line: int | None, payload: int) -> None:
+        self.domain = domain
+        self.key = key
+        self.value = value
+        self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
+        self.line = line
+        self.payload = payload  # index of the payload in PayloadContent
 
 
-@dataclass
 class Payload:
-    index: int
-    node: Node
-    payload_type: str | None
-    identifier: str | None
-    uuid: str | None
-    style: str  # "mcx" | "custom" | "apple"
-    domains: list[str] = field(default_factory=list)
+    __slots__ = ("domains", "identifier", "index", "node", "payload_type", "style", "uuid")
+
+    def __init__(self, index: int, node: Node, payload_type: str | None, identifier: str | None,
+                 uuid: str | None, style: str, domains: list[str] | None = None) -> None:
+        self.index = index
+        self.node = node
+        self.payload_type = payload_type
+        self.identifier = identifier
+        self.uuid = uuid
+        self.style = style  # "mcx" | "custom" | "apple"
+        self.domains = [] if domains is None else domains
 
     @property
     def line(self) -> int | None:
@@ -51,8 +59,7 @@ class Payload:
         return _text(self.node, "PayloadDisplayName")
 
 
-@dataclass(frozen=True)
-class Unread:
+class Unread(Record):
     """A part of an mcx payload not in the shape {domain: {Forced|Set-Once: [{mcx_preference_settings}]}}:
     its settings are not read (validate's mcx-shape finding says the same at the same line)."""
 
@@ -62,14 +69,17 @@ class Unread:
     problem: str
 
 
-@dataclass
 class Profile:
-    document: Document
-    root: Node  # the top-level dict
-    metadata: dict[str, Any]  # every top-level key but PayloadContent
-    payloads: list[Payload]
-    settings: list[Setting]
-    unread: list[Unread] = field(default_factory=list)
+    __slots__ = ("document", "metadata", "payloads", "root", "settings", "unread")
+
+    def __init__(self, document: Document, root: Node, metadata: dict[str, Any], payloads: list[Payload],
+                 settings: list[Setting], unread: list[Unread] | None = None) -> None:
+        self.document = document
+        self.root = root  # the top-level dict
+        self.metadata = metadata  # every top-level key but PayloadContent
+        self.payloads = payloads
+        self.settings = settings
+        self.unread = [] if unread is None else unread
 
     def unread_notes(self, effect: str) -> list[str]:
         """One line per misshapen mcx part, naming the payload and the path: ``effect`` says what the

@@ -7,7 +7,6 @@ plistlib gives values only; findings need ``file:line`` and must see a key given
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from profilegen.errors import InputError
@@ -21,25 +20,31 @@ INVALID = "invalid"  # an element the reader could not read (a plist grammar bre
 MAX_NODES = 2_000_000  # a 10 MB XML file cannot hold more; a binary plist with shared references could
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
 class Entry:
     """One ``<key>`` of a dict and its value, in document order (duplicates kept)."""
 
-    key: str
-    line: int | None
-    node: Node
+    __slots__ = ("key", "line", "node")
+
+    def __init__(self, key: str, line: int | None, node: Node) -> None:
+        self.key = key
+        self.line = line
+        self.node = node
 
 
-@dataclass(slots=True)
 class Node:
     """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins)."""
 
-    kind: str
-    line: int | None
-    value: Any
+    __slots__ = ("entries", "items", "kind", "line", "value")
+
     # Empty tuples by default: most nodes are scalars, and a fresh list for each is measurable at 100k keys.
-    entries: Sequence[Entry] = ()  # dict only, in document order
-    items: Sequence[Node] = ()  # array only
+    def __init__(self, kind: str, line: int | None, value: Any, entries: Sequence[Entry] = (),
+                 items: Sequence[Node] = ()) -> None:
+        self.kind = kind
+        self.line = line
+        self.value = value
+        self.entries = entries  # dict only, in document order
+        self.items = items  # array only
 
     def get(self, key: str) -> Node | None:
         """The node of ``key`` in a dict (the last one, like plistlib), or None."""

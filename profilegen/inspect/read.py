@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inputfile import read_input
-from profilegen.inspect.cms import Signer, unwrap
 from profilegen.inspect.nodes import Node, from_python
 from profilegen.inspect.xmlplist import Issue, parse
 from profilegen.limits import PROFILE_MAX_BYTES, UTF8_BOM
+
+if TYPE_CHECKING:
+    from profilegen.inspect.cms import Signer
 
 _LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.lstrip() strips
 MAX_BYTES = PROFILE_MAX_BYTES
 
 
-@dataclass
 class Document:
-    """A profile file as read: its form, its signer and its line-numbered plist tree."""
+    """A profile file as read: its form, its signer and its line-numbered plist tree (a plain class, not a
+    dataclass: defining one compiles code at every cold start)."""
 
-    path: str
-    size: int  # bytes of the file as stored
-    form: str  # "xml" | "binary"
-    signer: Signer | None  # set when the file is a CMS signature around the plist
-    content: bytes  # the plist itself (inside the signature when signed)
-    root: Node | None
-    encoding: str | None = None  # XML only: declared or detected encoding
-    bom: bool = False  # the plist starts with a UTF-8 byte-order mark
-    issues: list[Issue] = field(default_factory=list)  # plist grammar breaks met while reading
-    tree: Any = None  # XML only: the lxml tree, for the grammar check
+    __slots__ = ("bom", "content", "encoding", "form", "issues", "path", "root", "signer", "size", "tree")
+
+    def __init__(self, path: str, size: int, form: str, signer: Signer | None, content: bytes, root: Node | None,
+                 encoding: str | None = None, bom: bool = False, issues: list[Issue] | None = None,
+                 tree: Any = None) -> None:
+        self.path = path
+        self.size = size  # bytes of the file as stored
+        self.form = form  # "xml" | "binary"
+        self.signer = signer  # set when the file is a CMS signature around the plist
+        self.content = content  # the plist itself (inside the signature when signed)
+        self.root = root
+        self.encoding = encoding  # XML only: declared or detected encoding
+        self.bom = bom  # the plist starts with a UTF-8 byte-order mark
+        self.issues = [] if issues is None else issues  # plist grammar breaks met while reading
+        self.tree = tree  # XML only: the lxml tree, for the grammar check
 
     @property
     def signed(self) -> bool:
@@ -56,6 +62,8 @@ def load_bytes(data: bytes, path: str) -> Document:
     signer = None
     content = data
     if data[0] == 0x30:
+        from profilegen.inspect.cms import unwrap  # signed files only (the unsigned read path skips its imports)
+
         content, signer = unwrap(data, path)
     if content.startswith(b"bplist00"):
         return _binary(content, path, len(data), signer)

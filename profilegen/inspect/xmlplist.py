@@ -10,31 +10,32 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.fastplist import date_value, fast_parse
 from profilegen.inspect.nodes import INVALID, Entry, Node
+from profilegen.record import Record
 
 _SCALARS = {"string", "integer", "real", "true", "false", "date", "data"}
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(Record):
     """Something the converter had to skip: a plist grammar break found while reading."""
 
     line: int | None
     message: str
 
 
-@dataclass
 class XmlPlist:
-    root: Node | None  # None when the document holds no value at all
-    tree: Any  # the lxml ElementTree, for the grammar check; None when the fast reader found it clean
-    encoding: str | None  # as declared in the XML declaration (or detected)
-    issues: list[Issue] = field(default_factory=list)
+    __slots__ = ("encoding", "issues", "root", "tree")
+
+    def __init__(self, root: Node | None, tree: Any, encoding: str | None) -> None:
+        self.root = root  # None when the document holds no value at all
+        self.tree = tree  # the lxml ElementTree, for the grammar check; None when the fast reader found it clean
+        self.encoding = encoding  # as declared in the XML declaration (or detected)
+        self.issues: list[Issue] = []
 
 
 def check_prolog(data: bytes, path: str) -> None:
