@@ -31,6 +31,12 @@ def surely_valid(schema: Any, value: Any, root: Any = None) -> bool:
     return _judge(schema, value, root, 0) is True
 
 
+def judged_by_type(schema: Any) -> bool:
+    """Whether ``surely_valid(schema, value)`` depends on nothing but ``type(value)`` (for a finite value):
+    a schema whose only keyword judged here is "type" (the rest notes, extensions, or not judged)."""
+    return isinstance(schema, dict) and all(word == "type" or word not in _CHECKS for word in schema)
+
+
 def _all(judgements: Iterable[Judgement]) -> Judgement:
     """Every part met: False at the first certain failure, None when one is unsure."""
     unsure = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -9,7 +10,7 @@ from profilegen.catalog import DomainSchema
 from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
-from profilegen.surely import surely_valid
+from profilegen.surely import judged_by_type, surely_valid
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
@@ -65,12 +66,30 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
     here; only the others go to the conforming validator, which writes every message (and is not even
     imported when all keys pass: most profiles)."""
     properties = schema.document.get("properties", {})
+    document = schema.document
+    by_type: dict[int, bool] = {}  # per distinct key schema (keys share equal ones): judged_by_type
+    judged: dict[tuple[int, type], bool] = {}  # (such a schema, the value's type): surely valid
     instance = {}
     for key, value in settings.items():
-        if key in properties:
-            plain = value if type(value) in _PLAIN else to_json(value)
-            if not surely_valid(properties[key], plain, schema.document):
-                instance[key] = plain
+        if key not in properties:
+            continue
+        part = properties[key]
+        kind = type(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            memo = None
+        else:
+            typed = by_type.get(id(part))
+            if typed is None:
+                typed = by_type[id(part)] = judged_by_type(part)
+            memo = (id(part), kind) if typed else None  # to_json's type follows the value's type alone
+        if memo is not None and judged.get(memo):
+            continue
+        plain = value if kind in _PLAIN else to_json(value)
+        sure = surely_valid(part, plain, document)
+        if memo is not None:
+            judged[memo] = sure
+        if not sure:
+            instance[key] = plain
     if not instance:
         return []
     import json

@@ -34,6 +34,7 @@ _ALLOWED_TEXT = {
     "date": "a date (TOML datetime, e.g. 2026-01-31T00:00:00Z)", "data": "base64 text",
     "array": "an array", "dict": "a table",
 }
+SHARED_FROM = 256 * 1024  # characters of JSON from which equal key schemas are shared (no shipped domain is)
 _JSON_TO_PLIST = {"boolean": "bool", "integer": "integer", "number": "real", "string": "string",
                   "array": "array", "object": "dict"}
 
@@ -172,10 +173,9 @@ class _Keys(Mapping[str, KeySpec]):
 
     __slots__ = ("_domain", "_properties")
 
-    def __init__(self, domain: str, properties: dict[str, Any]) -> None:
+    def __init__(self, domain: str, properties: dict[str, dict[str, Any]]) -> None:
         self._domain = domain
-        self._properties = properties if all(isinstance(v, dict) for v in properties.values()) else {
-            k: v for k, v in properties.items() if isinstance(v, dict)}
+        self._properties = properties
 
     def __getitem__(self, name: str) -> KeySpec:
         return KeySpec(self._domain, name, self._properties[name])
@@ -193,14 +193,19 @@ class _Keys(Mapping[str, KeySpec]):
 class DomainSchema:
     """One preference domain: its JSON Schema document, its keys, and where its facts come from."""
 
-    __slots__ = ("document", "domain", "keys", "path", "validators")
+    __slots__ = ("document", "domain", "key_schemas", "keys", "path", "validators")
 
     def __init__(self, document: dict[str, Any], path: Path) -> None:
         self.document = document
         self.path = path
         self.validators: dict[str, tuple[Any, str]] = {}  # compiled by profilegen.validation, per key schema
         self.domain = str(document.get("x-domain", path.stem))
-        self.keys: Mapping[str, KeySpec] = _Keys(self.domain, document.get("properties", {}))
+        properties: dict[str, Any] = document.get("properties", {})
+        # each key's schema as read (keys of equal schemas share one: profilegen.catalog.sharing); read-only
+        self.key_schemas: dict[str, dict[str, Any]] = (
+            properties if all(isinstance(v, dict) for v in properties.values()) else {
+                k: v for k, v in properties.items() if isinstance(v, dict)})
+        self.keys: Mapping[str, KeySpec] = _Keys(self.domain, self.key_schemas)
 
     def __repr__(self) -> str:
         return f"DomainSchema({self.domain}, {self.path})"
@@ -237,8 +242,13 @@ def load_domain_file(path: Path) -> DomainSchema:
     try:
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes) does, but
         del raw  # the bytes are let go before the parse: a 100,000-key domain is megabytes of each
-        with building():  # (profilegen.bulk) a big domain is a hundred thousand small dicts
-            document = json.loads(text)
+        hook = None
+        if len(text) >= SHARED_FROM:  # a big domain is a hundred thousand small dicts, most alike: each
+            from profilegen.catalog.sharing import shared_objects  # content read once (read-only from here)
+
+            hook = shared_objects()
+        with building():  # (profilegen.bulk)
+            document = json.loads(text, object_hook=hook)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", path=path) from None
     except RecursionError:

@@ -37,9 +37,12 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
             continue
         checkable: dict[str, Any] = {}
         lines: dict[str, int | None] = {}
+        key_schemas = schema.key_schemas
+        facts: dict[int, tuple[str, bool]] = {}  # per distinct key schema (keys share equal ones): see _facts
+        fitting: dict[tuple[type, str], bool] = {}  # fits() depends on the value's type alone
         for setting in settings:
-            spec = schema.keys.get(setting.key)
-            if spec is None:
+            found = key_schemas.get(setting.key)
+            if found is None:
                 close = difflib.get_close_matches(setting.key, list(schema.keys), n=1)
                 add(
                     "unknown-key",
@@ -50,8 +53,16 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                     else f"`profilegen catalog {domain}` lists its keys",
                 )
                 continue
-            plist_type = spec.plist_type
-            if not fits(setting.value, plist_type):
+            known = facts.get(id(found))
+            if known is None:
+                known = facts[id(found)] = _facts(KeySpec(domain, setting.key, found), office_version)
+            plist_type, more = known
+            kind = (type(setting.value), plist_type)
+            fit = fitting.get(kind)
+            if fit is None:
+                fit = fitting[kind] = fits(setting.value, plist_type)
+            if not fit:
+                spec = KeySpec(domain, setting.key, found)
                 add(
                     "value-type",
                     setting.line,
@@ -62,6 +73,9 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 continue
             checkable[setting.key] = float(setting.value) if plist_type == "real" else setting.value
             lines[setting.key] = setting.line
+            if not more:
+                continue
+            spec = KeySpec(domain, setting.key, found)
             if "x-do-not-set" in spec.schema and spec.do_not_set:
                 add("do-not-set", setting.line, f"{domain}:{setting.key} must not be set: {spec.do_not_set}",
                     "remove the key from the profile")
@@ -72,16 +86,24 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
         from profilegen.validation import violations
 
         for violation in violations(schema, checkable):
-            spec = schema.keys.get(violation.key)
-            if spec is None:
+            allowed = schema.keys.get(violation.key)
+            if allowed is None:
                 continue
             add(
                 "value-allowed",
                 lines.get(violation.key),
                 f"{domain}:{violation.key} = {display(checkable[violation.key])} is not allowed: "
                 f"{violation.message}",
-                f"use {spec.allowed()}",
+                f"use {allowed.allowed()}",
             )
+
+
+def _facts(spec: KeySpec, office_version: str | None) -> tuple[str, bool]:
+    """A key schema's plist type, and whether its values need the do-not-set and deprecation checks."""
+    schema = spec.schema
+    more = "x-do-not-set" in schema or bool(schema.get("x-deprecated-values")) or bool(
+        office_version and (spec.app_min or spec.app_max or spec.deprecated_in))
+    return spec.plist_type, more
 
 
 def _kind(value: Any, plist_type_of: Callable[[object], str]) -> str:

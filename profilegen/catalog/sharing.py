@@ -1,0 +1,29 @@
+"""Identical small schemas of a catalogue domain read as one shared object.
+
+A 100,000-key domain is mostly the same few property schemas written again and again
+(``{"type": "boolean", "x-plist-type": "bool"}``): read as they are, they are 100,000 dicts (tens of MiB,
+held beside the profile being checked). ``shared_objects()`` is a ``json.loads`` object hook that returns
+the first dict read for each content instead of an equal one (profilegen.catalog.domains uses it for big
+domains: ``SHARED_FROM``). Content is matched on ``repr``, which tells
+apart everything JSON can hold: keys in order, ``true`` from ``1``, ``1`` from ``1.0``, ``-0.0`` from
+``0.0``, a string from a number. A loaded domain is read-only: nothing that receives its schemas may change
+them in place (copy first), or it changes every key that shares one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_SMALL = 64  # bigger objects (the properties, the document) are not compared: each is one of a kind
+
+
+def shared_objects() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A fresh object hook for one ``json.loads`` (its table lives as long as the hook)."""
+    table: dict[str, dict[str, Any]] = {}
+    first = table.setdefault
+
+    def hook(found: dict[str, Any]) -> dict[str, Any]:
+        return found if len(found) > _SMALL else first(repr(found), found)
+
+    return hook
