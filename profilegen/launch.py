@@ -11,15 +11,13 @@ counting as ever; only the walk is skipped.
 
 import gc
 
+from profilegen.bulk import building
+
 
 def main() -> None:
     """Run the command line with the collector spared the objects that start-up made."""
-    gc.disable()
-    try:
+    with building():  # start-up's objects live until exit, as a tree built with profilegen.bulk does
         from profilegen.cli import main as run_command_line
-    finally:
-        gc.freeze()
-        gc.enable()
     try:
         run_command_line()
     finally:
