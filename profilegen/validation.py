@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from profilegen.catalog import DomainSchema
 from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
+from profilegen.schema_refs import REFERENCES
 from profilegen.surely import judged_by_type, surely_valid
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
-_REFERS = re.compile(r'"\$(ref|dynamicRef|recursiveRef)"')
 _NAME = "value"  # the one property of a shared key validator
 _WHOLE = "*"  # the cache entry of the whole document's validator (key schemas are cached by their JSON)
 
@@ -29,7 +28,8 @@ def _validator(schema: DomainSchema, key: str, text: str) -> tuple[Any, str]:
     schemas read the same share it: 100,000 patterned keys compile a handful of validators, not one schema
     of 100,000 properties. A schema with a reference is compiled under its own key, beside the shared parts
     (and, when it points at another key, with every key: the whole document)."""
-    name, cache = (key, f"key {key}") if _REFERS.search(text) else (_NAME, text)
+    refers = any(f'"{word}"' in text for word in REFERENCES)  # text: json.dumps of the schema, keys quoted
+    name, cache = (key, f"key {key}") if refers else (_NAME, text)
     found = schema.validators.get(cache)
     if found is None:
         properties = schema.document.get("properties", {})
