@@ -12,6 +12,7 @@ import typer
 from profilegen import __version__
 from profilegen.commands import register_all
 from profilegen.commands.help import HelpGroup, epilog
+from profilegen.echo import report_error
 from profilegen.errors import ProfilegenError
 from profilegen.terminal import columns
 
@@ -62,6 +63,4 @@ def main() -> None:
     try:  # one name and one completion variable, however it was started (python -m, the entry point)
         app(prog_name="profilegen", complete_var="_PROFILEGEN_COMPLETE")
     except ProfilegenError as error:
-        for line in error.render().splitlines():
-            print(f"profilegen: error: {line}", file=sys.stderr)
-        sys.exit(error.exit_code)
+        sys.exit(report_error(error))

@@ -10,15 +10,22 @@ counting as ever; only the walk is skipped.
 """
 
 import gc
+import sys
 
 from profilegen.bulk import building
 
 
 def main() -> None:
-    """Run the command line with the collector spared the objects that start-up made."""
+    """Run the command line with the collector spared the objects that start-up made: the read commands'
+    usual command lines without typer (profilegen.quickpath), every other one with it."""
     with building():  # start-up's objects live until exit, as a tree built with profilegen.bulk does
-        from profilegen.cli import main as run_command_line
+        from profilegen.quickpath import run as run_quickly
     try:
+        code = run_quickly(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        with building():
+            from profilegen.cli import main as run_command_line
         run_command_line()
     finally:
         gc.freeze()

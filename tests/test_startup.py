@@ -69,8 +69,10 @@ def test_raw_settings_are_checked_by_the_validator_only_when_in_doubt(tmp_path: 
 
 # What reading an unsigned profile of preference settings, in a domain no catalogue knows, does without
 # (issue 18: a cold read is mostly start-up): signatures, presets, the validator, version rules, Apple
-# payload resolution, dataclasses (whose definitions compile code) and the careful XML reader.
-NOT_FOR_PLAIN_READS = {"profilegen.inspect.cms", "profilegen.inspect.presetlint", "profilegen.validation",
+# payload resolution, dataclasses (whose definitions compile code), the careful XML reader, and typer with
+# its click (the usual command lines of the read commands take profilegen/quickpath.py).
+NOT_FOR_PLAIN_READS = {"typer", "click", "profilegen.inspect.cms", "profilegen.inspect.presetlint",
+                       "profilegen.validation",
                        "profilegen.versions", "profilegen.payload_resolve", "profilegen.preset_payloads",
                        "dataclasses", "lxml", "jsonschema_rs", "cryptography", "asn1crypto"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.catalog import Catalog, load_catalog
-from profilegen.commands.options import open_catalog
+from profilegen.catalog.user import open_catalog
 from profilegen.errors import UsageError, ValidationError
 from profilegen.pipeline import build_preset
 from profilegen.plisttypes import PlistValue

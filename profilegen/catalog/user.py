@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from profilegen.catalog import Catalog
 
 ENV_VAR = "PROFILEGEN_CATALOG"
 
@@ -46,3 +50,10 @@ def user_catalog_dirs(cli_value: Path | None) -> list[Path]:
         return [user_catalog_dir(cli_value)]
     default = default_user_catalog()
     return [default] if default.is_dir() else []
+
+
+def open_catalog(cli_value: Path | None) -> Catalog:
+    """The shipped catalogue, with the user catalogue consulted only for domains it does not ship."""
+    from profilegen.catalog import load_catalog
+
+    return load_catalog(lambda: user_catalog_dirs(cli_value))

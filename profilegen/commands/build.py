@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands import complete
 from profilegen.commands.help import epilog
 from profilegen.commands.options import (
@@ -27,7 +28,6 @@ from profilegen.commands.options import (
     PASSWORD_ENV_OPTION,
     SET_OPTION,
     TextOrJson,
-    open_catalog,
 )
 
 if TYPE_CHECKING:

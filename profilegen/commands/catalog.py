@@ -8,9 +8,10 @@ from typing import Any
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands import catalog_import, complete
 from profilegen.commands.help import ShowByDefaultGroup, epilog
-from profilegen.commands.options import CATALOG_OPTION, FORMAT_OPTION, TextOrJson, open_catalog
+from profilegen.commands.options import CATALOG_OPTION, FORMAT_OPTION, TextOrJson
 
 
 class _DomainOrCommand(ShowByDefaultGroup):

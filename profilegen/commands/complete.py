@@ -20,7 +20,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 
 def _catalog(ctx: Any) -> Any:
-    from profilegen.commands.options import open_catalog
+    from profilegen.catalog.user import open_catalog
 
     root = ctx.find_root() if ctx is not None else None
     user_dir = None

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands import complete
 from profilegen.commands.help import epilog
-from profilegen.commands.options import CATALOG_OPTION, SET_OPTION, open_catalog
+from profilegen.commands.options import CATALOG_OPTION, SET_OPTION
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands.help import epilog
-from profilegen.commands.options import CATALOG_OPTION, TextOrJson, open_catalog
-
-if TYPE_CHECKING:
-    from profilegen.inspect.model import Profile
+from profilegen.commands.options import CATALOG_OPTION, TextOrJson
 
 
 class ShowFormat(StrEnum):
@@ -51,47 +49,9 @@ FORCE: Any = typer.Option(False, "--force", help="Overwrite an existing preset."
 def show_command(files: list[Path] = SHOW_FILES, output_format: ShowFormat = SHOW_FORMAT,
                  catalog_dir: Path | None = CATALOG_OPTION) -> None:
     """Show a profile's metadata, payloads and settings (domain, key, value, type)."""
-    from profilegen.inspect.masking import mask_secrets
-    from profilegen.inspect.model import extract
-    from profilegen.inspect.read import load
-    from profilegen.inspect.show import describe, plain_text, table_view
+    from profilegen.inspect import run
 
-    profiles = [extract(load(path), strict=True) for path in files]
-    payload_catalog = open_catalog(catalog_dir).payloads
-    titles = payload_catalog.title  # Apple's payload titles, read only when a payload asks
-    for profile in profiles:
-        if mask_secrets(profile, payload_catalog):
-            typer.echo(f"{profile.path}: secrets (keys Apple's schema marks sensitive) are shown as ********",
-                       err=True)
-        _unread_notes(profile, "not shown")
-    if output_format is ShowFormat.json:
-        from profilegen.json_out import dumps
-
-        typer.echo(dumps({"profiles": [describe(profile, titles) for profile in profiles]}))
-        return
-    if output_format is ShowFormat.text:
-        typer.echo("\n\n".join(plain_text(profile) for profile in profiles))
-        return
-    try:
-        for number, profile in enumerate(profiles):  # written a thousand lines at a time: a 100,000-key
-            lines = table_view(profile, titles)      # profile's table is never one string, nor encoded at once
-            for start in range(0, len(lines), 1000):
-                typer.echo("\n".join(lines[start:start + 1000]))
-            if number < len(profiles) - 1:
-                typer.echo("")
-    except BrokenPipeError:  # the reader has what it wanted (`show big.mobileconfig | head`): stop, quietly
-        import os
-        import sys
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
-
-
-def _unread_notes(profile: Profile, effect: str) -> None:
-    """A misshapen mcx part (validate's mcx-shape) is said, not skipped silently: one note line each."""
-    from profilegen.printable import printable
-
-    for note in profile.unread_notes(effect):
-        typer.echo(printable(f"note: {note}"), err=True)
+    _exit(run.show(files, output_format.value, catalog_dir))
 
 
 def validate_command(
@@ -103,72 +63,22 @@ def validate_command(
     catalog_dir: Path | None = CATALOG_OPTION,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
-    import sys
+    from profilegen.inspect import run
 
-    from profilegen.inspect.lint import lint_path
-
-    catalog = open_catalog(catalog_dir)
-    findings = []
-    for path in files:
-        if path.suffix == ".toml":
-            from profilegen.inspect.presetlint import lint_preset  # presets only
-
-            findings += lint_preset(path, catalog, office_version, macos_version)
-        else:
-            findings += lint_path(path, catalog, office_version, macos_version)
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = sum(1 for f in findings if f.severity == "warning")
-    if output_format is TextOrJson.json:
-        from profilegen.json_out import dumps
-
-        typer.echo(dumps({"files": [str(path) for path in files], "errors": errors, "warnings": warnings,
-                          "notes": len(findings) - errors - warnings,
-                          "findings": [f.as_json() for f in findings]}))
-    else:
-        for item in findings:
-            typer.echo(item.render())
-        if findings:  # the summary stands apart from the last fix line, on a terminal that merges the streams
-            typer.echo("")
-        sys.stdout.flush()
-        typer.echo(
-            f"{len(files)} file(s): {errors} error(s), {warnings} warning(s), "
-            f"{len(findings) - errors - warnings} note(s)",
-            err=True,
-        )
-    if errors or (strict and warnings):
-        raise typer.Exit(1)
+    _exit(run.validate(files, output_format.value, strict, office_version, macos_version, catalog_dir))
 
 
 def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION,
                  output_format: TextOrJson = VALIDATE_FORMAT) -> None:
     """Compare two profiles or presets by their settings; exit 0 same, 1 different, 2 trouble."""
-    from profilegen.errors import ProfilegenError
-    from profilegen.inspect.diff import diff, load_side, render
-    from profilegen.printable import printable
+    from profilegen.inspect import run
 
-    try:
-        catalog = open_catalog(catalog_dir)
-        left, right = load_side(a, catalog), load_side(b, catalog)
-        changes = diff(left, right)
-    except ProfilegenError as error:  # like diff(1): trouble is 2, whatever its kind
-        typer.echo(f"profilegen: error: {error.render()}", err=True)
-        raise typer.Exit(2) from None
-    for label, side in ((a, left), (b, right)):  # signing is not a difference, but say what it is
-        _unread_notes(side, "not compared")
-        if side.document.signer is not None:
-            typer.echo(printable(f"# {label}: signed by {side.document.signer.subject}; "
-                                 f"{side.document.signer.status}"), err=True)
-    from profilegen.inspect.masking import mask_changes
+    _exit(run.diff(a, b, catalog_dir, output_format.value))
 
-    shown = mask_changes(changes, catalog.payloads)  # secrets masked in JSON as in text
-    if output_format is TextOrJson.json:
-        from profilegen.json_out import diff_data, dumps
 
-        typer.echo(dumps(diff_data(a, b, shown)))
-    elif changes:
-        typer.echo(render(shown))
-    if changes:
-        raise typer.Exit(1)
+def _exit(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
 
 
 def import_command(

@@ -8,8 +8,9 @@ from typing import Any
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands.help import HelpGroup, epilog
-from profilegen.commands.options import CATALOG_OPTION, open_catalog
+from profilegen.commands.options import CATALOG_OPTION
 
 export_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, add_completion=False, epilog=epilog("export"),
                          help="Write the formats Jamf Pro and Intune take (offline).")

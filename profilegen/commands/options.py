@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from profilegen.commands import complete
 
-if TYPE_CHECKING:
-    from profilegen.catalog import Catalog
 
 class TextOrJson(StrEnum):
     """`--format` of the commands whose output is for people (text) or for machines (json)."""
@@ -51,18 +48,6 @@ PASSWORD_ENV_OPTION: Any = typer.Option(
 ALLOW_EXPIRED_OPTION: Any = typer.Option(
     False, "--allow-expired", help="Sign with an expired or not-yet-valid certificate."
 )
-
-
-def open_catalog(user_dir: Path | None) -> Catalog:
-    """The shipped catalogue, with the user catalogue consulted only for domains it does not ship."""
-    from profilegen.catalog import load_catalog
-
-    def user_dirs() -> list[Path]:
-        from profilegen.catalog.user import user_catalog_dirs
-
-        return user_catalog_dirs(user_dir)
-
-    return load_catalog(user_dirs)
 
 
 # A preset's identity and fleet, for `build` and `new`.

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from profilegen.catalog.user import open_catalog
 from profilegen.commands import complete
 from profilegen.commands.help import ShowByDefaultGroup, epilog
 from profilegen.commands.options import (
@@ -20,7 +21,6 @@ from profilegen.commands.options import (
     ORGANIZATION_OPTION,
     SET_OPTION,
     TextOrJson,
-    open_catalog,
 )
 
 presets_app = typer.Typer(cls=ShowByDefaultGroup, invoke_without_command=True, add_completion=False,

@@ -46,8 +46,7 @@ def _run(from_preset: str | None, save: Path | None, out: Path, force: bool, cat
          schemas_root: Path | None) -> None:
     from profilegen.atomic import write_all
     from profilegen.catalog import load_catalog
-    from profilegen.catalog.user import user_catalog_dirs
-    from profilegen.commands.options import open_catalog
+    from profilegen.catalog.user import open_catalog, user_catalog_dirs
     from profilegen.preset import load_preset
     from profilegen.report import build_report, findings_report
     from profilegen.wizard.flow import Wizard
