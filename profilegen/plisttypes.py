@@ -91,3 +91,9 @@ def date_text(moment: datetime.datetime) -> str:
     moment = utc(moment)
     return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
             f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
+
+
+def utc_text(moment: datetime.datetime) -> str:
+    """``2026-12-02 05:30:00 UTC``, as messages and reports show a certificate's dates (four-digit years:
+    a certificate may say it is valid from the year 1, which strftime would write as ``1-01-01``)."""
+    return date_text(moment).replace("T", " ").replace("Z", " UTC")

@@ -395,3 +395,15 @@ def test_importing_the_cli_and_is_signed_loads_no_crypto() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_certificate_dates_keep_four_digit_years() -> None:
+    """strftime writes the year 999 as "999" (glibc); sign's and verify's dates always have four digits.
+    (cryptography builds no certificate dated before 1950, so the year is checked on the formatter.)"""
+    import datetime
+
+    from profilegen.plisttypes import utc_text
+
+    assert utc_text(datetime.datetime(999, 12, 31, 23, 59, 58)) == "0999-12-31 23:59:58 UTC"
+    aware = datetime.datetime(2026, 12, 2, 7, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert utc_text(aware) == "2026-12-02 05:00:00 UTC"

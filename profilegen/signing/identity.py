@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from profilegen.errors import InputError, SigningError, UsageError
 from profilegen.inputfile import read_input
 from profilegen.limits import CREDENTIAL_MAX_BYTES
+from profilegen.plisttypes import utc_text
 from profilegen.signing.certs import display_name, load_certificates
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -251,18 +252,17 @@ def check_identity(identity: SignerIdentity, *, allow_expired: bool, now: dateti
         name = display_name(certificate.subject)
         if now > certificate.not_valid_after_utc:
             raise SigningError(
-                f"the {role} {name} expired on {_date(certificate.not_valid_after_utc)}",
+                f"the {role} {name} expired on {utc_text(certificate.not_valid_after_utc)}",
                 hint="renew it, or pass --allow-expired to sign anyway (Macs will refuse the profile)",
             )
         if now < certificate.not_valid_before_utc:
             raise SigningError(
-                f"the {role} {name} is not valid until {_date(certificate.not_valid_before_utc)}",
+                f"the {role} {name} is not valid until {utc_text(certificate.not_valid_before_utc)}",
                 hint="check the clock, or pass --allow-expired to sign anyway",
             )
 
 
-def _date(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
 
 
 def _unique(certificates: list[x509.Certificate]) -> list[x509.Certificate]:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.errors import InputError
+from profilegen.plisttypes import utc_text
 from profilegen.signing.certs import CERTIFICATE_ERRORS, display_name, load_certificates
 from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
 
@@ -107,7 +108,7 @@ class VerifyReport:
 
 
 def _when(moment: datetime.datetime | None) -> str:
-    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "-" if moment is None else utc_text(moment)
 
 
 def load_ca(path: Path) -> list[x509.Certificate]:
