@@ -15,9 +15,12 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
+
+if TYPE_CHECKING:
+    from profilegen.surely import Judge
 
 INDEX_FILE = "_index.json"
 _DEFS = "#/$defs/"
@@ -245,6 +248,13 @@ class PayloadSchema:
                 expanded.add(ref)
             inside = seen | ({ref} if ref else set())
             stack.extend((depth + 1, child, inside) for child in reversed(key.children()) if child is not key)
+
+    @cached_property
+    def judge(self) -> Judge:
+        """What surely meets this schema (profilegen.surely), its subschemas compiled once for the run."""
+        from profilegen.surely import Judge
+
+        return Judge(self.document)
 
     def validator(self) -> Any:
         """The compiled JSON Schema (jsonschema-rs), made once."""

@@ -19,7 +19,6 @@ from profilegen.inspect.nodes import INVALID, Node
 from profilegen.limits import MCX_TYPE, PAYLOAD_KEYS
 from profilegen.plisttypes import display, to_json
 from profilegen.secrets import mdm_variables
-from profilegen.surely import surely_valid
 from profilegen.versions import before, parse_version
 
 if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (profilegen.payload_resolve)
@@ -201,7 +200,7 @@ class _Checker:
     # -- the validator --------------------------------------------------------------------------
     def validate(self) -> None:
         instance = to_json(self.payload.node.value)
-        if surely_valid(self.schema.document, instance, self.schema.document):
+        if self.schema.judge.valid(self.schema.document, instance):
             return  # nothing for the validator to find: it is neither imported nor compiled
         seen: set[tuple[str, tuple[Part, ...]]] = set()
         for error in self.schema.validator().iter_errors(instance):
