@@ -55,6 +55,12 @@ PAYLOAD_TYPES: dict[str, tuple[str, ...]] = {
 _CONTAINERS = ("dict", "array")
 
 
+def _named(node: Node) -> dict[str, Node]:
+    """A dict node's entries by key, the last of a repeated key winning (as ``Node.get`` and plistlib): one
+    pass for the rules that look up several keys, not one pass per key."""
+    return {entry.key: entry.node for entry in node.entries}
+
+
 def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
@@ -100,8 +106,9 @@ def _check_types(context: Context, node: Node, types: dict[str, tuple[str, ...]]
 
 def top_level(context: Context) -> None:
     root = context.profile.root
+    named = _named(root)
     for key in TOP_REQUIRED:
-        if root.get(key) is None:
+        if named.get(key) is None:
             context.add(
                 "required-key",
                 root.line,
@@ -118,7 +125,7 @@ def top_level(context: Context) -> None:
                 f"{entry.key!r} is not a top-level key of a configuration profile",
                 f"did you mean {close[0]!r}?" if close else "remove it or move it into a payload",
             )
-    payload_type = root.get("PayloadType")
+    payload_type = named.get("PayloadType")
     if payload_type is not None and payload_type.value != "Configuration":
         context.add(
             "payload-type",
@@ -127,8 +134,8 @@ def top_level(context: Context) -> None:
             "set the top-level PayloadType to Configuration; the payload's own type goes inside "
             "PayloadContent",
         )
-    _version(context, root, "the profile's")
-    scope = root.get("PayloadScope")
+    _version(context, named, "the profile's")
+    scope = named.get("PayloadScope")
     if scope is not None and scope.kind == "string" and scope.value not in SCOPES:
         fixed = next((s for s in SCOPES if s.lower() == scope.value.lower()), None)
         context.add(
@@ -137,7 +144,7 @@ def top_level(context: Context) -> None:
             f"PayloadScope {scope.value!r} is neither 'System' nor 'User'",
             f"write {fixed!r} (case matters)" if fixed else "write 'System' or 'User'",
         )
-    content = root.get("PayloadContent")
+    content = named.get("PayloadContent")
     if content is not None and content.kind == "array" and not content.items:
         context.add(
             "empty-profile",
@@ -147,8 +154,8 @@ def top_level(context: Context) -> None:
         )
 
 
-def _version(context: Context, node: Node, whose: str) -> None:
-    version = node.get("PayloadVersion")
+def _version(context: Context, named: dict[str, Node], whose: str) -> None:
+    version = named.get("PayloadVersion")
     if version is not None and version.kind == "integer" and version.value != 1:
         context.add(
             "payload-version",
@@ -171,8 +178,9 @@ def payloads(context: Context) -> None:
                 "each item of PayloadContent is a payload <dict>",
             )
             continue
+        named = _named(node)
         for key in PAYLOAD_REQUIRED:
-            if node.get(key) is None:
+            if named.get(key) is None:
                 context.add(
                     "required-key",
                     node.line,
@@ -180,7 +188,7 @@ def payloads(context: Context) -> None:
                     f"add <key>{key}</key> to the payload",
                 )
         _check_types(context, node, PAYLOAD_TYPES, f"payload {index}: ")
-        _version(context, node, f"payload {index}'s")
+        _version(context, named, f"payload {index}'s")
 
 
 def identities(context: Context) -> None:
