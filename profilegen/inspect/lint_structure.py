@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 
 from profilegen.inspect.lint_context import Context
 from profilegen.inspect.nodes import Node
@@ -61,35 +60,34 @@ def _named(node: Node) -> dict[str, Node]:
     return {entry.key: entry.node for entry in node.entries}
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.kind == "dict":
-            yield current
-            stack.extend(entry.node for entry in current.entries if entry.node.kind in _CONTAINERS)
-        elif current.kind == "array":
-            stack.extend(item for item in current.items if item.kind in _CONTAINERS)
-
-
 def duplicate_keys(context: Context) -> None:
-    for node in _walk(context.profile.root):
-        if len(node.entries) == len(node.value):
-            continue  # no duplicate in this dict: the plain dict has one entry per key
-        first: dict[str, int | None] = {}
-        for entry in node.entries:
-            if entry.key in first:
-                earlier = first[entry.key]
-                context.add(
-                    "duplicate-key",
-                    entry.line,
-                    f"key {entry.key!r} appears twice in this <dict>"
-                    + (f" (first on line {earlier})" if earlier else "")
-                    + "; plistlib and macOS silently keep the last value",
-                    f"remove one of the two {entry.key!r} entries",
-                )
-            else:
-                first[entry.key] = entry.line
+    stack = [context.profile.root]  # every dict and array, depth first, each container's children in order
+    while stack:
+        node = stack.pop()
+        if node.kind == "dict":
+            entries = node.entries
+            stack.extend([entry.node for entry in entries if entry.node.kind in _CONTAINERS])
+            if len(entries) != len(node.value):  # else no duplicate: the plain dict has one entry per key
+                _duplicates(context, node)
+        elif node.kind == "array":
+            stack.extend([item for item in node.items if item.kind in _CONTAINERS])
+
+
+def _duplicates(context: Context, node: Node) -> None:
+    first: dict[str, int | None] = {}
+    for entry in node.entries:
+        if entry.key in first:
+            earlier = first[entry.key]
+            context.add(
+                "duplicate-key",
+                entry.line,
+                f"key {entry.key!r} appears twice in this <dict>"
+                + (f" (first on line {earlier})" if earlier else "")
+                + "; plistlib and macOS silently keep the last value",
+                f"remove one of the two {entry.key!r} entries",
+            )
+        else:
+            first[entry.key] = entry.line
 
 
 def _check_types(context: Context, node: Node, types: dict[str, tuple[str, ...]], where: str) -> None:
