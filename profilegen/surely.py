@@ -82,6 +82,9 @@ class Judge:
                 unsure = True
             else:
                 parts.append(part)
+        kind = schema.get("type")
+        if len(parts) == 1 and not unsure and type(kind) is str and kind in _TYPES:  # so the one part is "type"
+            return _typed(_TYPES[kind], kind == "integer", has_id)  # the commonest leaf: a type and notes
         return _node(tuple(parts), unsure, has_id)
 
 
@@ -89,6 +92,19 @@ def _constant(judgement: Judgement) -> Compiled:
     def constant(_value: Any, _depth: int) -> Judgement:
         return judgement
     return constant
+
+
+def _typed(one: tuple[type, ...], integer: bool, has_id: bool) -> Compiled:
+    """A subschema judged by its "type" (one name) alone: ``_node`` of that one check, in one call."""
+    isfinite = math.isfinite
+
+    def typed(value: Any, depth: int) -> Judgement:
+        if depth > _MAX_DEPTH or (has_id and depth) or (isinstance(value, float) and not isfinite(value)):
+            return None
+        if type(value) in one:
+            return True
+        return None if integer and isinstance(value, float) else False
+    return typed
 
 
 def _node(parts: tuple[Compiled, ...], unsure: bool, has_id: bool) -> Compiled:
@@ -220,7 +236,14 @@ def _items(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
         if not isinstance(value, list):
             return True
         inner = depth + 1
-        return _all(item(one, inner) for one in value)
+        unsure = False
+        for one in value:
+            judgement = item(one, inner)
+            if judgement is False:
+                return False
+            if judgement is None:
+                unsure = True
+        return None if unsure else True
     return check
 
 
@@ -285,7 +308,14 @@ def _all_of(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
 
     def check(value: Any, depth: int) -> Judgement:
         inner = depth + 1
-        return _all(part(value, inner) for part in parts)
+        unsure = False
+        for part in parts:
+            judgement = part(value, inner)
+            if judgement is False:
+                return False
+            if judgement is None:
+                unsure = True
+        return None if unsure else True
     return check
 
 
