@@ -276,6 +276,12 @@ def _properties(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
 def _required(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
     if not isinstance(rule, list):
         return None
+    if all(type(key) is str for key in rule):  # as JSON has them: one set comparison
+        needed = frozenset(rule)
+
+        def names(value: Any, _depth: int) -> Judgement:
+            return not isinstance(value, dict) or value.keys() >= needed
+        return names
 
     def check(value: Any, _depth: int) -> Judgement:
         return not isinstance(value, dict) or all(key in value for key in rule)
