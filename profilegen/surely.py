@@ -47,15 +47,23 @@ class Judge:
     are kept by identity (the document is read-only), so two documents, or two schemas of one, never
     share an answer."""
 
-    __slots__ = ("_nodes", "root")
+    __slots__ = ("_nodes", "_typed", "root")
 
     def __init__(self, root: Any = None) -> None:
         self.root = root
         self._nodes: dict[int, tuple[Any, Compiled]] = {}  # id -> (the subschema, kept alive; compiled)
+        self._typed: dict[int, tuple[Any, bool]] = {}  # id -> (the subschema, kept alive; judged_by_type)
 
     def valid(self, schema: Any, value: Any) -> bool:
         """True when ``value`` certainly meets ``schema`` (the root document, or a subschema of it)."""
         return self.node(schema)(value, 0) is True
+
+    def by_type(self, schema: Any) -> bool:
+        """``judged_by_type(schema)``, decided once per subschema."""
+        entry = self._typed.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = self._typed[id(schema)] = (schema, judged_by_type(schema))
+        return entry[1]
 
     def node(self, schema: Any) -> Compiled:
         entry = self._nodes.get(id(schema))

@@ -10,7 +10,7 @@ from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
 from profilegen.schema_refs import REFERENCES
-from profilegen.surely import Judge, judged_by_type
+from profilegen.surely import Judge
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
@@ -77,8 +77,7 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
     imported when all keys pass: most profiles)."""
     properties = schema.document.get("properties", {})
     judge = _judge(schema)
-    by_type: dict[int, bool] = {}  # per distinct key schema (keys share equal ones): judged_by_type
-    judged: dict[tuple[int, type], bool] = {}  # (such a schema, the value's type): surely valid
+    judged: dict[tuple[int, type], bool] = {}  # (a schema judged by type alone, the value's type): surely valid
     instance = {}
     for key, value in settings.items():
         if key not in properties:
@@ -88,10 +87,7 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
         if isinstance(value, float) and not math.isfinite(value):
             memo = None
         else:
-            typed = by_type.get(id(part))
-            if typed is None:
-                typed = by_type[id(part)] = judged_by_type(part)
-            memo = (id(part), kind) if typed else None  # to_json's type follows the value's type alone
+            memo = (id(part), kind) if judge.by_type(part) else None  # to_json's type follows the value's type alone
         if memo is not None and judged.get(memo):
             continue
         plain = value if kind in _PLAIN else to_json(value)
