@@ -18,7 +18,6 @@ from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, Payloa
 from profilegen.inspect.nodes import INVALID, Node
 from profilegen.limits import MCX_TYPE, PAYLOAD_KEYS
 from profilegen.plisttypes import display, to_json
-from profilegen.secrets import mdm_variables
 from profilegen.versions import before, parse_version
 
 if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (profilegen.payload_resolve)
@@ -249,6 +248,8 @@ class _Checker:
                  f"add <key>{missing}</key> (required by Apple's schema)")
 
     def _value(self, path: list[Part], message: str) -> None:
+        from profilegen.secrets import mdm_variables  # a value refused only (its regular expression, at start-up)
+
         key = self.schema.key(path)
         value = self._node(path)
         variables = mdm_variables(value.value) if value is not None else []
