@@ -130,8 +130,10 @@ def kept(work: Path, count: int) -> tuple[Path, dict[str, int]]:
         saved = json.loads(record.read_text(encoding="utf-8"))
         if saved["count"] == count:
             return work / "profiles", dict(saved["mix"])
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+        shutil.rmtree(work)  # an earlier run's, of another count
+    elif work.exists() and any(work.iterdir()):
+        raise SystemExit(f"--keep {work}: a folder that holds other files; name a new or empty one")
+    work.mkdir(parents=True, exist_ok=True)
     folder, mix = make(work, count, real_profiles())
     record.write_text(json.dumps({"count": count, "mix": mix}), encoding="utf-8")
     return folder, mix
