@@ -9,13 +9,17 @@ developer certificates and Jamf's are). With PROFILEGEN_CORPUS pointing at the c
 fixtures/), its real profiles (fixtures/profiles/**.mobileconfig, Microsoft's, one of them signed by a real
 Apple developer certificate) take the first places, once each. Both sides are cold processes, interleaved;
 medians; the output says the mix and the load. Run from the repository root:
-python -m benchmarks.bench_validate_many [--count N] [--rounds R] [--before DIR]
+python -m benchmarks.bench_validate_many [--count N] [--rounds R] [--before DIR] [--keep DIR]
+
+``--keep DIR`` makes the profiles in DIR (kept afterwards, for profiling one call in-process) or, when DIR
+already holds them from an earlier run with the same ``--count``, times those again.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import plistlib
 import shutil
@@ -118,16 +122,34 @@ def make(work: Path, count: int, real: list[Path]) -> tuple[Path, dict[str, int]
     return out, mix
 
 
+def kept(work: Path, count: int) -> tuple[Path, dict[str, int]]:
+    """The profiles of an earlier ``--keep`` run in ``work`` (its mix read back from mix.json), or new ones
+    made there when it holds none of ``count``."""
+    record = work / "mix.json"
+    if record.is_file():
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        if saved["count"] == count:
+            return work / "profiles", dict(saved["mix"])
+        shutil.rmtree(work)  # an earlier run's, of another count
+    elif work.exists() and any(work.iterdir()):
+        raise SystemExit(f"--keep {work}: a folder that holds other files; name a new or empty one")
+    work.mkdir(parents=True, exist_ok=True)
+    folder, mix = make(work, count, real_profiles())
+    record.write_text(json.dumps({"count": count, "mix": mix}), encoding="utf-8")
+    return folder, mix
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", type=Path, help="an earlier source tree, timed alongside (git archive)")
+    parser.add_argument("--keep", type=Path, help="make the profiles here and keep them, or reuse them")
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
+    work = options.keep.resolve() if options.keep else Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
     load_before = os.getloadavg()
     try:
-        folder, mix = make(work, options.count, real_profiles())
+        folder, mix = kept(work, options.count) if options.keep else make(work, options.count, real_profiles())
         files = [str(p) for p in sorted(folder.iterdir())]
         commands = {"plistlib.loads": [PYTHON, "-c", LOADS, str(folder)],
                     "validate": [PYTHON, "-m", "profilegen", "validate", *files]}
@@ -135,7 +157,8 @@ def main() -> None:
             commands["before"] = ["env", f"PYTHONPATH={options.before}", PYTHON, "-m", "profilegen", "validate", *files]
         results = interleaved_rss(commands, work, options.rounds)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
     (loads, loads_peak, loads_cpu), (validate, peak, cpu) = results["plistlib.loads"], results["validate"]
     ratio = validate / loads
     load_after = os.getloadavg()

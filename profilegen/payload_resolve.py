@@ -141,12 +141,11 @@ class _PresetChecker(_Checker):
         self.add("payload-required", None, f"{self.where(path)} has no {missing}",
                  f"add {missing} = ...; Apple's schema requires it")
 
-    def _type_ok(self, node: Any, key: PayloadKey, path: list[Part], line: int | None) -> bool:
-        want = key.plist_type
-        if want in ("any", node.kind) or (want == "real" and node.kind == "integer"):
+    def _type_ok(self, kind: str, want: str, path: list[Part], line: int | None) -> bool:
+        if want in ("any", kind) or (want == "real" and kind == "integer"):
             return True
         self.typed_wrong.append(tuple(path))
-        self.add("payload-value-type", None, f"{self.where(path)} is {_WORDS.get(node.kind, node.kind)}, Apple's "
+        self.add("payload-value-type", None, f"{self.where(path)} is {_WORDS.get(kind, kind)}, Apple's "
                  f"schema says {_WORDS.get(want, want)}", f"write {path_text(path[-1:])} as {_WORDS.get(want, want)}")
         return False
 

@@ -44,16 +44,21 @@ def fits(value: object, plist_type: str) -> bool:
     return kind == plist_type or (plist_type == "real" and kind == "integer")
 
 
+_AS_IS = frozenset((str, int, bool, float))  # what to_json returns as it is (exactly these types: no subclass)
+
+
 def to_json(value: PlistValue) -> Any:
     """The JSON view a JSON Schema validator checks: dates as ISO 8601 text, data as base64 text."""
+    if type(value) in _AS_IS:  # most values of a payload: returned before the checks below, and not recursed into
+        return value
     if isinstance(value, datetime.datetime):
         return date_text(value)
     if isinstance(value, bytes):
         return base64_text(value)
     if isinstance(value, list):
-        return [to_json(item) for item in value]
+        return [item if type(item) in _AS_IS else to_json(item) for item in value]
     if isinstance(value, dict):
-        return {key: to_json(item) for key, item in value.items()}
+        return {key: item if type(item) in _AS_IS else to_json(item) for key, item in value.items()}
     return value
 
 

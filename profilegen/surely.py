@@ -6,6 +6,8 @@ Inside, each keyword is judged True (certainly met), False (certainly not) or No
 or format Python cannot judge exactly (profilegen.surely_text), a float where an integer is wanted...);
 ``not``, ``oneOf``, ``anyOf`` and ``if`` need both certain answers. Unless the whole is certainly met, the
 caller asks the validator, which also writes every message. So a True never hides a finding.
+A ``Judge`` keeps one document's subschemas compiled into closures (what the schema alone decides is decided
+once), so that a run judging a thousand payloads of a type reads its schema's keywords once, not per payload.
 """
 
 from __future__ import annotations
@@ -27,14 +29,123 @@ _MAX_DEPTH = 100
 
 def surely_valid(schema: Any, value: Any, root: Any = None) -> bool:
     """True when ``value`` certainly meets ``schema``; ``root``: the document "#..." references point into
-    (without one, a reference is not followed and the answer is False)."""
-    return _judge(schema, value, root, 0) is True
+    (without one, a reference is not followed and the answer is False). A caller that judges many values
+    against one document keeps a ``Judge`` of it instead: each subschema is then compiled once."""
+    return Judge(root).valid(schema, value)
+
+
+Compiled = Callable[[Any, int], Judgement]  # a subschema compiled: (value, depth) -> its judgement
+
+
+class Judge:
+    """``surely_valid`` against the subschemas of one ``root`` document, each compiled once into a closure,
+    when a value first meets it (a payload schema judges every payload of its type of a run).
+
+    A compiled subschema judges exactly as the keywords below do, in the same order: what is known from
+    the schema alone (a keyword not judged here, a rule of the wrong shape, where a reference points) is
+    decided when it is compiled; only what depends on the value is left for each call. The subschemas
+    are kept by identity (the document is read-only), so two documents, or two schemas of one, never
+    share an answer."""
+
+    __slots__ = ("_nodes", "_typed", "root")
+
+    def __init__(self, root: Any = None) -> None:
+        self.root = root
+        self._nodes: dict[int, tuple[Any, Compiled]] = {}  # id -> (the subschema, kept alive; compiled)
+        self._typed: dict[int, tuple[Any, bool]] = {}  # id -> (the subschema, kept alive; judged_by_type)
+
+    def valid(self, schema: Any, value: Any) -> bool:
+        """True when ``value`` certainly meets ``schema`` (the root document, or a subschema of it)."""
+        return self.node(schema)(value, 0) is True
+
+    def by_type(self, schema: Any) -> bool:
+        """``judged_by_type(schema)``, decided once per subschema."""
+        entry = self._typed.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = self._typed[id(schema)] = (schema, judged_by_type(schema))
+        return entry[1]
+
+    def node(self, schema: Any) -> Compiled:
+        entry = self._nodes.get(id(schema))
+        if entry is not None and entry[0] is schema:
+            return entry[1]
+        compiled = self._compile(schema)
+        self._nodes[id(schema)] = (schema, compiled)
+        return compiled
+
+    def _compile(self, schema: Any) -> Compiled:
+        if schema is True or schema is False or not isinstance(schema, dict):
+            return _constant(schema if schema is True or schema is False else None)
+        has_id = "$id" in schema  # below the top, a new base for "#..." references: not judged
+        parts: list[Compiled] = []
+        unsure = False
+        for word, rule in schema.items():
+            make = _MAKERS.get(word)
+            if make is None:  # a note, an extension, or a keyword not judged here
+                if word not in _NOTES and word[:2] != "x-":
+                    unsure = True
+                continue
+            part = make(self, rule, schema)
+            if part is None:  # not judged whatever the value (a rule of the wrong shape...)
+                unsure = True
+            else:
+                parts.append(part)
+        kind = schema.get("type")
+        if len(parts) == 1 and not unsure and type(kind) is str and kind in _TYPES:  # so the one part is "type"
+            return _typed(_TYPES[kind], kind == "integer", has_id)  # the commonest leaf: a type and notes
+        return _node(tuple(parts), unsure, has_id)
+
+
+def _constant(judgement: Judgement) -> Compiled:
+    def constant(_value: Any, _depth: int) -> Judgement:
+        return judgement
+    return constant
+
+
+def _typed(one: tuple[type, ...], integer: bool, has_id: bool) -> Compiled:
+    """A subschema judged by its "type" (one name) alone: ``_node`` of that one check, in one call."""
+    isfinite = math.isfinite
+
+    def typed(value: Any, depth: int) -> Judgement:
+        if depth > _MAX_DEPTH or (has_id and depth) or (isinstance(value, float) and not isfinite(value)):
+            return None
+        if type(value) in one:
+            return True
+        return None if integer and isinstance(value, float) else False
+    return typed
+
+
+def _node(parts: tuple[Compiled, ...], unsure: bool, has_id: bool) -> Compiled:
+    """A subschema's keywords together: False at the first certain failure, else None when one (or a keyword
+    not judged) is unsure; nothing is sure of NaN, infinity or too deep a nesting."""
+    isfinite = math.isfinite
+    if len(parts) == 1 and not unsure:
+        only = parts[0]
+
+        def single(value: Any, depth: int) -> Judgement:
+            if depth > _MAX_DEPTH or (has_id and depth) or (isinstance(value, float) and not isfinite(value)):
+                return None
+            return only(value, depth)
+        return single
+
+    def node(value: Any, depth: int) -> Judgement:
+        if depth > _MAX_DEPTH or (has_id and depth) or (isinstance(value, float) and not isfinite(value)):
+            return None
+        doubt = unsure
+        for part in parts:
+            judgement = part(value, depth)
+            if judgement is False:
+                return False
+            if judgement is None:
+                doubt = True
+        return None if doubt else True
+    return node
 
 
 def judged_by_type(schema: Any) -> bool:
     """Whether ``surely_valid(schema, value)`` depends on nothing but ``type(value)`` (for a finite value):
     a schema whose only keyword judged here is "type" (the rest notes, extensions, or not judged)."""
-    return isinstance(schema, dict) and all(word == "type" or word not in _CHECKS for word in schema)
+    return isinstance(schema, dict) and all(word == "type" or word not in _MAKERS for word in schema)
 
 
 def _all(judgements: Iterable[Judgement]) -> Judgement:
@@ -48,144 +159,231 @@ def _all(judgements: Iterable[Judgement]) -> Judgement:
     return None if unsure else True
 
 
-def _judge(schema: Any, value: Any, root: Any, depth: int) -> Judgement:
-    if schema is True or schema is False:
-        return schema
-    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
-        return None
-    if (isinstance(value, float) and not math.isfinite(value)) or (depth and "$id" in schema):
-        return None  # NaN and infinity have no JSON form; a new $id is a new base for "#..." references
-    unsure = False
-    for word, rule in schema.items():
-        check = _CHECKS.get(word)
-        if check is None:  # a note, an extension, or a keyword not judged here
-            if word not in _NOTES and word[:2] != "x-":
-                unsure = True
-            continue
-        judgement = check(rule, value, schema, root, depth)
-        if judgement is False:
-            return False
-        if judgement is None:
-            unsure = True
-    return None if unsure else True
+# Each keyword's maker: (judge, rule, the subschema) -> its check of a value, or None when the keyword is not
+# judged whatever the value is. A check gets (value, depth); subschemas inside are judged at depth + 1.
+Maker = Callable[[Judge, Any, dict[str, Any]], Compiled | None]
 
 
-def _type(rule: Any, value: Any, *_: Any) -> Judgement:
-    if type(rule) is str:  # the common case, first (a hundred thousand keys)
+def _type(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    if type(rule) is str:  # the common case
         one = _TYPES.get(rule)
         if one is None:
             return None
-        if type(value) in one:
+        integer = rule == "integer"
+
+        def single(value: Any, _depth: int) -> Judgement:
+            if type(value) in one:
+                return True
+            return None if integer and isinstance(value, float) else False
+        return single
+    if not isinstance(rule, list) or not all(isinstance(k, str) and k in _TYPES for k in rule):
+        return None
+    kinds = frozenset(kind for name in rule for kind in _TYPES[name])
+    integer = "integer" in rule
+
+    def several(value: Any, _depth: int) -> Judgement:
+        if type(value) in kinds:
             return True
-        return None if rule == "integer" and isinstance(value, float) else False
-    kinds = rule
-    if not isinstance(kinds, list) or not all(isinstance(k, str) and k in _TYPES for k in kinds):
+        return None if isinstance(value, float) and integer else False  # 1.0 is an integer to JSON Schema
+    return several
+
+
+_NUMERIC = (int, float)
+
+
+def _enum(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    if not isinstance(rule, list):
         return None
-    if any(type(value) in _TYPES[k] for k in kinds):
-        return True
-    if isinstance(value, float) and "integer" in kinds:
-        return None  # 1.0 is an integer to JSON Schema
-    return False
+    # an option equals a scalar of its own type only (true is not 1): (type, option) pairs, looked up at once
+    exact = {(type(option), option) for option in rule if isinstance(option, _SCALAR)}
+    numeric = [option for option in rule if type(option) in _NUMERIC]
 
-
-def _enum(rule: Any, value: Any, *_: Any) -> Judgement:
-    if not isinstance(rule, list) or not isinstance(value, _SCALAR):
-        return None
-    if any(type(option) is type(value) and option == value for option in rule):
-        return True
-    numeric = (int, float)
-    if type(value) in numeric and any(type(option) in numeric and option == value for option in rule):
-        return None  # 1 and 1.0 are equal to JSON Schema
-    return False  # a scalar equals no container, and true is not 1
-
-
-def _const(rule: Any, value: Any, *_: Any) -> Judgement:
-    return _enum([rule], value)
-
-
-def _bound(test: Callable[[Any, Any], bool]) -> Callable[..., Judgement]:
-    def check(rule: Any, value: Any, *_: Any) -> Judgement:
-        if type(rule) not in (int, float):
+    def check(value: Any, _depth: int) -> Judgement:
+        if not isinstance(value, _SCALAR):
             return None
-        return type(value) not in (int, float) or test(value, rule)  # bounds apply to numbers only
+        if (type(value), value) in exact:
+            return True
+        if type(value) in _NUMERIC and any(option == value for option in numeric):
+            return None  # 1 and 1.0 are equal to JSON Schema
+        return False  # a scalar equals no container
     return check
 
 
-def _length(kind: type, test: Callable[[int, int], bool]) -> Callable[..., Judgement]:
-    def check(rule: Any, value: Any, *_: Any) -> Judgement:
+def _const(judge: Judge, rule: Any, schema: Any) -> Compiled | None:
+    return _enum(judge, [rule], schema)
+
+
+def _bound(test: Callable[[Any, Any], bool]) -> Maker:
+    def make(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+        if type(rule) not in _NUMERIC:
+            return None
+
+        def check(value: Any, _depth: int) -> Judgement:
+            return type(value) not in _NUMERIC or test(value, rule)  # bounds apply to numbers only
+        return check
+    return make
+
+
+def _length(kind: type, test: Callable[[int, int], bool]) -> Maker:
+    def make(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
         if type(rule) is not int:
             return None
-        if not isinstance(value, kind):
+
+        def check(value: Any, _depth: int) -> Judgement:
+            if not isinstance(value, kind):
+                return True
+            return test(len(value), rule)  # type: ignore[arg-type]  # strings: code points, as JSON counts
+        return check
+    return make
+
+
+def _items(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    item = judge.node(rule)
+
+    def check(value: Any, depth: int) -> Judgement:
+        if not isinstance(value, list):
             return True
-        return test(len(value), rule)  # type: ignore[arg-type]  # strings: code points, as JSON counts
+        inner = depth + 1
+        unsure = False
+        for one in value:
+            judgement = item(one, inner)
+            if judgement is False:
+                return False
+            if judgement is None:
+                unsure = True
+        return None if unsure else True
     return check
 
 
-def _items(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
-    if not isinstance(value, list):
-        return True
-    return _all(_judge(rule, item, root, depth + 1) for item in value)
-
-
-def _properties(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
+def _properties(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
     if not isinstance(rule, dict):
         return None
-    if not isinstance(value, dict):
-        return True
-    return _all(_judge(rule[key], item, root, depth + 1) for key, item in value.items() if key in rule)
+    named: dict[Any, Compiled] = {}  # each property's subschema compiled when a value first has it
+    node = judge.node
+
+    def check(value: Any, depth: int) -> Judgement:
+        if not isinstance(value, dict):
+            return True
+        inner = depth + 1
+        unsure = False
+        for key, item in value.items():
+            compiled = named.get(key)
+            if compiled is None:
+                if key not in rule:
+                    continue
+                compiled = named[key] = node(rule[key])
+            judgement = compiled(item, inner)
+            if judgement is False:
+                return False
+            if judgement is None:
+                unsure = True
+        return None if unsure else True
+    return check
 
 
-def _required(rule: Any, value: Any, *_: Any) -> Judgement:
+def _required(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
     if not isinstance(rule, list):
         return None
-    return not isinstance(value, dict) or all(key in value for key in rule)
+    if all(type(key) is str for key in rule):  # as JSON has them: one set comparison
+        needed = frozenset(rule)
+
+        def names(value: Any, _depth: int) -> Judgement:
+            return not isinstance(value, dict) or value.keys() >= needed
+        return names
+
+    def check(value: Any, _depth: int) -> Judgement:
+        return not isinstance(value, dict) or all(key in value for key in rule)
+    return check
 
 
-def _additional(rule: Any, value: Any, schema: dict[str, Any], root: Any, depth: int) -> Judgement:
-    if not isinstance(value, dict):
-        return True
+def _additional(judge: Judge, rule: Any, schema: dict[str, Any]) -> Compiled | None:
     known = schema.get("properties", {})
-    if "patternProperties" in schema or not isinstance(known, dict):
+    judged = "patternProperties" not in schema and isinstance(known, dict)
+    other = judge.node(rule)
+
+    def check(value: Any, depth: int) -> Judgement:
+        if not isinstance(value, dict):
+            return True
+        if not judged:
+            return None
+        inner = depth + 1
+        return _all(other(item, inner) for key, item in value.items() if key not in known)
+    return check
+
+
+def _parts(judge: Judge, rule: Any) -> tuple[Compiled, ...] | None:
+    return tuple(judge.node(part) for part in rule) if isinstance(rule, list) else None
+
+
+def _all_of(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    parts = _parts(judge, rule)
+    if parts is None:
         return None
-    return _all(_judge(rule, item, root, depth + 1) for key, item in value.items() if key not in known)
+
+    def check(value: Any, depth: int) -> Judgement:
+        inner = depth + 1
+        unsure = False
+        for part in parts:
+            judgement = part(value, inner)
+            if judgement is False:
+                return False
+            if judgement is None:
+                unsure = True
+        return None if unsure else True
+    return check
 
 
-def _all_of(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
-    return _all(_judge(part, value, root, depth + 1) for part in rule) if isinstance(rule, list) else None
-
-
-def _any_of(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
-    if not isinstance(rule, list):
+def _any_of(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    parts = _parts(judge, rule)
+    if parts is None:
         return None
-    judgements = [_judge(part, value, root, depth + 1) for part in rule]
-    if True in judgements:
-        return True
-    return False if all(j is False for j in judgements) else None
+
+    def check(value: Any, depth: int) -> Judgement:
+        inner = depth + 1
+        judgements = [part(value, inner) for part in parts]
+        if True in judgements:
+            return True
+        return False if all(j is False for j in judgements) else None
+    return check
 
 
-def _one_of(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
-    if not isinstance(rule, list):
+def _one_of(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    parts = _parts(judge, rule)
+    if parts is None:
         return None
-    judgements = [_judge(part, value, root, depth + 1) for part in rule]
-    if None in judgements:
-        return None
-    return judgements.count(True) == 1
+
+    def check(value: Any, depth: int) -> Judgement:
+        inner = depth + 1
+        judgements = [part(value, inner) for part in parts]
+        if None in judgements:
+            return None
+        return judgements.count(True) == 1
+    return check
 
 
-def _not(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
-    judgement = _judge(rule, value, root, depth + 1)
-    return None if judgement is None else not judgement
+def _not(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    negated = judge.node(rule)
+
+    def check(value: Any, depth: int) -> Judgement:
+        judgement = negated(value, depth + 1)
+        return None if judgement is None else not judgement
+    return check
 
 
-def _if(rule: Any, value: Any, schema: dict[str, Any], root: Any, depth: int) -> Judgement:
-    condition = _judge(rule, value, root, depth + 1)
-    if condition is None:
-        return None
-    branch = schema.get("then" if condition else "else", True)
-    return _judge(branch, value, root, depth + 1)
+def _if(judge: Judge, rule: Any, schema: dict[str, Any]) -> Compiled | None:
+    condition = judge.node(rule)
+    then, otherwise = judge.node(schema.get("then", True)), judge.node(schema.get("else", True))
+
+    def check(value: Any, depth: int) -> Judgement:
+        met = condition(value, depth + 1)
+        if met is None:
+            return None
+        return (then if met else otherwise)(value, depth + 1)
+    return check
 
 
-def _ref(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgement:
+def _ref(judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
+    root = judge.root
     if root is None or not isinstance(rule, str) or not (rule == "#" or rule.startswith("#/")):
         return None  # an anchor ("#name") or another document: the validator's business
     target = root
@@ -194,22 +392,32 @@ def _ref(rule: Any, value: Any, _schema: Any, root: Any, depth: int) -> Judgemen
         if not isinstance(target, dict) or part not in target or "%" in part:
             return None
         target = target[part]
-    return _judge(target, value, root, depth + 1)
+    found: list[Compiled] = []  # compiled when first followed: a schema may refer to itself
+
+    def check(value: Any, depth: int) -> Judgement:
+        if not found:
+            found.append(judge.node(target))
+        return found[0](value, depth + 1)
+    return check
 
 
-def _pattern(rule: Any, value: Any, *_: Any) -> Judgement:
+def _pattern(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
     from profilegen.surely_text import pattern_judgement  # its regular expressions only when a schema asks
 
-    return pattern_judgement(rule, value)
+    def check(value: Any, _depth: int) -> Judgement:
+        return pattern_judgement(rule, value)
+    return check
 
 
-def _format(rule: Any, value: Any, *_: Any) -> Judgement:
+def _format(_judge: Judge, rule: Any, _schema: Any) -> Compiled | None:
     from profilegen.surely_text import format_judgement
 
-    return format_judgement(rule, value)
+    def check(value: Any, _depth: int) -> Judgement:
+        return format_judgement(rule, value)
+    return check
 
 
-_CHECKS: dict[str, Callable[..., Judgement]] = {
+_MAKERS: dict[str, Maker] = {
     "type": _type, "enum": _enum, "const": _const,
     "minimum": _bound(lambda v, b: v >= b), "maximum": _bound(lambda v, b: v <= b),
     "exclusiveMinimum": _bound(lambda v, b: v > b), "exclusiveMaximum": _bound(lambda v, b: v < b),

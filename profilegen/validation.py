@@ -10,12 +10,13 @@ from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
 from profilegen.schema_refs import REFERENCES
-from profilegen.surely import judged_by_type, surely_valid
+from profilegen.surely import Judge
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
 _NAME = "value"  # the one property of a shared key validator
 _WHOLE = "*"  # the cache entry of the whole document's validator (key schemas are cached by their JSON)
+_JUDGE = "surely"  # the cache entry of the domain's Judge (no key schema's JSON reads so: those start with "{")
 
 
 class SchemaViolation(Record):
@@ -59,6 +60,15 @@ def _compile(document: dict[str, Any]) -> Any:
     return jsonschema_rs.Draft202012Validator(document, validate_formats=True, retriever=refuse)
 
 
+def _judge(schema: DomainSchema) -> Judge:
+    """The domain's Judge (profilegen.surely): its key schemas compiled once for the run, not once a profile."""
+    found = schema.validators.get(_JUDGE)
+    if found is None:
+        found = schema.validators[_JUDGE] = (Judge(schema.document), "")
+    judge: Judge = found[0]
+    return judge
+
+
 def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:
     """Every place where ``settings`` break the domain's schema, by key (first violation of each key).
 
@@ -66,9 +76,8 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
     here; only the others go to the conforming validator, which writes every message (and is not even
     imported when all keys pass: most profiles)."""
     properties = schema.document.get("properties", {})
-    document = schema.document
-    by_type: dict[int, bool] = {}  # per distinct key schema (keys share equal ones): judged_by_type
-    judged: dict[tuple[int, type], bool] = {}  # (such a schema, the value's type): surely valid
+    judge = _judge(schema)
+    judged: dict[tuple[int, type], bool] = {}  # (a schema judged by type alone, the value's type): surely valid
     instance = {}
     for key, value in settings.items():
         if key not in properties:
@@ -78,14 +87,11 @@ def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[Sc
         if isinstance(value, float) and not math.isfinite(value):
             memo = None
         else:
-            typed = by_type.get(id(part))
-            if typed is None:
-                typed = by_type[id(part)] = judged_by_type(part)
-            memo = (id(part), kind) if typed else None  # to_json's type follows the value's type alone
+            memo = (id(part), kind) if judge.by_type(part) else None  # to_json's type follows the value's type alone
         if memo is not None and judged.get(memo):
             continue
         plain = value if kind in _PLAIN else to_json(value)
-        sure = surely_valid(part, plain, document)
+        sure = judge.valid(part, plain)
         if memo is not None:
             judged[memo] = sure
         if not sure:

@@ -92,6 +92,25 @@ def test_wrong_plist_type(tmp_path: Path, catalog: Catalog) -> None:
     assert found.line == line_of(path, "<key>StaticCode</key>")
 
 
+def test_each_item_of_an_array_is_named_by_its_own_index_and_line(tmp_path: Path, catalog: Catalog) -> None:
+    """The items of an array are walked beside one schema key (made once per run): the findings still name
+    each item's index and line, and a later profile with the same array has its own."""
+    good = identity(Authorization="Allow")
+    first = profile(tmp_path, tcc(SystemPolicyAllFiles=[good, identity(Authorization="Allow", StaticCode="yes"),
+                                                        identity(Authorization="Allow", Codereq="x")]))
+    found = findings(first, catalog)
+    assert [(f.rule, f.line) for f in found] == [
+        ("payload-value-type", line_of(first, "<key>StaticCode</key>")),
+        ("payload-unknown-key", line_of(first, "<key>Codereq</key>"))]
+    assert "Services.SystemPolicyAllFiles[1].StaticCode is a <string>" in found[0].message
+    assert "Services.SystemPolicyAllFiles[2].Codereq is not a key" in found[1].message
+    second = profile(tmp_path, tcc(SystemPolicyAllFiles=[good, good, good, identity(Authorization="Allow",
+                                                                                    StaticCode=1)]))
+    (again,) = findings(second, catalog)
+    assert "Services.SystemPolicyAllFiles[3].StaticCode is a <integer>" in again.message
+    assert again.line == line_of(second, "<key>StaticCode</key>")
+
+
 @pytest.mark.parametrize(("built", "words"), [
     (lambda: tcc(SystemPolicyAllFiles=[identity(IdentifierType="bundleId", Allowed=True)]),
      'IdentifierType = bundleId is not allowed'),

@@ -15,9 +15,12 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
+
+if TYPE_CHECKING:
+    from profilegen.surely import Judge
 
 INDEX_FILE = "_index.json"
 _DEFS = "#/$defs/"
@@ -64,7 +67,7 @@ def path_text(parts: Sequence[Part]) -> str:
 class PayloadKey:
     """One key of a payload type: a view of its (resolved) subschema."""
 
-    __slots__ = ("_named", "name", "path", "raw", "required", "root", "schema")
+    __slots__ = ("_facts", "_item", "_named", "name", "path", "raw", "required", "root", "schema")
 
     def __init__(self, root: dict[str, Any], path: tuple[Part, ...], schema: dict[str, Any], required: bool) -> None:
         self.root = root
@@ -74,6 +77,8 @@ class PayloadKey:
         self.schema = resolve(root, schema)
         self.required = required
         self._named: dict[str, PayloadKey] = {}  # child() of the keys the schema names, made once
+        self._item: PayloadKey | None = None  # item(), made once
+        self._facts: tuple[str, bool, bool] | None = None  # facts(), read once
 
     def __repr__(self) -> str:
         return f"PayloadKey({path_text(self.path)}, {self.plist_type})"
@@ -141,6 +146,26 @@ class PayloadKey:
     def any_key(self) -> Any:
         """What a dict's other keys may hold: a subschema, True (anything), or None (no other key)."""
         return self.schema.get("additionalProperties")
+
+    def facts(self) -> tuple[str, bool, bool]:
+        """``(plist_type, on_macos, supervised)``, read from the schema once: what a walk of a payload asks
+        of every key it meets (profilegen.inspect.payload_rules)."""
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = (self.plist_type, self.on_macos, self.supervised)
+        return facts
+
+    def item(self) -> PayloadKey | None:
+        """The key of any item of an array (path ending in -1, as ``children`` makes it), made once: a walk
+        of a thousand items, or of a thousand payloads, meets the same key and its children's lookups.
+        ``child(index)`` is the item at one index, with that index in its path."""
+        item = self._item
+        if item is None:
+            items = self.schema.get("items")
+            if not isinstance(items, dict):
+                return None
+            item = self._item = PayloadKey(self.root, (*self.path, -1), items, False)
+        return item
 
     def children(self) -> list[PayloadKey]:
         """A dict's keys, or an array item's keys (the item itself for an array of scalars)."""
@@ -245,6 +270,13 @@ class PayloadSchema:
                 expanded.add(ref)
             inside = seen | ({ref} if ref else set())
             stack.extend((depth + 1, child, inside) for child in reversed(key.children()) if child is not key)
+
+    @cached_property
+    def judge(self) -> Judge:
+        """What surely meets this schema (profilegen.surely), its subschemas compiled once for the run."""
+        from profilegen.surely import Judge
+
+        return Judge(self.document)
 
     def validator(self) -> Any:
         """The compiled JSON Schema (jsonschema-rs), made once."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 
 from profilegen.inspect.lint_context import Context
 from profilegen.inspect.nodes import Node
@@ -53,37 +52,43 @@ PAYLOAD_TYPES: dict[str, tuple[str, ...]] = {
 
 
 _CONTAINERS = ("dict", "array")
+_IDENTITY_KEYS = frozenset(("PayloadIdentifier", "PayloadUUID"))
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.kind == "dict":
-            yield current
-            stack.extend(entry.node for entry in current.entries if entry.node.kind in _CONTAINERS)
-        elif current.kind == "array":
-            stack.extend(item for item in current.items if item.kind in _CONTAINERS)
+def _named(node: Node) -> dict[str, Node]:
+    """A dict node's entries by key, the last of a repeated key winning (as ``Node.get`` and plistlib): one
+    pass for the rules that look up several keys, not one pass per key."""
+    return {entry.key: entry.node for entry in node.entries}
 
 
 def duplicate_keys(context: Context) -> None:
-    for node in _walk(context.profile.root):
-        if len(node.entries) == len(node.value):
-            continue  # no duplicate in this dict: the plain dict has one entry per key
-        first: dict[str, int | None] = {}
-        for entry in node.entries:
-            if entry.key in first:
-                earlier = first[entry.key]
-                context.add(
-                    "duplicate-key",
-                    entry.line,
-                    f"key {entry.key!r} appears twice in this <dict>"
-                    + (f" (first on line {earlier})" if earlier else "")
-                    + "; plistlib and macOS silently keep the last value",
-                    f"remove one of the two {entry.key!r} entries",
-                )
-            else:
-                first[entry.key] = entry.line
+    stack = [context.profile.root]  # every dict and array, depth first, each container's children in order
+    while stack:
+        node = stack.pop()
+        if node.kind == "dict":
+            entries = node.entries
+            stack.extend([entry.node for entry in entries if entry.node.kind in _CONTAINERS])
+            if len(entries) != len(node.value):  # else no duplicate: the plain dict has one entry per key
+                _duplicates(context, node)
+        elif node.kind == "array":
+            stack.extend([item for item in node.items if item.kind in _CONTAINERS])
+
+
+def _duplicates(context: Context, node: Node) -> None:
+    first: dict[str, int | None] = {}
+    for entry in node.entries:
+        if entry.key in first:
+            earlier = first[entry.key]
+            context.add(
+                "duplicate-key",
+                entry.line,
+                f"key {entry.key!r} appears twice in this <dict>"
+                + (f" (first on line {earlier})" if earlier else "")
+                + "; plistlib and macOS silently keep the last value",
+                f"remove one of the two {entry.key!r} entries",
+            )
+        else:
+            first[entry.key] = entry.line
 
 
 def _check_types(context: Context, node: Node, types: dict[str, tuple[str, ...]], where: str) -> None:
@@ -100,8 +105,9 @@ def _check_types(context: Context, node: Node, types: dict[str, tuple[str, ...]]
 
 def top_level(context: Context) -> None:
     root = context.profile.root
+    named = _named(root)
     for key in TOP_REQUIRED:
-        if root.get(key) is None:
+        if named.get(key) is None:
             context.add(
                 "required-key",
                 root.line,
@@ -118,7 +124,7 @@ def top_level(context: Context) -> None:
                 f"{entry.key!r} is not a top-level key of a configuration profile",
                 f"did you mean {close[0]!r}?" if close else "remove it or move it into a payload",
             )
-    payload_type = root.get("PayloadType")
+    payload_type = named.get("PayloadType")
     if payload_type is not None and payload_type.value != "Configuration":
         context.add(
             "payload-type",
@@ -127,8 +133,8 @@ def top_level(context: Context) -> None:
             "set the top-level PayloadType to Configuration; the payload's own type goes inside "
             "PayloadContent",
         )
-    _version(context, root, "the profile's")
-    scope = root.get("PayloadScope")
+    _version(context, named, "the profile's")
+    scope = named.get("PayloadScope")
     if scope is not None and scope.kind == "string" and scope.value not in SCOPES:
         fixed = next((s for s in SCOPES if s.lower() == scope.value.lower()), None)
         context.add(
@@ -137,7 +143,7 @@ def top_level(context: Context) -> None:
             f"PayloadScope {scope.value!r} is neither 'System' nor 'User'",
             f"write {fixed!r} (case matters)" if fixed else "write 'System' or 'User'",
         )
-    content = root.get("PayloadContent")
+    content = named.get("PayloadContent")
     if content is not None and content.kind == "array" and not content.items:
         context.add(
             "empty-profile",
@@ -147,8 +153,8 @@ def top_level(context: Context) -> None:
         )
 
 
-def _version(context: Context, node: Node, whose: str) -> None:
-    version = node.get("PayloadVersion")
+def _version(context: Context, named: dict[str, Node], whose: str) -> None:
+    version = named.get("PayloadVersion")
     if version is not None and version.kind == "integer" and version.value != 1:
         context.add(
             "payload-version",
@@ -171,8 +177,9 @@ def payloads(context: Context) -> None:
                 "each item of PayloadContent is a payload <dict>",
             )
             continue
+        named = _named(node)
         for key in PAYLOAD_REQUIRED:
-            if node.get(key) is None:
+            if named.get(key) is None:
                 context.add(
                     "required-key",
                     node.line,
@@ -180,7 +187,7 @@ def payloads(context: Context) -> None:
                     f"add <key>{key}</key> to the payload",
                 )
         _check_types(context, node, PAYLOAD_TYPES, f"payload {index}: ")
-        _version(context, node, f"payload {index}'s")
+        _version(context, named, f"payload {index}'s")
 
 
 def identities(context: Context) -> None:
@@ -189,8 +196,12 @@ def identities(context: Context) -> None:
     nodes += [(f"payload {p.index + 1}", p.node) for p in context.profile.payloads]
     seen: dict[str, dict[str, tuple[str, int | None]]] = {"PayloadIdentifier": {}, "PayloadUUID": {}}
     for who, node in nodes:
+        found: dict[str, Node] = {}  # the two keys' nodes, the last of a repeated key winning, in one pass
+        for entry in node.entries:
+            if entry.key in _IDENTITY_KEYS:
+                found[entry.key] = entry.node
         for key, rule in (("PayloadIdentifier", "duplicate-identifier"), ("PayloadUUID", "duplicate-uuid")):
-            value = node.get(key)
+            value = found.get(key)
             if value is None or value.kind != "string":
                 continue
             text = value.value.upper() if key == "PayloadUUID" else value.value

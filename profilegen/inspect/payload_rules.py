@@ -18,8 +18,6 @@ from profilegen.catalog.payloads import Part, PayloadCatalog, PayloadKey, Payloa
 from profilegen.inspect.nodes import INVALID, Node
 from profilegen.limits import MCX_TYPE, PAYLOAD_KEYS
 from profilegen.plisttypes import display, to_json
-from profilegen.secrets import mdm_variables
-from profilegen.surely import surely_valid
 from profilegen.versions import before, parse_version
 
 if TYPE_CHECKING:  # a preset's payloads are checked without the profile model (profilegen.payload_resolve)
@@ -156,28 +154,32 @@ class _Checker:
 
     # -- the tree beside the schema ------------------------------------------------------------
     def walk(self, node: Node, key: PayloadKey, path: list[Part], line: int | None = None) -> None:
+        """``node`` beside ``key``; messages name ``path`` (a key's own path is not read: an array's items
+        share one key, ``PayloadKey.item``)."""
+        kind = node.kind
         if path:
-            if not self._type_ok(node, key, path, line):
+            want, on_macos, supervised = key.facts()
+            if not self._type_ok(kind, want, path, line):
                 return
-            if not key.on_macos:
+            if not on_macos:
                 self.add("key-not-macos", line, f"{self.where(path)} does not apply to macOS (Apple: not "
                          "introduced on macOS)", "remove it from a profile for Macs")
                 return
-            self._versions(key, path, line)
-        if node.kind == "dict":
+            if supervised or self.version is not None:
+                self._versions(key, path, line)
+        if kind == "dict":
             self._dict(node, key, path)
-        elif node.kind == "array" and isinstance(key.schema.get("items"), dict):
-            for index, item in enumerate(node.items):
-                child = key.child(index)
-                if child is not None:
+        elif kind == "array":
+            child = key.item()
+            if child is not None:
+                for index, item in enumerate(node.items):
                     self.walk(item, child, [*path, index], item.line or line)
 
-    def _type_ok(self, node: Node, key: PayloadKey, path: list[Part], line: int | None) -> bool:
-        want = key.plist_type
-        if want == "any" or node.kind in (INVALID, want) or (want == "real" and node.kind == "integer"):
+    def _type_ok(self, kind: str, want: str, path: list[Part], line: int | None) -> bool:
+        if want == "any" or kind in (INVALID, want) or (want == "real" and kind == "integer"):
             return True
         self.typed_wrong.append(tuple(path))
-        self.add("payload-value-type", line, f"{self.where(path)} is a <{node.kind}>, Apple's schema says <{want}>",
+        self.add("payload-value-type", line, f"{self.where(path)} is a <{kind}>, Apple's schema says <{want}>",
                  f"write {path_text(path[-1:])} as <{want}>")
         return False
 
@@ -201,7 +203,7 @@ class _Checker:
     # -- the validator --------------------------------------------------------------------------
     def validate(self) -> None:
         instance = to_json(self.payload.node.value)
-        if surely_valid(self.schema.document, instance, self.schema.document):
+        if self.schema.judge.valid(self.schema.document, instance):
             return  # nothing for the validator to find: it is neither imported nor compiled
         seen: set[tuple[str, tuple[Part, ...]]] = set()
         for error in self.schema.validator().iter_errors(instance):
@@ -246,6 +248,8 @@ class _Checker:
                  f"add <key>{missing}</key> (required by Apple's schema)")
 
     def _value(self, path: list[Part], message: str) -> None:
+        from profilegen.secrets import mdm_variables  # a value refused only (its regular expression, at start-up)
+
         key = self.schema.key(path)
         value = self._node(path)
         variables = mdm_variables(value.value) if value is not None else []

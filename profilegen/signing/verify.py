@@ -277,10 +277,11 @@ def _check_signature(
 def _check_dates(
     certificate: x509.Certificate, role: str, now: datetime.datetime, report: VerifyReport
 ) -> None:
-    name = display_name(certificate.subject)
-    if now > certificate.not_valid_after_utc:
+    if now > certificate.not_valid_after_utc:  # (the name is read for a problem only)
+        name = display_name(certificate.subject)
         report.problems.append(f"{role} ({name}) expired on {_when(certificate.not_valid_after_utc)}")
     elif now < certificate.not_valid_before_utc:
+        name = display_name(certificate.subject)
         since = _when(certificate.not_valid_before_utc)
         report.problems.append(f"{role} ({name}) is not valid until {since}")
 
