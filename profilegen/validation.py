@@ -10,7 +10,7 @@ from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
 from profilegen.schema_refs import REFERENCES
-from profilegen.surely import Judge
+from profilegen.surely import Compiled, Judge
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
@@ -69,42 +69,67 @@ def _judge(schema: DomainSchema) -> Judge:
     return judge
 
 
-def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:
-    """Every place where ``settings`` break the domain's schema, by key (first violation of each key).
+class Screen:
+    """One domain's values judged as a caller meets them: a value that surely meets its key's schema is let
+    through here (profilegen.surely); the others are kept by key (a key met twice: its last value, as a
+    dict keeps it) for the conforming validator, which judges and words them (``violations``), and is not
+    even imported when every value passes: most profiles."""
 
-    A key whose schema is only a type, an enum or a range, and whose value surely meets it, is checked
-    here; only the others go to the conforming validator, which writes every message (and is not even
-    imported when all keys pass: most profiles)."""
-    properties = schema.document.get("properties", {})
-    judge = _judge(schema)
-    judged: dict[tuple[int, type], bool] = {}  # (a schema judged by type alone, the value's type): surely valid
-    instance = {}
-    for key, value in settings.items():
-        if key not in properties:
-            continue
-        part = properties[key]
+    __slots__ = ("_judge", "_parts", "_schema", "doubtful")
+
+    def __init__(self, schema: DomainSchema) -> None:
+        self._schema = schema
+        self._judge = _judge(schema)
+        # id of a key schema -> (it, kept alive; it compiled; for one judged by type alone: value type -> sure)
+        self._parts: dict[int, tuple[Any, Compiled, dict[type, bool] | None]] = {}
+        self.doubtful: dict[str, Any] = {}  # key -> its value as JSON
+
+    def passes(self, key: str, part: Any, value: PlistValue) -> bool:
+        """Whether ``value`` of ``key`` (whose schema is ``part``) surely meets it; if not, it is kept."""
+        entry = self._parts.get(id(part))
+        if entry is None or entry[0] is not part:
+            judge = self._judge
+            entry = self._parts[id(part)] = (part, judge.node(part), {} if judge.by_type(part) else None)
+        compiled, by_kind = entry[1], entry[2]
         kind = type(value)
-        if isinstance(value, float) and not math.isfinite(value):
-            memo = None
-        else:
-            memo = (id(part), kind) if judge.by_type(part) else None  # to_json's type follows the value's type alone
-        if memo is not None and judged.get(memo):
-            continue
+        if by_kind is not None and isinstance(value, float) and not math.isfinite(value):
+            by_kind = None  # NaN and infinity: judged each time (never sure)
+        if by_kind is not None and by_kind.get(kind):  # to_json's type follows the value's type alone
+            if self.doubtful:
+                self.doubtful.pop(key, None)
+            return True
         plain = value if kind in _PLAIN else to_json(value)
-        sure = judge.valid(part, plain)
-        if memo is not None:
-            judged[memo] = sure
+        sure = compiled(plain, 0) is True
+        if by_kind is not None:
+            by_kind[kind] = sure
         if not sure:
-            instance[key] = plain
-    if not instance:
-        return []
-    import json
+            self.doubtful[key] = plain
+        elif self.doubtful:
+            self.doubtful.pop(key, None)
+        return sure
 
-    found: list[SchemaViolation] = []
-    for key, plain in instance.items():
-        text = json.dumps(properties[key], sort_keys=True)
-        validator, name = _validator(schema, key, text)
-        for error in validator.iter_errors({name or key: plain}):
-            found.append(SchemaViolation(key, str(error.message)))
-            break
-    return found
+    def violations(self) -> list[SchemaViolation]:
+        """The first violation of each kept value, worded by the validator."""
+        if not self.doubtful:
+            return []
+        import json
+
+        properties = self._schema.document.get("properties", {})
+        found: list[SchemaViolation] = []
+        for key, plain in self.doubtful.items():
+            text = json.dumps(properties[key], sort_keys=True)
+            validator, name = _validator(self._schema, key, text)
+            for error in validator.iter_errors({name or key: plain}):
+                found.append(SchemaViolation(key, str(error.message)))
+                break
+        return found
+
+
+def violations(schema: DomainSchema, settings: dict[str, PlistValue]) -> list[SchemaViolation]:
+    """Every place where ``settings`` break the domain's schema, by key (first violation of each key)."""
+    properties = schema.document.get("properties", {})
+    screen = Screen(schema)
+    for key, value in settings.items():
+        if key in properties:
+            screen.passes(key, properties[key], value)
+    return screen.violations()

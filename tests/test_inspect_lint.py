@@ -217,3 +217,23 @@ def test_every_rule_id_of_build_is_documented() -> None:
     assert {"version-too-new", "version-too-old", "license-unknown"} <= emitted
     for rule in emitted:
         assert f"`{rule}`" in text, f"rule {rule} of build is not in the README's rule table"
+
+
+@pytest.mark.parametrize(("first", "last", "expected"), [(500, 50, []), (50, 500, [29]), (500, 700, [29])])
+def test_a_key_set_in_forced_and_set_once_is_judged_by_its_last_value(
+        catalog: Catalog, tmp_path: Path, first: int, last: int, expected: list[int]) -> None:
+    """Forced then Set-Once of one key: the later value is the one checked, as a dict of the domain's
+    settings keeps it, and its finding names that value and its line."""
+    text = (BROKEN / "value-allowed.mobileconfig").read_text()
+    once = ("\t\t\t\t\t<key>Set-Once</key>\n\t\t\t\t\t<array>\n\t\t\t\t\t\t<dict>\n"
+            "\t\t\t\t\t\t\t<key>mcx_preference_settings</key>\n\t\t\t\t\t\t\t<dict>\n"
+            f"\t\t\t\t\t\t\t\t<key>Interval</key>\n\t\t\t\t\t\t\t\t<integer>{last}</integer>\n"
+            "\t\t\t\t\t\t\t</dict>\n\t\t\t\t\t\t</dict>\n\t\t\t\t\t</array>\n")
+    text = text.replace("<integer>500</integer>", f"<integer>{first}</integer>")
+    text = text.replace("\t\t\t\t\t</array>\n\t\t\t\t</dict>\n", "\t\t\t\t\t</array>\n" + once + "\t\t\t\t</dict>\n", 1)
+    path = tmp_path / "twice.mobileconfig"
+    path.write_text(text)
+    found = [f for f in lint_path(path, catalog, VERSION) if f.rule == "value-allowed"]
+    assert [f.line for f in found] == expected
+    if found:
+        assert f"com.example.app:Interval = {last} is not allowed" in found[0].render()

@@ -22,8 +22,8 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
     by_domain: dict[str, list[Setting]] = {}
     styles = {p.index: p.style for p in profile.payloads}
     for setting in profile.settings:
-        if styles.get(setting.payload) == "mcx" or (
-                styles.get(setting.payload) == "custom" and setting.domain not in skip):
+        style = styles.get(setting.payload)
+        if style == "mcx" or (style == "custom" and setting.domain not in skip):
             by_domain.setdefault(setting.domain, []).append(setting)
     for domain, settings in by_domain.items():
         schema = catalog.domain(domain)  # (the validator is imported only for a domain the catalogue knows)
@@ -35,8 +35,10 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
             )
             continue
-        checkable: dict[str, Any] = {}
-        lines: dict[str, int | None] = {}
+        from profilegen.validation import Screen
+
+        screen = Screen(schema)  # values not surely valid, kept for the validator
+        doubtful: dict[str, tuple[Any, int | None]] = {}  # key -> the value checked and its line, for messages
         key_schemas = schema.key_schemas
         facts: dict[int, tuple[str, bool]] = {}  # per distinct key schema (keys share equal ones): see _facts
         fitting: dict[tuple[type, str], bool] = {}  # fits() depends on the value's type alone
@@ -71,8 +73,9 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                     f"write {spec.allowed()}",
                 )
                 continue
-            checkable[setting.key] = float(setting.value) if plist_type == "real" else setting.value
-            lines[setting.key] = setting.line
+            value = float(setting.value) if plist_type == "real" else setting.value
+            if not screen.passes(setting.key, found, value):
+                doubtful[setting.key] = (value, setting.line)
             if not more:
                 continue
             spec = KeySpec(domain, setting.key, found)
@@ -83,16 +86,15 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                 office_version and (spec.app_min or spec.app_max or spec.deprecated_in)
             ):
                 _deprecations(add, spec, setting, office_version, schema.versioned_by)
-        from profilegen.validation import violations
-
-        for violation in violations(schema, checkable):
+        for violation in screen.violations():
             allowed = schema.keys.get(violation.key)
             if allowed is None:
                 continue
+            value, line = doubtful[violation.key]
             add(
                 "value-allowed",
-                lines.get(violation.key),
-                f"{domain}:{violation.key} = {display(checkable[violation.key])} is not allowed: "
+                line,
+                f"{domain}:{violation.key} = {display(value)} is not allowed: "
                 f"{violation.message}",
                 f"use {allowed.allowed()}",
             )
