@@ -8,6 +8,10 @@ domains: ``SHARED_FROM``). Content is matched on ``repr``, which tells
 apart everything JSON can hold: keys in order, ``true`` from ``1``, ``1`` from ``1.0``, ``-0.0`` from
 ``0.0``, a string from a number. A loaded domain is read-only: nothing that receives its schemas may change
 them in place (copy first), or it changes every key that shares one.
+
+Only a dict made of scalars, short lists of them and dicts already shared is compared: its ``repr`` is
+small. The dicts that hold the properties (the document itself) are not: spelling one out would copy the
+whole file, and keep that copy as long as the table.
 """
 
 from __future__ import annotations
@@ -21,9 +25,22 @@ _SMALL = 64  # bigger objects (the properties, the document) are not compared: e
 def shared_objects() -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A fresh object hook for one ``json.loads`` (its table lives as long as the hook)."""
     table: dict[str, dict[str, Any]] = {}
+    shared: set[int] = set()  # ids of the dicts in the table (which keeps them alive)
     first = table.setdefault
 
     def hook(found: dict[str, Any]) -> dict[str, Any]:
-        return found if len(found) > _SMALL else first(repr(found), found)
+        if len(found) > _SMALL:
+            return found
+        for value in found.values():
+            kind = type(value)
+            if kind is dict:
+                if id(value) not in shared:
+                    return found
+            elif kind is list and (len(value) > _SMALL or not all(
+                    type(item) not in (dict, list) or id(item) in shared for item in value)):
+                return found
+        kept = first(repr(found), found)
+        shared.add(id(kept))
+        return kept
 
     return hook
