@@ -17,7 +17,7 @@ import re
 from typing import Any
 from xml.parsers import expat
 
-from profilegen.inspect.nodes import Entry, Node
+from profilegen.inspect.nodes import ArrayNode, DictNode, Entry, Node
 
 MAX_FAST_DEPTH = 64  # deeper (rare) documents take lxml's path, which has its own limit
 MAX_FAST_BYTES = 10_000_000  # lxml refuses a text node over 10,000,000 bytes: bigger files take its path
@@ -182,9 +182,9 @@ class _Reader:
             if kind == "dict":
                 if frame[4] is not None:
                     raise _Unsure  # a key without a value
-                node = Node("dict", frame[1], frame[3], frame[2])
+                node = DictNode(frame[1], frame[3], frame[2])
             elif kind == "array":
-                node = Node("array", frame[1], frame[3], items=frame[2])
+                node = ArrayNode(frame[1], frame[3], frame[2])
             else:  # </plist>
                 if not self.seen_value:
                     raise _Unsure

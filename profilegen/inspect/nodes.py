@@ -33,18 +33,21 @@ class Entry:
 
 
 class Node:
-    """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins)."""
+    """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins).
 
-    __slots__ = ("entries", "items", "kind", "line", "value")
+    A scalar is a Node; a dict is a DictNode and an array an ArrayNode, the only ones with a slot for their
+    children: a 100,000-key profile is mostly scalars, and two empty slots each are megabytes.
+    """
 
-    # Empty tuples by default: most nodes are scalars, and a fresh list for each is measurable at 100k keys.
-    def __init__(self, kind: str, line: int | None, value: Any, entries: Sequence[Entry] = (),
-                 items: Sequence[Node] = ()) -> None:
+    __slots__ = ("kind", "line", "value")
+
+    entries: Sequence[Entry] = ()  # dict only, in document order
+    items: Sequence[Node] = ()  # array only
+
+    def __init__(self, kind: str, line: int | None, value: Any) -> None:
         self.kind = kind
         self.line = line
         self.value = value
-        self.entries = entries  # dict only, in document order
-        self.items = items  # array only
 
     def get(self, key: str) -> Node | None:
         """The node of ``key`` in a dict (the last one, like plistlib), or None."""
@@ -61,6 +64,26 @@ class Node:
             if entry.key == key:
                 line = entry.line
         return line
+
+
+class DictNode(Node):
+    __slots__ = ("entries",)
+
+    def __init__(self, line: int | None, value: dict[str, Any], entries: Sequence[Entry]) -> None:
+        self.kind = "dict"
+        self.line = line
+        self.value = value
+        self.entries = entries
+
+
+class ArrayNode(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, line: int | None, value: list[Any], items: Sequence[Node]) -> None:
+        self.kind = "array"
+        self.line = line
+        self.value = value
+        self.items = items
 
 
 class _Budget:
@@ -102,10 +125,10 @@ def _from_python(value: object, budget: _Budget, depth: int) -> Node:
             child = _from_python(item, budget, depth + 1)
             entries.append(Entry(str(key), None, child))
             plain[str(key)] = child.value
-        return Node("dict", None, plain, entries)
+        return DictNode(None, plain, entries)
     if isinstance(value, list):
         items = [_from_python(item, budget, depth + 1) for item in value]
-        return Node("array", None, [item.value for item in items], items=items)
+        return ArrayNode(None, [item.value for item in items], items)
     if isinstance(value, bytearray):
         value = bytes(value)
     try:
