@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
@@ -119,6 +120,11 @@ def payload_style(payload_type: str | None) -> str:
 def extract(document: Document, *, strict: bool = False) -> Profile:
     """The profile in ``document``. Lenient by default (lint wants whatever is there); ``strict`` refuses
     a file whose plist grammar is broken or whose shape is not a profile, for show, diff and import."""
+    with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+        return _extract(document, strict)
+
+
+def _extract(document: Document, strict: bool) -> Profile:
     root = document.root
     if root is None or root.kind != "dict":
         raise InputError(
