@@ -27,15 +27,19 @@ if TYPE_CHECKING:  # a preset's payloads are checked with this model, without re
 class Setting:
     """One preference setting (mutable: masking replaces a secret value in place; there may be 100k)."""
 
-    __slots__ = ("domain", "key", "line", "mode", "payload", "value")
+    __slots__ = ("domain", "entry", "key", "mode", "payload", "value")
 
-    def __init__(self, domain: str, key: str, value: Any, mode: str, line: int | None, payload: int) -> None:
+    def __init__(self, domain: str, entry: Entry, value: Any, mode: str, payload: int) -> None:
         self.domain = domain
-        self.key = key
+        self.key = entry.key
         self.value = value
         self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
-        self.line = line
+        self.entry = entry  # where the key is (its line is told from the value's: profilegen.inspect.nodes)
         self.payload = payload  # index of the payload in PayloadContent
+
+    @property
+    def line(self) -> int | None:
+        return self.entry.line
 
 
 class Payload:
@@ -207,7 +211,7 @@ def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
                         skip(prefs, f"{item_path}.mcx_preference_settings", f"is a <{prefs.kind}>, not a <dict>")
                     continue
                 found.extend(
-                    Setting(domain_entry.key, e.key, e.node.value, mode_entry.key, e.line, payload.index)
+                    Setting(domain_entry.key, e, e.node.value, mode_entry.key, payload.index)
                     for e in prefs.entries
                     if e.node.kind != INVALID
                 )
@@ -218,7 +222,7 @@ def _custom_settings(payload: Payload) -> list[Setting]:
     domain = payload.payload_type or ""
     payload.domains.append(domain)
     return [
-        Setting(domain, e.key, e.node.value, "custom", e.line, payload.index)
+        Setting(domain, e, e.node.value, "custom", payload.index)
         for e in payload.node.entries
         if e.key not in PAYLOAD_KEYS and e.node.kind != INVALID
     ]

@@ -22,14 +22,28 @@ MAX_NODES = 2_000_000  # a 10 MB XML file cannot hold more; a binary plist with 
 
 # Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
 class Entry:
-    """One ``<key>`` of a dict and its value, in document order (duplicates kept)."""
+    """One ``<key>`` of a dict and its value, in document order (duplicates kept).
 
-    __slots__ = ("key", "line", "node")
+    The key's line is kept as its distance to the value's (0 or 1 mostly: a cached small int), not as a
+    number of its own: a line over 256 is a 32-byte object, and a big profile has one per key.
+    """
+
+    __slots__ = ("_gap", "key", "node")
 
     def __init__(self, key: str, line: int | None, node: Node) -> None:
         self.key = key
-        self.line = line
         self.node = node
+        at = node.line
+        # the gap (>= 0), or the line itself as ~line (< 0) when the value has no line or is far away
+        self._gap = None if line is None else at - line if at is not None and 0 <= at - line <= 256 else ~line
+
+    @property
+    def line(self) -> int | None:
+        gap = self._gap
+        if gap is None:
+            return None
+        at = self.node.line
+        return at - gap if gap >= 0 and at is not None else ~gap
 
 
 class Node:
