@@ -158,3 +158,18 @@ def test_a_key_far_above_its_value_is_told_on_its_own_line(reader: str, tmp_path
     shown = json.loads(CliRunner().invoke(make_app(), ["show", "--format", "json", str(path)]).stdout)
     flags = [s["line"] for s in shown["profiles"][0]["settings"] if s["key"] == "Flag"]
     assert flags == [first, second] and lines[second + 300].strip() == b"<false/>"
+
+
+def test_more_keys_than_the_reader_keeps_once_read_as_the_careful_reader_reads_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from profilegen.inspect.fastplist import _KEPT_KEYS
+
+    value: dict[str, Any] = {f"Key{i}": [{"Name": f"n{i}", "Size": i}] for i in range(_KEPT_KEYS + 100)}
+    value["Last"] = {"Name": "end"}  # a repeated key met after the table is full
+    data = plistlib.dumps(value)
+    taken = fast_parse(data)
+    assert taken is not None
+    assert taken[0].value == plistlib.loads(data)
+    monkeypatch.setattr(xmlplist, "fast_parse", lambda _data: None)
+    careful = xmlplist.parse(data, "p.plist").root
+    assert careful is not None and _shape(taken[0]) == _shape(careful)
