@@ -26,7 +26,6 @@ def shared_objects() -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A fresh object hook for one ``json.loads`` (its table lives as long as the hook)."""
     table: dict[str, dict[str, Any]] = {}
     shared: set[int] = set()  # ids of the dicts in the table (which keeps them alive)
-    first = table.setdefault
 
     def hook(found: dict[str, Any]) -> dict[str, Any]:
         if len(found) > _SMALL:
@@ -36,11 +35,18 @@ def shared_objects() -> Callable[[dict[str, Any]], dict[str, Any]]:
             if kind is dict:
                 if id(value) not in shared:
                     return found
-            elif kind is list and (len(value) > _SMALL or not all(
-                    type(item) not in (dict, list) or id(item) in shared for item in value)):
-                return found
-        kept = first(repr(found), found)
-        shared.add(id(kept))
+            elif kind is list:
+                if len(value) > _SMALL:
+                    return found
+                for item in value:
+                    kind = type(item)
+                    if kind is list or (kind is dict and id(item) not in shared):
+                        return found
+        text = repr(found)
+        kept = table.get(text)
+        if kept is None:
+            kept = table[text] = found
+            shared.add(id(found))
         return kept
 
     return hook
