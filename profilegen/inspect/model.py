@@ -16,7 +16,7 @@ from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
 from profilegen.record import Record
 
-__all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
+__all__ = ["PAYLOAD_KEYS", "Origin", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
 
 if TYPE_CHECKING:  # a preset's payloads are checked with this model, without reading any file
     from profilegen.inspect.read import Document
@@ -24,18 +24,40 @@ if TYPE_CHECKING:  # a preset's payloads are checked with this model, without re
 
 
 # Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
-class Setting:
-    """One preference setting (mutable: masking replaces a secret value in place; there may be 100k)."""
+class Origin:
+    """What the settings of one mcx item or one custom payload share: their domain, mode and payload."""
 
-    __slots__ = ("domain", "entry", "key", "mode", "payload", "value")
+    __slots__ = ("domain", "mode", "payload")
 
-    def __init__(self, domain: str, entry: Entry, value: Any, mode: str, payload: int) -> None:
+    def __init__(self, domain: str, mode: str, payload: int) -> None:
         self.domain = domain
+        self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
+        self.payload = payload  # index of the payload in PayloadContent
+
+
+class Setting:
+    """One preference setting (mutable: masking replaces a secret value in place; there may be 100k, so
+    what they share is held once, by their Origin, and a key's line is told by its Entry)."""
+
+    __slots__ = ("entry", "key", "origin", "value")
+
+    def __init__(self, origin: Origin, entry: Entry, value: Any) -> None:
+        self.origin = origin
+        self.entry = entry
         self.key = entry.key
         self.value = value
-        self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
-        self.entry = entry  # where the key is (its line is told from the value's: profilegen.inspect.nodes)
-        self.payload = payload  # index of the payload in PayloadContent
+
+    @property
+    def domain(self) -> str:
+        return self.origin.domain
+
+    @property
+    def mode(self) -> str:
+        return self.origin.mode
+
+    @property
+    def payload(self) -> int:
+        return self.origin.payload
 
     @property
     def line(self) -> int | None:
@@ -210,19 +232,17 @@ def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
                     else:
                         skip(prefs, f"{item_path}.mcx_preference_settings", f"is a <{prefs.kind}>, not a <dict>")
                     continue
-                found.extend(
-                    Setting(domain_entry.key, e, e.node.value, mode_entry.key, payload.index)
-                    for e in prefs.entries
-                    if e.node.kind != INVALID
-                )
+                origin = Origin(domain_entry.key, mode_entry.key, payload.index)
+                found.extend(Setting(origin, e, e.node.value) for e in prefs.entries if e.node.kind != INVALID)
     return found
 
 
 def _custom_settings(payload: Payload) -> list[Setting]:
     domain = payload.payload_type or ""
     payload.domains.append(domain)
+    origin = Origin(domain, "custom", payload.index)
     return [
-        Setting(domain, e, e.node.value, "custom", payload.index)
+        Setting(origin, e, e.node.value)
         for e in payload.node.entries
         if e.key not in PAYLOAD_KEYS and e.node.kind != INVALID
     ]
