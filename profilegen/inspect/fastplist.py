@@ -183,14 +183,14 @@ class _Reader:
                 return
             node = Node("string", line, text) if tag == "string" else _scalar(tag, text, line)
         else:
-            frame = stack.pop()
+            frame = stack.pop()  # (children kept as a tuple: a list keeps room to grow, 32 bytes a container)
             kind = frame[0]
             if kind == "dict":
                 if frame[4] is not None:
                     raise _Unsure  # a key without a value
-                node = DictNode(frame[1], frame[3], frame[2])
+                node = DictNode(frame[1], frame[3], tuple(frame[2]))
             elif kind == "array":
-                node = ArrayNode(frame[1], frame[3], frame[2])
+                node = ArrayNode(frame[1], frame[3], tuple(frame[2]))
             else:  # </plist>
                 if not self.seen_value:
                     raise _Unsure
