@@ -131,18 +131,21 @@ def from_python(value: object, path: str, *, limit: int = MAX_NODES) -> Node:
 
 
 def _from_python(value: object, budget: _Budget, depth: int) -> Node:
+    # A container's plain value is plistlib's own when its children's values are theirs (str keys): a
+    # second copy of every dict and list is megabytes in a big profile. (Nothing changes a plain value.)
     budget.spend(depth)
     if isinstance(value, dict):
         entries: list[Entry] = []
-        plain: dict[str, Any] = {}
+        same = type(value) is dict
         for key, item in value.items():
             child = _from_python(item, budget, depth + 1)
             entries.append(Entry(str(key), None, child))
-            plain[str(key)] = child.value
-        return DictNode(None, plain, entries)
+            same = same and type(key) is str and child.value is item
+        return DictNode(None, value if same else {e.key: e.node.value for e in entries}, tuple(entries))
     if isinstance(value, list):
-        items = [_from_python(item, budget, depth + 1) for item in value]
-        return ArrayNode(None, [item.value for item in items], items)
+        items = tuple(_from_python(item, budget, depth + 1) for item in value)
+        same = type(value) is list and all(node.value is item for node, item in zip(items, value, strict=True))
+        return ArrayNode(None, value if same else [node.value for node in items], items)
     if isinstance(value, bytearray):
         value = bytes(value)
     try:
