@@ -12,11 +12,13 @@ import pytest
 from profilegen.bulk import building
 from profilegen.catalog.domains import load_domain_file
 from profilegen.errors import InputError
+from profilegen.inspect.model import extract
 from profilegen.inspect.read import load_bytes
 
+SETTINGS = {f"Key{i}": [i, f"v{i}", {"n": i / 3}] for i in range(300)}
 PROFILE = {"PayloadContent": [], "PayloadIdentifier": "com.example.p", "PayloadType": "Configuration",
            "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1,
-           "Settings": {f"Key{i}": [i, f"v{i}", {"n": i / 3}] for i in range(300)}}
+           "Settings": SETTINGS}
 XML = plistlib.dumps(PROFILE)
 FILES = {
     "clean XML (expat)": XML,
@@ -66,5 +68,19 @@ def test_reading_a_catalogue_domain_freezes_it(tmp_path: Path, collector: None) 
     schema = load_domain_file(path)
     assert schema.keys["Key7"].minimum == 7
     assert gc.isenabled() and gc.get_freeze_count() > 500
+    gc.unfreeze()
+    assert gc.collect() == 0
+
+
+
+def test_extracting_a_profile_freezes_its_settings_and_leaves_no_cyclic_garbage(collector: None) -> None:
+    payload = {"PayloadType": "com.example.app", "PayloadIdentifier": "com.example.app",
+               "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001", "PayloadVersion": 1, **SETTINGS}
+    document = load_bytes(plistlib.dumps({**PROFILE, "PayloadContent": [payload]}), "p.mobileconfig")
+    gc.unfreeze()
+    assert gc.collect() == 0
+    profile = extract(document)
+    assert len(profile.settings) == 300 and gc.isenabled()
+    assert gc.get_freeze_count() > 3 * 300  # the settings (and the tree again) are out of the collector's walks
     gc.unfreeze()
     assert gc.collect() == 0

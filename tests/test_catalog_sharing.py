@@ -100,3 +100,20 @@ def test_keys_sharing_a_schema_get_the_findings_keys_with_their_own_schemas_get(
     }
     lines = {message.split(" ", 1)[0]: line for _, line, message in shared}
     assert len(set(lines.values())) == len(lines) and all(isinstance(line, int) for line in lines.values())
+
+
+def test_a_big_domain_is_read_without_a_copy_of_its_text(tmp_path: Path) -> None:
+    """The document and the properties hold everything: comparing them by content would spell out the whole
+    file once more (and keep it while the domain loads)."""
+    import tracemalloc
+
+    path = _catalogue(tmp_path / "c", {f"Key{i}": {"type": "string", "x-plist-type": "string"} for i in range(20_000)})
+    path = path / "domains" / f"{DOMAIN}.json"
+    tracemalloc.start()
+    try:
+        read = load_domain_file(path).key_schemas
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert read["Key1"] is read["Key2"] is read["Pad1"]
+    assert peak < 3.5 * path.stat().st_size  # with the document spelt out: 5 times

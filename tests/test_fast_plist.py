@@ -8,17 +8,21 @@ reader takes a document, the careful reader must find no grammar break in it and
 from __future__ import annotations
 
 import datetime
+import json
 import plistlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from profilegen.inspect import xmlplist
 from profilegen.inspect.fastplist import fast_parse
 from profilegen.inspect.grammar import grammar_errors
 from profilegen.inspect.lint import lint_path
 from profilegen.inspect.nodes import Node
+from profilegen.inspect.read import load
+from tests.inspect_app import make_app
 
 SETTINGS: dict[str, Any] = {
     "Flag": True, "Off": False, "Count": 42, "Negative": -7, "Ratio": 0.25, "Name": "Fast & <loud>",
@@ -134,3 +138,38 @@ def test_the_fast_reader_takes_clean_profiles_and_leaves_hostile_ones() -> None:
     assert not taken & {"integer plus hex", "text in dict", "nbsp in dict", "key in array", "plist version",
                         "entity reference", "comment in string", "deep", "utf-16", "latin-1 encoding",
                         "multi-line start tag"}
+
+
+@pytest.mark.parametrize("reader", ["fast", "careful"])
+def test_a_key_far_above_its_value_is_told_on_its_own_line(reader: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key's line is kept as its distance to its value's line while that is short: a long one is kept whole."""
+    data = BASE.replace(b"<key>Off</key>", b"<key>Flag</key>" + b"\n" * 300, 1)  # Flag twice, far from its value
+    lines = data.split(b"\n")
+    first, second = [number for number, line in enumerate(lines, start=1) if b"<key>Flag</key>" in line]
+    path = tmp_path / "p.mobileconfig"
+    path.write_bytes(data)
+    if reader == "careful":
+        monkeypatch.setattr(xmlplist, "fast_parse", lambda _data: None)
+    assert (load(path).tree is None) == (reader == "fast")  # the careful reader keeps its lxml tree
+    duplicate = [f for f in lint_path(path) if f.rule == "duplicate-key"]
+    assert [(f.line, f.message.split(";")[0]) for f in duplicate] == [
+        (second, f"key 'Flag' appears twice in this <dict> (first on line {first})")]
+    shown = json.loads(CliRunner().invoke(make_app(), ["show", "--format", "json", str(path)]).stdout)
+    flags = [s["line"] for s in shown["profiles"][0]["settings"] if s["key"] == "Flag"]
+    assert flags == [first, second] and lines[second + 300].strip() == b"<false/>"
+
+
+def test_more_keys_than_the_reader_keeps_once_read_as_the_careful_reader_reads_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from profilegen.inspect.fastplist import _KEPT_KEYS
+
+    value: dict[str, Any] = {f"Key{i}": [{"Name": f"n{i}", "Size": i}] for i in range(_KEPT_KEYS + 100)}
+    value["Last"] = {"Name": "end"}  # a repeated key met after the table is full
+    data = plistlib.dumps(value)
+    taken = fast_parse(data)
+    assert taken is not None
+    assert taken[0].value == plistlib.loads(data)
+    monkeypatch.setattr(xmlplist, "fast_parse", lambda _data: None)
+    careful = xmlplist.parse(data, "p.plist").root
+    assert careful is not None and _shape(taken[0]) == _shape(careful)

@@ -20,6 +20,8 @@ from profilegen.inspect.model import extract
 from profilegen.inspect.read import load, load_bytes
 from profilegen.pipeline import PROFILE_SUFFIX, build_preset
 from profilegen.preset import dumps_preset, load_preset
+from profilegen.signing import is_signed
+from profilegen.signing.sign import unsign
 from tests.cli import run_cli
 from tests.conftest import MICROSOFT_PROFILES, corpus_files
 from tests.inspect_app import make_app
@@ -47,8 +49,8 @@ def test_there_are_twenty_fixtures_and_one_is_signed() -> None:
 def test_show_lists_every_setting(path: Path) -> None:
     result = runner.invoke(app, ["show", str(path)])
     assert result.exit_code == 0, result.output
-    content = load(path).content
-    settings = _plain_settings(plistlib.loads(content))
+    data = path.read_bytes()
+    settings = _plain_settings(plistlib.loads(unsign(data) if is_signed(data) else data))
     assert settings, "every fixture sets something"
     for domain, key, value in settings:
         row = next(line for line in result.stdout.splitlines() if line.startswith(domain) and f" {key} " in line)

@@ -17,7 +17,7 @@ import re
 from typing import Any
 from xml.parsers import expat
 
-from profilegen.inspect.nodes import Entry, Node
+from profilegen.inspect.nodes import ArrayNode, DictNode, Entry, Node
 
 MAX_FAST_DEPTH = 64  # deeper (rare) documents take lxml's path, which has its own limit
 MAX_FAST_BYTES = 10_000_000  # lxml refuses a text node over 10,000,000 bytes: bigger files take its path
@@ -26,6 +26,7 @@ _REAL = re.compile(r"[+\-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?|[iI]
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _DATA = re.compile(r"[A-Za-z0-9+/=\x20\t\n\r]*")  # XML Schema's \s is these four
 _SPLIT_TAG = re.compile(rb"<[^!?/>][^>]*\n")  # a start tag over several lines (or markup-like text)
+_KEPT_KEYS = 4096
 _SCALARS = frozenset(("string", "integer", "real", "true", "false", "date", "data", "key"))
 
 
@@ -91,6 +92,9 @@ class _Reader:
         self.chars = ""
         self.root: Node | None = None
         self.seen_value = False
+        # Keys read so far, each kept once: the keys of an array's dicts repeat (expat gives a new string
+        # each time). Bounded, so that 100,000 distinct keys do not grow a table as big as the tree.
+        self.keys: dict[str, str] = {}
         p = self.parser
         p.StartElementHandler = self.start
         p.EndElementHandler = self.end
@@ -173,18 +177,20 @@ class _Reader:
             text, line = self.chars, self.scalar_line
             parent = stack[-1]
             if tag == "key":
-                parent[4], parent[5] = text, line
+                keys = self.keys
+                parent[4] = keys.setdefault(text, text) if len(keys) < _KEPT_KEYS else keys.get(text, text)
+                parent[5] = line
                 return
             node = Node("string", line, text) if tag == "string" else _scalar(tag, text, line)
         else:
-            frame = stack.pop()
+            frame = stack.pop()  # (children kept as a tuple: a list keeps room to grow, 32 bytes a container)
             kind = frame[0]
             if kind == "dict":
                 if frame[4] is not None:
                     raise _Unsure  # a key without a value
-                node = Node("dict", frame[1], frame[3], frame[2])
+                node = DictNode(frame[1], frame[3], tuple(frame[2]))
             elif kind == "array":
-                node = Node("array", frame[1], frame[3], items=frame[2])
+                node = ArrayNode(frame[1], frame[3], tuple(frame[2]))
             else:  # </plist>
                 if not self.seen_value:
                     raise _Unsure

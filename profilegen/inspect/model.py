@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.nodes import INVALID, Entry, Node
 from profilegen.limits import MCX_MODES, MCX_TYPE, PAYLOAD_KEYS
 from profilegen.record import Record
 
-__all__ = ["PAYLOAD_KEYS", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
+__all__ = ["PAYLOAD_KEYS", "Origin", "Payload", "Profile", "Setting", "Unread", "extract", "payload_style"]
 
 if TYPE_CHECKING:  # a preset's payloads are checked with this model, without reading any file
     from profilegen.inspect.read import Document
@@ -23,18 +24,44 @@ if TYPE_CHECKING:  # a preset's payloads are checked with this model, without re
 
 
 # Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
-class Setting:
-    """One preference setting (mutable: masking replaces a secret value in place; there may be 100k)."""
+class Origin:
+    """What the settings of one mcx item or one custom payload share: their domain, mode and payload."""
 
-    __slots__ = ("domain", "key", "line", "mode", "payload", "value")
+    __slots__ = ("domain", "mode", "payload")
 
-    def __init__(self, domain: str, key: str, value: Any, mode: str, line: int | None, payload: int) -> None:
+    def __init__(self, domain: str, mode: str, payload: int) -> None:
         self.domain = domain
-        self.key = key
-        self.value = value
         self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
-        self.line = line
         self.payload = payload  # index of the payload in PayloadContent
+
+
+class Setting:
+    """One preference setting (mutable: masking replaces a secret value in place; there may be 100k, so
+    what they share is held once, by their Origin, and a key's line is told by its Entry)."""
+
+    __slots__ = ("entry", "key", "origin", "value")
+
+    def __init__(self, origin: Origin, entry: Entry, value: Any) -> None:
+        self.origin = origin
+        self.entry = entry
+        self.key = entry.key
+        self.value = value
+
+    @property
+    def domain(self) -> str:
+        return self.origin.domain
+
+    @property
+    def mode(self) -> str:
+        return self.origin.mode
+
+    @property
+    def payload(self) -> int:
+        return self.origin.payload
+
+    @property
+    def line(self) -> int | None:
+        return self.entry.line
 
 
 class Payload:
@@ -119,6 +146,11 @@ def payload_style(payload_type: str | None) -> str:
 def extract(document: Document, *, strict: bool = False) -> Profile:
     """The profile in ``document``. Lenient by default (lint wants whatever is there); ``strict`` refuses
     a file whose plist grammar is broken or whose shape is not a profile, for show, diff and import."""
+    with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+        return _extract(document, strict)
+
+
+def _extract(document: Document, strict: bool) -> Profile:
     root = document.root
     if root is None or root.kind != "dict":
         raise InputError(
@@ -200,19 +232,17 @@ def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
                     else:
                         skip(prefs, f"{item_path}.mcx_preference_settings", f"is a <{prefs.kind}>, not a <dict>")
                     continue
-                found.extend(
-                    Setting(domain_entry.key, e.key, e.node.value, mode_entry.key, e.line, payload.index)
-                    for e in prefs.entries
-                    if e.node.kind != INVALID
-                )
+                origin = Origin(domain_entry.key, mode_entry.key, payload.index)
+                found.extend(Setting(origin, e, e.node.value) for e in prefs.entries if e.node.kind != INVALID)
     return found
 
 
 def _custom_settings(payload: Payload) -> list[Setting]:
     domain = payload.payload_type or ""
     payload.domains.append(domain)
+    origin = Origin(domain, "custom", payload.index)
     return [
-        Setting(domain, e.key, e.node.value, "custom", e.line, payload.index)
+        Setting(origin, e, e.node.value)
         for e in payload.node.entries
         if e.key not in PAYLOAD_KEYS and e.node.kind != INVALID
     ]

@@ -22,29 +22,46 @@ MAX_NODES = 2_000_000  # a 10 MB XML file cannot hold more; a binary plist with 
 
 # Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
 class Entry:
-    """One ``<key>`` of a dict and its value, in document order (duplicates kept)."""
+    """One ``<key>`` of a dict and its value, in document order (duplicates kept).
 
-    __slots__ = ("key", "line", "node")
+    The key's line is kept as its distance to the value's (0 or 1 mostly: a cached small int), not as a
+    number of its own: a line over 256 is a 32-byte object, and a big profile has one per key.
+    """
+
+    __slots__ = ("_gap", "key", "node")
 
     def __init__(self, key: str, line: int | None, node: Node) -> None:
         self.key = key
-        self.line = line
         self.node = node
+        at = node.line
+        # the gap (>= 0), or the line itself as ~line (< 0) when the value has no line or is far away
+        self._gap = None if line is None else at - line if at is not None and 0 <= at - line <= 256 else ~line
+
+    @property
+    def line(self) -> int | None:
+        gap = self._gap
+        if gap is None:
+            return None
+        at = self.node.line
+        return at - gap if gap >= 0 and at is not None else ~gap
 
 
 class Node:
-    """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins)."""
+    """One plist value; ``value`` is the plain Python value (for a dict: the last value of each key wins).
 
-    __slots__ = ("entries", "items", "kind", "line", "value")
+    A scalar is a Node; a dict is a DictNode and an array an ArrayNode, the only ones with a slot for their
+    children: a 100,000-key profile is mostly scalars, and two empty slots each are megabytes.
+    """
 
-    # Empty tuples by default: most nodes are scalars, and a fresh list for each is measurable at 100k keys.
-    def __init__(self, kind: str, line: int | None, value: Any, entries: Sequence[Entry] = (),
-                 items: Sequence[Node] = ()) -> None:
+    __slots__ = ("kind", "line", "value")
+
+    entries: Sequence[Entry] = ()  # dict only, in document order
+    items: Sequence[Node] = ()  # array only
+
+    def __init__(self, kind: str, line: int | None, value: Any) -> None:
         self.kind = kind
         self.line = line
         self.value = value
-        self.entries = entries  # dict only, in document order
-        self.items = items  # array only
 
     def get(self, key: str) -> Node | None:
         """The node of ``key`` in a dict (the last one, like plistlib), or None."""
@@ -61,6 +78,26 @@ class Node:
             if entry.key == key:
                 line = entry.line
         return line
+
+
+class DictNode(Node):
+    __slots__ = ("entries",)
+
+    def __init__(self, line: int | None, value: dict[str, Any], entries: Sequence[Entry]) -> None:
+        self.kind = "dict"
+        self.line = line
+        self.value = value
+        self.entries = entries
+
+
+class ArrayNode(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, line: int | None, value: list[Any], items: Sequence[Node]) -> None:
+        self.kind = "array"
+        self.line = line
+        self.value = value
+        self.items = items
 
 
 class _Budget:
@@ -94,18 +131,21 @@ def from_python(value: object, path: str, *, limit: int = MAX_NODES) -> Node:
 
 
 def _from_python(value: object, budget: _Budget, depth: int) -> Node:
+    # A container's plain value is plistlib's own when its children's values are theirs (str keys): a
+    # second copy of every dict and list is megabytes in a big profile. (Nothing changes a plain value.)
     budget.spend(depth)
     if isinstance(value, dict):
         entries: list[Entry] = []
-        plain: dict[str, Any] = {}
+        same = type(value) is dict
         for key, item in value.items():
             child = _from_python(item, budget, depth + 1)
             entries.append(Entry(str(key), None, child))
-            plain[str(key)] = child.value
-        return Node("dict", None, plain, entries)
+            same = same and type(key) is str and child.value is item
+        return DictNode(None, value if same else {e.key: e.node.value for e in entries}, tuple(entries))
     if isinstance(value, list):
-        items = [_from_python(item, budget, depth + 1) for item in value]
-        return Node("array", None, [item.value for item in items], items=items)
+        items = tuple(_from_python(item, budget, depth + 1) for item in value)
+        same = type(value) is list and all(node.value is item for node, item in zip(items, value, strict=True))
+        return ArrayNode(None, value if same else [node.value for node in items], items)
     if isinstance(value, bytearray):
         value = bytes(value)
     try:

@@ -24,16 +24,17 @@ class Document:
     """A profile file as read: its form, its signer and its line-numbered plist tree (a plain class, not a
     dataclass: defining one compiles code at every cold start)."""
 
-    __slots__ = ("bom", "content", "encoding", "form", "issues", "path", "root", "signer", "size", "tree")
+    __slots__ = ("bom", "encoding", "form", "issues", "path", "root", "signer", "size", "tree")
 
-    def __init__(self, path: str, size: int, form: str, signer: Signer | None, content: bytes, root: Node | None,
+    # The plist's bytes are not kept: no check reads them once the tree is built, and at 100,000 keys they
+    # are megabytes held beside it to the end of the command.
+    def __init__(self, path: str, size: int, form: str, signer: Signer | None, root: Node | None,
                  encoding: str | None = None, bom: bool = False, issues: list[Issue] | None = None,
                  tree: Any = None) -> None:
         self.path = path
         self.size = size  # bytes of the file as stored
         self.form = form  # "xml" | "binary"
         self.signer = signer  # set when the file is a CMS signature around the plist
-        self.content = content  # the plist itself (inside the signature when signed)
         self.root = root
         self.encoding = encoding  # XML only: declared or detected encoding
         self.bom = bom  # the plist starts with a UTF-8 byte-order mark
@@ -84,7 +85,7 @@ def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Docu
         raise InputError("a binary plist nested too deep to be a profile", path=path) from None
     with building():
         root = from_python(value, path, limit=len(content) + 16)
-    return Document(path=path, size=size, form="binary", signer=signer, content=content, root=root)
+    return Document(path=path, size=size, form="binary", signer=signer, root=root)
 
 
 def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
@@ -99,7 +100,6 @@ def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Documen
         size=size,
         form="xml",
         signer=signer,
-        content=content,
         root=parsed.root,
         encoding=parsed.encoding,
         bom=content.startswith(UTF8_BOM),
