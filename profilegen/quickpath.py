@@ -7,7 +7,8 @@ command line made of one of them, its files and its own options in their plain f
 (profilegen.inspect.run), so it writes the same bytes and exits with the same code. Anything else goes to
 typer, which writes every usage message: help, an unknown or repeated option, a value that is missing,
 empty, not a choice or starts with ``-``, ``--``, a wrong number of arguments, a path click would refuse
-(existing but unreadable), shell completion, an output stream that is not UTF-8 (click would re-wrap it).
+(existing but unreadable), shell completion, an output stream that is not UTF-8 (click would re-wrap it),
+Windows (where click expands wildcards itself).
 tests/test_quickpath.py holds these tables equal to the typer commands' parameters and runs both routes.
 """
 
@@ -44,8 +45,8 @@ SPECS: dict[str, Spec] = {
 
 def parse(argv: Sequence[str]) -> tuple[str, list[str], dict[str, str | bool]] | None:
     """The command, its arguments and its options, or None when typer should read this command line."""
-    if not argv or argv[0] not in SPECS or "_PROFILEGEN_COMPLETE" in os.environ:
-        return None
+    if not argv or argv[0] not in SPECS or "_PROFILEGEN_COMPLETE" in os.environ or os.name == "nt":
+        return None  # (on Windows click expands wildcards in the arguments itself)
     spec = SPECS[argv[0]]
     arguments: list[str] = []
     options: dict[str, str | bool] = {}
