@@ -123,6 +123,9 @@ def test_shell_completion_and_other_encodings_are_left_to_typer(work: Path, monk
     monkeypatch.setenv("_PROFILEGEN_COMPLETE", "bash_complete")
     assert quickpath.parse(["validate", "valid.mobileconfig"]) is None
     monkeypatch.delenv("_PROFILEGEN_COMPLETE")
+    with monkeypatch.context() as windows:
+        windows.setattr(os, "name", "nt")  # click expands wildcards there
+        assert quickpath.parse(["validate", "valid.mobileconfig"]) is None
     done = _run(QUICK, ["validate", "valid.mobileconfig"], work, {"PYTHONIOENCODING": "latin-1"})
     assert (work / "route.txt").read_text() == "True"
     assert done.returncode == 0
