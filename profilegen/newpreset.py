@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from profilegen.catalog import Catalog
 from profilegen.naming import PLACEHOLDER_ORG, default_identifier, slug
-from profilegen.overrides import Overrides
+from profilegen.overrides import Overrides, typed_override
 from profilegen.plisttypes import Settings
 from profilegen.preset import Preset, ProfileMeta, load_preset
 from profilegen.record import Record, replace
-from profilegen.resolve import resolve, typed_override
+from profilegen.resolve import resolve
 
 
 class NewPreset(Record):

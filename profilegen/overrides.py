@@ -1,15 +1,23 @@
-"""What the command line may change in a preset: its identity (identifier, organization, display name) and
-its fleet (license, oldest Office), and the empty preset `build --set` starts from when no preset is named.
+"""What the command line may change in a preset: its identity (identifier, organization, display name), its
+fleet (license, oldest Office), its keys (`--set DOMAIN:KEY=VALUE`, typed by the catalogue), and the empty
+preset `build --set` starts from when no preset is named.
 
 Each value is checked with the forms a preset file is checked with, and refused with the same reason.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from profilegen.errors import UsageError
 from profilegen.forms import is_identifier, is_version
 from profilegen.preset import LICENSES, Preset, ProfileMeta
 from profilegen.record import Record, replace
+from profilegen.values import ValueTypeError, parse_text
+
+if TYPE_CHECKING:
+    from profilegen.catalog import Catalog
+    from profilegen.plisttypes import PlistValue
 
 IDENTIFIER_HINT = "use letters, digits, '-' and '_' in dot-separated parts, e.g. com.example.office"
 
@@ -64,3 +72,31 @@ def empty_preset(overrides: Overrides) -> Preset:
     name = stem_of(overrides.identifier)
     preset = Preset(name=name, path=None, profile=ProfileMeta(display_name=name, identifier=overrides.identifier))
     return overrides.apply(preset)
+
+
+class Override(Record):
+    domain: str
+    key: str
+    text: str
+
+
+def parse_override(text: str) -> Override:
+    """`DOMAIN:KEY=VALUE` from the command line."""
+    head, sep, value = text.partition("=")
+    domain, colon, key = head.partition(":")
+    if not sep or not colon or not domain.strip() or not key.strip():
+        raise UsageError(f"--set {text!r} is not DOMAIN:KEY=VALUE",
+                         hint="e.g. --set com.microsoft.autoupdate2:ChannelName=Preview")
+    return Override(domain.strip(), key.strip(), value)
+
+
+def typed_override(text: str, catalog: Catalog) -> tuple[Override, PlistValue]:
+    """`--set DOMAIN:KEY=VALUE` parsed and its value typed by the catalogue (one message for build and new)."""
+    override = parse_override(text)
+    spec = catalog.key(override.domain, override.key)
+    try:
+        return override, parse_text(override.text, spec)
+    except ValueTypeError as exc:
+        assert spec is not None
+        raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
+                         hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None

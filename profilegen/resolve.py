@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from profilegen.catalog import Catalog, KeySpec, Option
-from profilegen.errors import UsageError, ValidationError
+from profilegen.errors import ValidationError
 from profilegen.forms import is_domain
+from profilegen.overrides import typed_override
 from profilegen.plisttypes import PlistValue, Settings, display, plist_type_of
 from profilegen.preset import SCOPES, TOP_LEVEL_TYPE, Preset
 from profilegen.record import Record
-from profilegen.values import ValueTypeError, coerce, parse_text
+from profilegen.values import ValueTypeError, coerce
 from profilegen.versions import before, parse_version
 from profilegen.writable import text_problem, value_problem
 
@@ -58,34 +59,6 @@ class Resolution(Record):
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
-
-
-class Override(Record):
-    domain: str
-    key: str
-    text: str
-
-
-def parse_override(text: str) -> Override:
-    """`DOMAIN:KEY=VALUE` from the command line."""
-    head, sep, value = text.partition("=")
-    domain, colon, key = head.partition(":")
-    if not sep or not colon or not domain.strip() or not key.strip():
-        raise UsageError(f"--set {text!r} is not DOMAIN:KEY=VALUE",
-                         hint="e.g. --set com.microsoft.autoupdate2:ChannelName=Preview")
-    return Override(domain.strip(), key.strip(), value)
-
-
-def typed_override(text: str, catalog: Catalog) -> tuple[Override, PlistValue]:
-    """`--set DOMAIN:KEY=VALUE` parsed and its value typed by the catalogue (one message for build and new)."""
-    override = parse_override(text)
-    spec = catalog.key(override.domain, override.key)
-    try:
-        return override, parse_text(override.text, spec)
-    except ValueTypeError as exc:
-        assert spec is not None
-        raise UsageError(f"--set {text!r}: {override.text!r} {exc}",
-                         hint=f"{override.domain}:{override.key} takes {spec.allowed()}") from None
 
 
 TYPO_CUTOFF = 0.85  # difflib's ratio: ChanelName / ChannelName is 0.95, NoSuchKey / a real key far below
