@@ -10,13 +10,12 @@ from profilegen.errors import InputError
 from profilegen.plisttypes import PlistValue, to_json
 from profilegen.record import Record
 from profilegen.schema_refs import REFERENCES
-from profilegen.surely import Compiled, Judge
+from profilegen.surely import Compiled
 
 _SHARED = ("$defs", "definitions", "$schema")
 _PLAIN = frozenset((bool, int, float, str))  # what to_json leaves as it is
 _NAME = "value"  # the one property of a shared key validator
 _WHOLE = "*"  # the cache entry of the whole document's validator (key schemas are cached by their JSON)
-_JUDGE = "surely"  # the cache entry of the domain's Judge (no key schema's JSON reads so: those start with "{")
 
 
 class SchemaViolation(Record):
@@ -60,15 +59,6 @@ def _compile(document: dict[str, Any]) -> Any:
     return jsonschema_rs.Draft202012Validator(document, validate_formats=True, retriever=refuse)
 
 
-def _judge(schema: DomainSchema) -> Judge:
-    """The domain's Judge (profilegen.surely): its key schemas compiled once for the run, not once a profile."""
-    found = schema.validators.get(_JUDGE)
-    if found is None:
-        found = schema.validators[_JUDGE] = (Judge(schema.document), "")
-    judge: Judge = found[0]
-    return judge
-
-
 class Screen:
     """One domain's values judged as a caller meets them: a value that surely meets its key's schema is let
     through here (profilegen.surely); the others are kept by key (a key met twice: its last value, as a
@@ -79,7 +69,7 @@ class Screen:
 
     def __init__(self, schema: DomainSchema) -> None:
         self._schema = schema
-        self._judge = _judge(schema)
+        self._judge = schema.judge
         # id of a key schema -> (it, kept alive; it compiled; for one judged by type alone: value type -> sure)
         self._parts: dict[int, tuple[Any, Compiled, dict[type, bool] | None]] = {}
         self.doubtful: dict[str, Any] = {}  # key -> its value as JSON

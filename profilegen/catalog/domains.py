@@ -28,6 +28,7 @@ from profilegen.plisttypes import PlistValue
 
 if TYPE_CHECKING:
     from profilegen.catalog.payloads import PayloadCatalog
+    from profilegen.surely import Judge
 
 _ALLOWED_TEXT = {
     "bool": "true or false", "integer": "an integer", "real": "a number", "string": "a string",
@@ -193,12 +194,13 @@ class _Keys(Mapping[str, KeySpec]):
 class DomainSchema:
     """One preference domain: its JSON Schema document, its keys, and where its facts come from."""
 
-    __slots__ = ("document", "domain", "key_schemas", "keys", "path", "validators")
+    __slots__ = ("_judge", "document", "domain", "key_schemas", "keys", "path", "validators")
 
     def __init__(self, document: dict[str, Any], path: Path) -> None:
         self.document = document
         self.path = path
         self.validators: dict[str, tuple[Any, str]] = {}  # compiled by profilegen.validation, per key schema
+        self._judge: Judge | None = None
         self.domain = str(document.get("x-domain", path.stem))
         properties: dict[str, Any] = document.get("properties", {})
         # each key's schema as read (keys of equal schemas share one: profilegen.catalog.sharing); read-only
@@ -209,6 +211,16 @@ class DomainSchema:
 
     def __repr__(self) -> str:
         return f"DomainSchema({self.domain}, {self.path})"
+
+    @property
+    def judge(self) -> Judge:
+        """What surely meets this domain's schema (profilegen.surely), its key schemas compiled once for the
+        run, not once a profile; made when a value is first checked."""
+        if self._judge is None:
+            from profilegen.surely import Judge
+
+            self._judge = Judge(self.document)
+        return self._judge
 
     @property
     def title(self) -> str:
