@@ -52,7 +52,6 @@ PAYLOAD_TYPES: dict[str, tuple[str, ...]] = {
 
 
 _CONTAINERS = ("dict", "array")
-_IDENTITY_KEYS = frozenset(("PayloadIdentifier", "PayloadUUID"))
 
 
 def _named(node: Node) -> dict[str, Node]:
@@ -196,10 +195,7 @@ def identities(context: Context) -> None:
     nodes += [(f"payload {p.index + 1}", p.node) for p in context.profile.payloads]
     seen: dict[str, dict[str, tuple[str, int | None]]] = {"PayloadIdentifier": {}, "PayloadUUID": {}}
     for who, node in nodes:
-        found: dict[str, Node] = {}  # the two keys' nodes, the last of a repeated key winning, in one pass
-        for entry in node.entries:
-            if entry.key in _IDENTITY_KEYS:
-                found[entry.key] = entry.node
+        found = _named(node)
         for key, rule in (("PayloadIdentifier", "duplicate-identifier"), ("PayloadUUID", "duplicate-uuid")):
             value = found.get(key)
             if value is None or value.kind != "string":
