@@ -23,6 +23,14 @@ def echo(text: str, *, err: bool = False) -> None:
     stream.flush()
 
 
+def stop_output() -> None:
+    """The reader of stdout has gone (``validate ... | head``): point stdout at /dev/null, so that what is
+    left in its buffer is not written, and fails, at exit."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def report_error(error: ProfilegenError) -> int:
     """A user error as the command line says it, ``profilegen: error:`` before each of its lines on stderr;
     the exit code it documents."""

@@ -97,7 +97,7 @@ def run(argv: Sequence[str]) -> int | None:
     if parsed is None:
         return None
     command, arguments, options = parsed
-    from profilegen.echo import report_error
+    from profilegen.echo import report_error, stop_output
     from profilegen.errors import ProfilegenError
     from profilegen.inspect import run as work
 
@@ -117,7 +117,7 @@ def run(argv: Sequence[str]) -> int | None:
     except KeyboardInterrupt:
         return 130  # as typer: no traceback, the shell's code for Ctrl-C
     except BrokenPipeError:  # the reader left (`validate ... | head`): as click, exit 1 and flush nothing more
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        stop_output()
         return 1
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profilegen.catalog.user import open_catalog
-from profilegen.echo import echo
+from profilegen.echo import echo, stop_output
 
 if TYPE_CHECKING:
     from profilegen.inspect.model import Profile
@@ -47,18 +47,13 @@ def show(files: Sequence[Path], output_format: str, catalog_dir: Path | None) ->
             if number < len(profiles) - 1:
                 echo("")
     except BrokenPipeError:  # the reader has what it wanted (`show big.mobileconfig | head`): stop, quietly
-        import os
-        import sys
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        stop_output()
     return 0
 
 
 def validate(files: Sequence[Path], output_format: str, strict: bool, office_version: str | None,
              macos_version: str | None, catalog_dir: Path | None) -> int:
     """``output_format``: text or json. 1 when there are errors (or warnings, with ``strict``)."""
-    import sys
-
     from profilegen.inspect.lint import lint_path
 
     catalog = open_catalog(catalog_dir)
@@ -82,7 +77,6 @@ def validate(files: Sequence[Path], output_format: str, strict: bool, office_ver
             echo(item.render())
         if findings:  # the summary stands apart from the last fix line, on a terminal that merges the streams
             echo("")
-        sys.stdout.flush()
         echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s), "
              f"{len(findings) - errors - warnings} note(s)", err=True)
     return 1 if errors or (strict and warnings) else 0
