@@ -36,7 +36,7 @@ class Spec(Record):
 
 
 SPECS: dict[str, Spec] = {
-    "validate": Spec(("--format", "--office-version", "--macos-version", "--catalog"), ("--strict",),
+    "validate": Spec(("--format", "--office-version", "--macos-version", "--catalog", "--jobs"), ("--strict",),
                      ("text", "json"), 1, None, True),
     "show": Spec(("--format", "--catalog"), (), ("table", "json", "text"), 1, None, True),
     "diff": Spec(("--catalog", "--format"), (), ("text", "json"), 2, 2, False),
@@ -74,6 +74,9 @@ def parse(argv: Sequence[str]) -> tuple[str, list[str], dict[str, str | bool]] |
         return None
     if options.get("--format", spec.formats[0]) not in spec.formats:
         return None
+    jobs = str(options.get("--jobs", "1"))
+    if not (jobs.isascii() and jobs.isdecimal() and int(jobs) >= 1):
+        return None  # click reads "+2", " 2" and full-width digits too, or refuses them: doubtful ones are its
     if "--catalog" not in options and os.environ.get(CATALOG_ENV):
         options["--catalog"] = os.environ[CATALOG_ENV]
     paths = [*arguments] if spec.paths else []
@@ -110,8 +113,9 @@ def run(argv: Sequence[str]) -> int | None:
         files = [Path(argument) for argument in arguments]
         if command == "show":
             return work.show(files, output_format, catalog)
+        jobs = _text(options, "--jobs")
         return work.validate(files, output_format, "--strict" in options, _text(options, "--office-version"),
-                             _text(options, "--macos-version"), catalog)
+                             _text(options, "--macos-version"), catalog, None if jobs is None else int(jobs))
     except ProfilegenError as error:
         return report_error(error)
     except KeyboardInterrupt:

@@ -129,6 +129,8 @@ def test_fast_reader_loses_no_finding(name: str, data: bytes, tmp_path: Path,
         assert parsed.issues == [] and grammar_errors(parsed.tree) == []
         assert parsed.root is not None and _shape(taken[0]) == _shape(parsed.root)
         assert taken[1] == parsed.encoding
+        # it says a <dict> repeats a key exactly when there is a duplicate-key finding (else lint skips the walk)
+        assert taken[2] == any("[duplicate-key]" in line for line in careful)
 
 
 def test_the_fast_reader_takes_clean_profiles_and_leaves_hostile_ones() -> None:
@@ -173,3 +175,20 @@ def test_more_keys_than_the_reader_keeps_once_read_as_the_careful_reader_reads_t
     monkeypatch.setattr(xmlplist, "fast_parse", lambda _data: None)
     careful = xmlplist.parse(data, "p.plist").root
     assert careful is not None and _shape(taken[0]) == _shape(careful)
+
+
+def test_a_key_repeated_deep_in_an_array_is_found_after_the_fast_read(tmp_path: Path) -> None:
+    """The fast reader tells lint whether any <dict> repeats a key, so that a clean file skips the walk: a
+    repeat three containers down (a dict in an array in a dict) must still be seen and reported."""
+    data = BASE.replace(b"<dict>\n\t\t\t\t\t\t\t\t\t\t<key>x</key>", b"<dict>\n<key>y</key><true/><key>y</key><false/>"
+                        b"\n\t\t\t\t\t\t\t\t\t\t<key>x</key>", 1)
+    assert data != BASE
+    path = tmp_path / "p.mobileconfig"
+    path.write_bytes(data)
+    taken = fast_parse(data)
+    assert taken is not None and taken[2] is True and load(path).repeats is True
+    line = data.split(b"\n").index(b"<key>y</key><true/><key>y</key><false/>") + 1
+    assert [(f.rule, f.line) for f in lint_path(path) if f.rule == "duplicate-key"] == [("duplicate-key", line)]
+    clean = tmp_path / "clean.mobileconfig"
+    clean.write_bytes(BASE)
+    assert load(clean).repeats is False and not [f for f in lint_path(clean) if f.rule == "duplicate-key"]

@@ -62,6 +62,8 @@ LINES: list[tuple[list[str], dict[str, str]]] = [  # (validate exits 1 on errors
       "catalog-versions.mobileconfig"], {}),
     (["validate", "--catalog", "catalog", "unknown-domain.mobileconfig", "preset-warnings.toml"], {}),
     (["validate", "unknown-domain.mobileconfig"], {"PROFILEGEN_CATALOG": "catalog"}),
+    (["validate", "--jobs", "2", "key-type.mobileconfig", "duplicate-key.mobileconfig", "missing.mobileconfig"], {}),
+    (["validate", "--jobs=1", "--format", "json", "valid.mobileconfig"], {}),
     (["validate", "signed-sample.mobileconfig", "office-basic-diagnostics.mobileconfig"], {}),
     (["show", "office-basic-diagnostics.mobileconfig", "word-telemetry-off.mobileconfig"], {}),
     (["show", "--format", "json", "signed-sample.mobileconfig"], {}),
@@ -95,7 +97,8 @@ def test_both_routes_write_the_same_bytes_and_exit_alike(work: Path, args: list[
     ["validate", "--strict=yes", "a"], ["validate", "--office-version", "--strict", "a"], ["validate", "-", "a"],
     ["validate", ""], ["diff", "a"], ["diff", "a", "b", "c"], ["show", "--format", "table", "--format", "json", "a"],
     ["show", "--office-version", "16.28", "a"], ["import", "a", "--save", "b.toml"], ["build", "x"], [],
-    ["--help"], ["validat", "a"],
+    ["--help"], ["validat", "a"], ["validate", "--jobs", "0", "a"], ["validate", "--jobs", "+2", "a"],
+    ["validate", "--jobs", "\u0662", "a"], ["validate", "--jobs=", "a"], ["show", "--jobs", "2", "a"],
 ])
 def test_every_other_command_line_is_left_to_typer(args: list[str]) -> None:
     assert quickpath.parse(args) is None

@@ -36,6 +36,10 @@ MACOS_VERSION: Any = typer.Option(
     None, "--macos-version", metavar="V",
     help="The oldest macOS deployed, e.g. 13.0: Apple payloads and keys it lacks are reported.",
 )
+JOBS: Any = typer.Option(
+    None, "--jobs", min=1, metavar="N",
+    help="Processes to check the files in (default: one per CPU from 64 files each; 1: this one only).",
+)
 DIFF_A: Any = typer.Argument(..., metavar="A", help="A profile (any form) or a preset (name or .toml).")
 DIFF_B: Any = typer.Argument(..., metavar="B", help="A profile (any form) or a preset (name or .toml).")
 IMPORT_FILE: Any = typer.Argument(..., metavar="FILE", help="A profile: XML, binary or signed.")
@@ -61,11 +65,12 @@ def validate_command(
     office_version: str | None = OFFICE_VERSION,
     macos_version: str | None = MACOS_VERSION,
     catalog_dir: Path | None = CATALOG_OPTION,
+    jobs: int | None = JOBS,
 ) -> None:
     """Check profiles and presets: every finding with severity, rule, file:line and the fix."""
     from profilegen.inspect import run
 
-    _exit(run.validate(files, output_format.value, strict, office_version, macos_version, catalog_dir))
+    _exit(run.validate(files, output_format.value, strict, office_version, macos_version, catalog_dir, jobs))
 
 
 def diff_command(a: str = DIFF_A, b: str = DIFF_B, catalog_dir: Path | None = CATALOG_OPTION,

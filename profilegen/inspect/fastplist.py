@@ -92,6 +92,7 @@ class _Reader:
         self.chars = ""
         self.root: Node | None = None
         self.seen_value = False
+        self.repeats = False  # some <dict> gives a key twice (lint's duplicate-key walk is needed)
         # Keys read so far, each kept once: the keys of an array's dicts repeat (expat gives a new string
         # each time). Bounded, so that 100,000 distinct keys do not grow a table as big as the tree.
         self.keys: dict[str, str] = {}
@@ -188,6 +189,8 @@ class _Reader:
             if kind == "dict":
                 if frame[4] is not None:
                     raise _Unsure  # a key without a value
+                if len(frame[3]) != len(frame[2]):
+                    self.repeats = True
                 node = DictNode(frame[1], frame[3], tuple(frame[2]))
             elif kind == "array":
                 node = ArrayNode(frame[1], frame[3], tuple(frame[2]))
@@ -209,8 +212,9 @@ class _Reader:
             self.root = node
 
 
-def fast_parse(data: bytes) -> tuple[Node, str] | None:
-    """The tree and declared encoding of a clean UTF-8 plist, or None: read it with xmlplist.parse."""
+def fast_parse(data: bytes) -> tuple[Node, str, bool] | None:
+    """The tree and declared encoding of a clean UTF-8 plist and whether any <dict> in it gives a key
+    twice, or None: read it with xmlplist.parse."""
     if len(data) > MAX_FAST_BYTES or data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         return None
     if _SPLIT_TAG.search(data):  # lxml numbers an element by the line where its start tag ends
@@ -224,4 +228,4 @@ def fast_parse(data: bytes) -> tuple[Node, str] | None:
         del reader.parser  # its handlers hold the reader: no cycle left for the collector (profilegen.bulk)
     if reader.root is None:
         return None
-    return reader.root, reader.encoding
+    return reader.root, reader.encoding, reader.repeats

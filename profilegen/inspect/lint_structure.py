@@ -61,6 +61,8 @@ def _named(node: Node) -> dict[str, Node]:
 
 
 def duplicate_keys(context: Context) -> None:
+    if context.document.repeats is False:  # the reader saw every <dict> give each key once
+        return
     stack = [context.profile.root]  # every dict and array, depth first, each container's children in order
     while stack:
         node = stack.pop()

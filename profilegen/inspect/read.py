@@ -24,13 +24,13 @@ class Document:
     """A profile file as read: its form, its signer and its line-numbered plist tree (a plain class, not a
     dataclass: defining one compiles code at every cold start)."""
 
-    __slots__ = ("bom", "encoding", "form", "issues", "path", "root", "signer", "size", "tree")
+    __slots__ = ("bom", "encoding", "form", "issues", "path", "repeats", "root", "signer", "size", "tree")
 
     # The plist's bytes are not kept: no check reads them once the tree is built, and at 100,000 keys they
     # are megabytes held beside it to the end of the command.
     def __init__(self, path: str, size: int, form: str, signer: Signer | None, root: Node | None,
                  encoding: str | None = None, bom: bool = False, issues: list[Issue] | None = None,
-                 tree: Any = None) -> None:
+                 tree: Any = None, repeats: bool | None = None) -> None:
         self.path = path
         self.size = size  # bytes of the file as stored
         self.form = form  # "xml" | "binary"
@@ -40,6 +40,9 @@ class Document:
         self.bom = bom  # the plist starts with a UTF-8 byte-order mark
         self.issues = [] if issues is None else issues  # plist grammar breaks met while reading
         self.tree = tree  # XML only: the lxml tree, for the grammar check
+        # Whether some <dict> gives a key twice, when the reader saw (plistlib's dicts cannot; the fast XML
+        # reader tells): False spares lint's duplicate-key walk over the whole tree. None: not known.
+        self.repeats = repeats
 
     @property
     def signed(self) -> bool:
@@ -85,7 +88,7 @@ def _binary(content: bytes, path: str, size: int, signer: Signer | None) -> Docu
         raise InputError("a binary plist nested too deep to be a profile", path=path) from None
     with building():
         root = from_python(value, path, limit=len(content) + 16)
-    return Document(path=path, size=size, form="binary", signer=signer, root=root)
+    return Document(path=path, size=size, form="binary", signer=signer, root=root, repeats=False)
 
 
 def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Document:
@@ -105,4 +108,5 @@ def _xml(content: bytes, path: str, size: int, signer: Signer | None) -> Documen
         bom=content.startswith(UTF8_BOM),
         issues=parsed.issues,
         tree=parsed.tree,
+        repeats=parsed.repeats,
     )

@@ -14,6 +14,7 @@ from profilegen.catalog.user import open_catalog
 from profilegen.echo import echo, stop_output
 
 if TYPE_CHECKING:
+    from profilegen.inspect.findings import Finding
     from profilegen.inspect.model import Profile
 
 
@@ -52,19 +53,22 @@ def show(files: Sequence[Path], output_format: str, catalog_dir: Path | None) ->
 
 
 def validate(files: Sequence[Path], output_format: str, strict: bool, office_version: str | None,
-             macos_version: str | None, catalog_dir: Path | None) -> int:
-    """``output_format``: text or json. 1 when there are errors (or warnings, with ``strict``)."""
+             macos_version: str | None, catalog_dir: Path | None, jobs: int | None = None) -> int:
+    """``output_format``: text or json. 1 when there are errors (or warnings, with ``strict``). ``jobs``:
+    processes to check the files in (profilegen.inspect.fanout), None to choose by file count and CPUs."""
+    from profilegen.inspect.fanout import check_all, job_count, usable_cpus
     from profilegen.inspect.lint import lint_path
 
     catalog = open_catalog(catalog_dir)
-    findings = []
-    for path in files:
+
+    def check(path: Path) -> list[Finding]:
         if path.suffix == ".toml":
             from profilegen.inspect.presetlint import lint_preset  # presets only
 
-            findings += lint_preset(path, catalog, office_version, macos_version)
-        else:
-            findings += lint_path(path, catalog, office_version, macos_version)
+            return lint_preset(path, catalog, office_version, macos_version)
+        return lint_path(path, catalog, office_version, macos_version)
+
+    findings = check_all(files, check, job_count(len(files), jobs, usable_cpus()))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format == "json":

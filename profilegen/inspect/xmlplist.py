@@ -29,12 +29,13 @@ class Issue(Record):
 
 
 class XmlPlist:
-    __slots__ = ("encoding", "issues", "root", "tree")
+    __slots__ = ("encoding", "issues", "repeats", "root", "tree")
 
-    def __init__(self, root: Node | None, tree: Any, encoding: str | None) -> None:
+    def __init__(self, root: Node | None, tree: Any, encoding: str | None, repeats: bool | None = None) -> None:
         self.root = root  # None when the document holds no value at all
         self.tree = tree  # the lxml ElementTree, for the grammar check; None when the fast reader found it clean
         self.encoding = encoding  # as declared in the XML declaration (or detected)
+        self.repeats = repeats  # a <dict> gives a key twice: True, False, or None when the reader did not see
         self.issues: list[Issue] = []
 
 
@@ -99,7 +100,7 @@ def parse(data: bytes, path: str) -> XmlPlist:
     with building():  # the tree lives as long as the command and holds no cycle (profilegen.bulk)
         fast = fast_parse(data)
         if fast is not None:
-            return XmlPlist(root=fast[0], tree=None, encoding=fast[1])
+            return XmlPlist(root=fast[0], tree=None, encoding=fast[1], repeats=fast[2])
         return _parse_carefully(data, path)
 
 

@@ -1,0 +1,176 @@
+"""`validate` of many files in several processes (profilegen/inspect/fanout.py): the same bytes as in one.
+
+The command runs for real (forked children, pipes, the entry point); its stdout, stderr and exit code with
+``--jobs 1`` are the reference for every other job count. The failure paths fork for real too: a child
+that dies or raises has its files checked again in the parent, a fork refused leaves the work to the
+parent, Ctrl-C leaves no child behind.
+"""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from profilegen.inspect import fanout
+from profilegen.inspect.findings import Finding, finding
+from profilegen.inspect.lint import lint_path
+from tests.cli import REPO
+
+BROKEN = REPO / "tests" / "data" / "broken"
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory, signed_sample: Path) -> list[Path]:
+    """150 files: every broken sample, a signed one, a preset, a binary plist, a directory and a missing
+    file, over and over under new names, so that each process gets some of each kind."""
+    folder = tmp_path_factory.mktemp("fanout")
+    kinds = [*sorted(BROKEN.iterdir()), REPO / "tests" / "data" / "valid.mobileconfig",
+             REPO / "tests" / "data" / "preset-warnings.toml", signed_sample]
+    binary = folder / "binary.mobileconfig"
+    binary.write_bytes(plistlib.dumps(plistlib.loads((REPO / "tests" / "data" / "valid.mobileconfig").read_bytes()),
+                                      fmt=plistlib.FMT_BINARY))
+    files: list[Path] = []
+    for index in range(150):
+        if index % 37 == 5:
+            files.append(folder / f"{index:03d}-missing.mobileconfig")
+            continue
+        if index % 41 == 7:
+            (folder / f"{index:03d}-folder.mobileconfig").mkdir()
+            files.append(folder / f"{index:03d}-folder.mobileconfig")
+            continue
+        source = binary if index % 29 == 3 else kinds[index % len(kinds)]
+        target = folder / f"{index:03d}-{source.name}"
+        shutil.copy(source, target)
+        files.append(target)
+    return files
+
+
+def _validate(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    environment.pop("PROFILEGEN_CATALOG", None)
+    return subprocess.run([sys.executable, "-m", "profilegen", "validate", *map(str, args)], capture_output=True,
+                          env=environment, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_any_number_of_processes_writes_the_bytes_of_one(many: list[Path], output: str) -> None:
+    alone = _validate("--jobs", "1", "--format", output, *many)
+    assert alone.returncode == 1 and alone.stdout.count(b"[unreadable]" if output == "text" else b"unreadable") >= 8
+    for jobs in (None, "2", "3", "7"):
+        shared = _validate(*(["--jobs", jobs] if jobs else []), "--format", output, *many)
+        assert (shared.stdout, shared.stderr, shared.returncode) == (alone.stdout, alone.stderr, alone.returncode), jobs
+    strict = _validate("--jobs", "3", "--strict", "--macos-version", "13.0", *many)
+    strict_alone = _validate("--jobs", "1", "--strict", "--macos-version", "13.0", *many)
+    assert (strict.stdout, strict.stderr, strict.returncode) == (strict_alone.stdout, strict_alone.stderr, 1)
+
+
+def test_jobs_is_a_positive_number() -> None:
+    refused = _validate("--jobs", "0", "a.mobileconfig")
+    assert refused.returncode == 2 and b"--jobs" in refused.stderr and b"0" in refused.stderr
+    assert _validate("--jobs", "two", "a.mobileconfig").returncode == 2
+
+
+def test_how_many_processes() -> None:
+    assert fanout.job_count(1000, None, 2) == 2
+    assert fanout.job_count(1000, None, 64) == fanout.MAX_JOBS
+    assert fanout.job_count(100, None, 8) == 100 // fanout.MIN_FILES_PER_JOB  # each gets enough files
+    assert fanout.job_count(63, None, 8) == 1
+    assert fanout.job_count(5, 16, 2) == 5  # as asked, but never more processes than files
+    assert fanout.job_count(500, 1, 8) == 1
+    assert fanout.deal([Path(str(n)) for n in range(7)], 3) == [
+        [Path("0"), Path("3"), Path("6")], [Path("1"), Path("4")], [Path("2"), Path("5")]]
+
+
+def _check(path: Path) -> list[Finding]:
+    return lint_path(path)
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else -1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fan-out forks; without fork everything runs in one process")
+def test_a_child_that_dies_or_raises_has_its_files_checked_again_here(many: list[Path]) -> None:
+    alone = fanout.check_all(many, _check, 1)
+    parent = os.getpid()
+    doomed = {many[1], many[2]}  # one in each child's hand
+
+    def dying(path: Path) -> list[Finding]:
+        if os.getpid() != parent and path in doomed:
+            if path == many[1]:
+                os._exit(9)  # a crash: no findings written
+            raise RuntimeError("a bug met in a child only")
+        return _check(path)
+
+    before = _open_descriptors()
+    assert fanout.check_all(many, dying, 3) == alone
+    assert _open_descriptors() == before
+
+
+def test_an_error_met_everywhere_is_raised_as_without_fan_out(many: list[Path]) -> None:
+    def broken(path: Path) -> list[Finding]:
+        if path == many[4]:
+            raise RuntimeError("a bug")
+        return _check(path)
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        fanout.check_all(many, broken, 3)
+
+
+def test_when_no_process_can_be_forked_the_work_is_done_here(many: list[Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = fanout.check_all(many, _check, 1)
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    before = _open_descriptors()
+    assert fanout.check_all(many, _check, 4) == alone
+    assert _open_descriptors() == before
+
+
+def test_findings_with_every_field_come_back_whole(many: list[Path]) -> None:
+    """What a child sends is each finding's fields: a line of None, a message with newlines and quotes."""
+    odd = [finding("unreadable", "x\n'y'", None, "two\nlines \u2603", ""), finding("key-type", "f", 7, "m", "fix")]
+    assert fanout.check_all(many[:6], lambda path: odd if path == many[4] else [], 3) == odd
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups")
+def test_ctrl_c_stops_every_process(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground group: the command says nothing more, exits 130, and no child of
+    it is left running."""
+    big = plistlib.dumps({"PayloadContent": [{"PayloadType": "com.example.big", "PayloadIdentifier": "b.p",
+                                              "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001",
+                                              "PayloadVersion": 1, **{f"Key{n}": n for n in range(2000)}}],
+                          "PayloadIdentifier": "b", "PayloadType": "Configuration",
+                          "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1})
+    files = []
+    for index in range(200):
+        files.append(tmp_path / f"{index}.mobileconfig")
+        files[-1].write_bytes(big)
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "profilegen", "validate", "--jobs", "3", *map(str, files)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, start_new_session=True)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + (30 if children.parent.parent.exists() else 0.5)
+    while time.monotonic() < deadline and not (children.exists() and children.read_text().split()):
+        time.sleep(0.01)
+    forked = children.read_text().split() if children.exists() else []
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert out == b"" and b"Traceback" not in err
+    if forked:  # (Linux shows them; elsewhere the exit code says enough)
+        assert len(forked) == 2
+        time.sleep(0.1)
+        assert not [pid for pid in forked if Path(f"/proc/{pid}").exists()
+                    and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
