@@ -85,8 +85,38 @@ def test_how_many_processes() -> None:
     assert fanout.job_count(63, None, 8) == 1
     assert fanout.job_count(5, 16, 2) == 5  # as asked, but never more processes than files
     assert fanout.job_count(500, 1, 8) == 1
-    assert fanout.deal([Path(str(n)) for n in range(7)], 3) == [
-        [Path("0"), Path("3"), Path("6")], [Path("1"), Path("4")], [Path("2"), Path("5")]]
+
+
+def _every(hands: list[list[int]]) -> list[int]:
+    return sorted(index for hand in hands for index in hand)
+
+
+def test_files_are_dealt_for_equal_work_and_signed_ones_kept_together() -> None:
+    plain = [(4000, False)] * 9
+    hands = fanout.deal(plain, 3)
+    assert sorted(len(hand) for hand in hands) == [3, 3, 3] and _every(hands) == list(range(9))
+    big = fanout.deal([(4_000_000, False), *plain], 2)  # one big file: the small ones go to the other process
+    assert [0] in big and _every(big) == list(range(10))
+    # the signing stack is imported by a process only when it gets a signed file: one process takes them all
+    mixed = [(4000, index % 7 == 0) for index in range(700)]
+    hands = fanout.deal(mixed, 2)
+    with_signed = [hand for hand in hands if any(mixed[index][1] for index in hand)]
+    assert len(with_signed) == 1 and _every(hands) == list(range(700))
+    assert all(hand == sorted(hand) for hand in hands)
+    loads = [sum(fanout.FILE_COST + fanout.BYTE_COST * mixed[i][0] + fanout.SIGNED_COST * mixed[i][1] for i in hand)
+             + fanout.SIGNING_IMPORT_COST * (hand in with_signed) for hand in hands]
+    assert max(loads) / min(loads) < 1.05
+    assert sorted(fanout.deal([(10, True)] * 3, 8)) == [[0], [1], [2]]  # never more processes than files
+
+
+def test_a_file_is_sized_and_sniffed_without_blocking(tmp_path: Path, signed_sample: Path) -> None:
+    assert fanout.sniff(signed_sample) == (signed_sample.stat().st_size, True)
+    assert fanout.sniff(REPO / "tests" / "data" / "valid.mobileconfig")[1] is False
+    assert fanout.sniff(tmp_path / "missing") == (0, False)
+    assert fanout.sniff(tmp_path) == (0, False)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo")  # no writer: an open that waited would hang here
+        assert fanout.sniff(tmp_path / "fifo") == (0, False)
 
 
 def _check(path: Path) -> list[Finding]:
@@ -98,20 +128,21 @@ def _open_descriptors() -> int:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fan-out forks; without fork everything runs in one process")
-def test_a_child_that_dies_or_raises_has_its_files_checked_again_here(many: list[Path]) -> None:
+def test_a_child_that_dies_or_raises_has_its_files_checked_again_here(many: list[Path], tmp_path: Path) -> None:
     alone = fanout.check_all(many, _check, 1)
     parent = os.getpid()
-    doomed = {many[1], many[2]}  # one in each child's hand
 
     def dying(path: Path) -> list[Finding]:
-        if os.getpid() != parent and path in doomed:
-            if path == many[1]:
-                os._exit(9)  # a crash: no findings written
+        if os.getpid() != parent:  # in a child: one crashes (no findings written), the other meets a bug
+            (tmp_path / f"child-{os.getpid()}").touch()
+            if len(list(tmp_path.iterdir())) == 1:
+                os._exit(9)
             raise RuntimeError("a bug met in a child only")
         return _check(path)
 
     before = _open_descriptors()
     assert fanout.check_all(many, dying, 3) == alone
+    assert len(list(tmp_path.iterdir())) == 2  # both children ran, and failed
     assert _open_descriptors() == before
 
 

@@ -224,6 +224,7 @@ def test_pre_commit_hook_matches_profiles_and_presets_only() -> None:
     text = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert "- id: profilegen-validate\n" in text
     assert "  entry: profilegen validate\n" in text
+    assert "  require_serial: true\n" in text  # validate fans out over the CPUs itself (--jobs)
     (pattern,) = re.findall(r"^  files: (.+)$", text, flags=re.MULTILINE)
     files = re.compile(pattern)
     for name in ("a.mobileconfig", "profiles/Office.mobileconfig", "presets/office.toml", "it/presets/x.toml"):

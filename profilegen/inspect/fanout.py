@@ -2,11 +2,12 @@
 
 A CI job or pre-commit run over hundreds of profiles is CPU-bound Python, one file after another. From
 ``MIN_FILES_PER_JOB`` files per usable CPU up (or with ``--jobs N``), the files are dealt to the processes
-like cards; this process forks one child per hand but its own, checks its own hand, then reads each child's
-findings back and puts every file's findings in the files' order, so the output is the same bytes as a
-check in one process. Fork, not multiprocessing: the child inherits the loaded modules and catalogue (no
-second start-up, no import of concurrent.futures, which alone costs 30 ms), and it writes nothing but its
-findings (marshal'd fields, file by file) to its pipe before ``os._exit``.
+for about equal work (their sizes, and signed ones kept together: see ``deal``); this process forks one
+child per hand but its own, checks its own hand, then reads each child's findings back and puts every
+file's findings in the files' order, so the output is the same bytes as a check in one process. Fork, not
+multiprocessing: the child inherits the loaded modules and catalogue (no second start-up, no import of
+concurrent.futures, which alone costs 30 ms), and it writes nothing but its findings (marshal'd fields,
+file by file) to its pipe before ``os._exit``.
 
 Whatever goes wrong in a child (an exception, a crash, the kernel's OOM killer) is not guessed at: its hand
 is checked again here, in this process, where the same error then shows as it would without fan-out; when
@@ -17,9 +18,11 @@ no process can be forked (a process limit), the hands left are checked here too.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import marshal
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,41 +50,95 @@ def job_count(files: int, requested: int | None, cpus: int) -> int:
     return max(1, min(wanted, files))
 
 
-def deal(paths: Sequence[Path], jobs: int) -> list[Sequence[Path]]:
-    """``paths`` dealt to ``jobs`` processes like cards (the n-th file to process n mod jobs): big and small
-    files, signed and plain, spread evenly without a stat of each file before the work starts."""
-    return [paths[job::jobs] for job in range(min(jobs, len(paths)))]
+# What a file costs to check, in microseconds on a CI-class core (bench_validate_many): only the ratios
+# matter. A signed one adds its CMS decoding, and the first signed file in a process adds the import of
+# asn1crypto and cryptography, which is most of what a process pays for signatures: so signed files are
+# kept together, in as few processes as their share of the work fills, rather than dealt to every one.
+FILE_COST = 40.0
+BYTE_COST = 0.065
+SIGNED_COST = 280.0
+SIGNING_IMPORT_COST = 55_000.0
+
+
+def sniff(path: Path) -> tuple[int, bool]:
+    """A file's size and whether it is signed (DER starts with 0x30), from one open that never blocks (a
+    FIFO is not waited on) and reads one byte; what cannot be opened is a small unsigned file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return 0, False
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return 0, False
+        return status.st_size, os.read(descriptor, 1) == b"\x30"
+    except OSError:
+        return 0, False
+    finally:
+        os.close(descriptor)
+
+
+def deal(files: Sequence[tuple[int, bool]], jobs: int) -> list[list[int]]:
+    """The files (size, signed) dealt to ``jobs`` processes as indexes, for about equal work: the signed
+    ones first, together, from the last process back; then each other file to the least loaded process."""
+    jobs = min(jobs, len(files))
+    costs = [FILE_COST + BYTE_COST * size + (SIGNED_COST if signed else 0.0) for size, signed in files]
+    signed = [index for index, (_size, is_signed) in enumerate(files) if is_signed]
+    share = (sum(costs) + (SIGNING_IMPORT_COST if signed else 0.0)) / jobs
+    hands: list[list[int]] = [[] for _ in range(jobs)]
+    loads = [0.0] * jobs
+    job = jobs - 1
+    for index in signed:
+        if loads[job] >= share and job > 0:
+            job -= 1
+        if not hands[job] or not files[hands[job][0]][1]:
+            loads[job] += SIGNING_IMPORT_COST
+        hands[job].append(index)
+        loads[job] += costs[index]
+    least = [(load, job) for job, load in enumerate(loads)]
+    heapq.heapify(least)
+    for index, (_size, is_signed) in enumerate(files):
+        if not is_signed:
+            load, job = heapq.heappop(least)
+            hands[job].append(index)
+            heapq.heappush(least, (load + costs[index], job))
+    return [sorted(hand) for hand in hands if hand]
 
 
 def check_all(paths: Sequence[Path], check: Callable[[Path], list[Finding]], jobs: int) -> list[Finding]:
     """Every finding of ``check`` over ``paths``, in their order, from ``jobs`` processes."""
-    hands = deal(paths, jobs)
-    if len(hands) <= 1:
+    if jobs <= 1 or len(paths) <= 1:
         return [item for path in paths for item in check(path)]
+    hands = deal([sniff(path) for path in paths], jobs)
     sys.stdout.flush()  # nothing buffered here may be written twice
     sys.stderr.flush()
-    children: list[tuple[int, int, Sequence[Path]]] = []
-    by_hand: list[list[list[Finding]]] = []
+    found: dict[int, list[Finding]] = {}
+    children: list[tuple[int, int, list[int]]] = []
     try:
         for hand in hands[1:]:
             try:
-                children.append(_fork(hand, check))
+                children.append((*_fork([paths[index] for index in hand], check), hand))
             except OSError:  # no more processes or pipes (ulimit): the other hands are checked here
                 break
-        by_hand.append([check(path) for path in hands[0]])
+        for index in hands[0]:
+            found[index] = check(paths[index])
         while children:
-            by_hand.append(_collect(*children[0], check))
+            pid, pipe, hand = children[0]
+            found.update(zip(hand, _collect(pid, pipe, [paths[index] for index in hand], check), strict=True))
             del children[0]
-        by_hand += [[check(path) for path in hand] for hand in hands[len(by_hand):]]
+        for hand in hands[1:]:
+            for index in hand:
+                if index not in found:
+                    found[index] = check(paths[index])
     finally:  # interrupted (Ctrl-C) or failed here: no child is left running or unreaped
         for pid, pipe, _hand in children:
             with contextlib.suppress(OSError):
                 os.close(pipe)
             _stop(pid)
-    return [item for index in range(len(paths)) for item in by_hand[index % len(hands)][index // len(hands)]]
+    return [item for index in range(len(paths)) for item in found[index]]
 
 
-def _fork(hand: Sequence[Path], check: Callable[[Path], list[Finding]]) -> tuple[int, int, Sequence[Path]]:
+def _fork(hand: Sequence[Path], check: Callable[[Path], list[Finding]]) -> tuple[int, int]:
     readable, writable = os.pipe()
     try:
         pid = os.fork()
@@ -102,7 +159,7 @@ def _fork(hand: Sequence[Path], check: Callable[[Path], list[Finding]]) -> tuple
         finally:
             os._exit(code)
     os.close(writable)
-    return pid, readable, hand
+    return pid, readable
 
 
 def _collect(pid: int, pipe: int, hand: Sequence[Path],
