@@ -152,7 +152,8 @@ def main() -> None:
         folder, mix = kept(work, options.count) if options.keep else make(work, options.count, real_profiles())
         files = [str(p) for p in sorted(folder.iterdir())]
         commands = {"plistlib.loads": [PYTHON, "-c", LOADS, str(folder)],
-                    "validate": [PYTHON, "-m", "profilegen", "validate", *files]}
+                    "validate": [PYTHON, "-m", "profilegen", "validate", *files],
+                    "one process": [PYTHON, "-m", "profilegen", "validate", "--jobs", "1", *files]}
         if options.before:
             commands["before"] = ["env", f"PYTHONPATH={options.before}", PYTHON, "-m", "profilegen", "validate", *files]
         results = interleaved_rss(commands, work, options.rounds)
@@ -170,7 +171,11 @@ def main() -> None:
         print("  no real profile in the mix: set PROFILEGEN_CORPUS to the corpus (the folder holding fixtures/)")
     print(f"  plistlib.loads of each   {loads * 1000:7.0f} ms  {loads_peak:4.0f} MiB")
     print(f"  validate, one call       {validate * 1000:7.0f} ms  {peak:4.0f} MiB  {ratio:.2f}x "
-          f"(goal {GOAL}x): {'ok' if ratio <= GOAL else 'OVER'}; CPU {cpu / loads_cpu:.2f}x")
+          f"(goal {GOAL}x): {'ok' if ratio <= GOAL else 'OVER'}; CPU {cpu / loads_cpu:.2f}x "
+          f"(all its processes; peak memory is the largest one's)")
+    alone, alone_peak, alone_cpu = results["one process"]
+    print(f"  the same, --jobs 1       {alone * 1000:7.0f} ms  {alone_peak:4.0f} MiB  {alone / loads:.2f}x; "
+          f"CPU {alone_cpu / loads_cpu:.2f}x (what one CPU does; the default uses {os.cpu_count()} here)")
     if "before" in results:
         before, before_peak, before_cpu = results["before"]
         print(f"  before (--before tree)   {before * 1000:7.0f} ms  {before_peak:4.0f} MiB  {before / loads:.2f}x; "

@@ -18,10 +18,8 @@ no process can be forked (a process limit), the hands left are checked here too.
 from __future__ import annotations
 
 import contextlib
-import heapq
 import marshal
 import os
-import signal
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -61,16 +59,16 @@ SIGNING_IMPORT_COST = 55_000.0
 
 
 def sniff(path: Path) -> tuple[int, bool]:
-    """A file's size and whether it is signed (DER starts with 0x30), from one open that never blocks (a
-    FIFO is not waited on) and reads one byte; what cannot be opened is a small unsigned file."""
+    """A file's size and whether it is signed (DER starts with 0x30): a stat, then for a regular file one
+    byte read (opened without waiting, should a FIFO take its place); what is not a readable regular file
+    counts as a small unsigned one (its check fails at once)."""
     try:
+        if not stat.S_ISREG((status := path.stat()).st_mode):
+            return 0, False
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return 0, False
     try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            return 0, False
         return status.st_size, os.read(descriptor, 1) == b"\x30"
     except OSError:
         return 0, False
@@ -81,6 +79,8 @@ def sniff(path: Path) -> tuple[int, bool]:
 def deal(files: Sequence[tuple[int, bool]], jobs: int) -> list[list[int]]:
     """The files (size, signed) dealt to ``jobs`` processes as indexes, for about equal work: the signed
     ones first, together, from the last process back; then each other file to the least loaded process."""
+    import heapq  # (here, not at the top: a validate of one file imports this module and never deals)
+
     jobs = min(jobs, len(files))
     costs = [FILE_COST + BYTE_COST * size + (SIGNED_COST if signed else 0.0) for size, signed in files]
     signed = [index for index, (_size, is_signed) in enumerate(files) if is_signed]
@@ -91,7 +91,7 @@ def deal(files: Sequence[tuple[int, bool]], jobs: int) -> list[list[int]]:
     for index in signed:
         if loads[job] >= share and job > 0:
             job -= 1
-        if not hands[job] or not files[hands[job][0]][1]:
+        if not hands[job]:  # (a hand holds only signed files so far)
             loads[job] += SIGNING_IMPORT_COST
         hands[job].append(index)
         loads[job] += costs[index]
@@ -139,6 +139,8 @@ def check_all(paths: Sequence[Path], check: Callable[[Path], list[Finding]], job
 
 
 def _fork(hand: Sequence[Path], check: Callable[[Path], list[Finding]]) -> tuple[int, int]:
+    import signal
+
     readable, writable = os.pipe()
     try:
         pid = os.fork()
@@ -182,6 +184,8 @@ def _collect(pid: int, pipe: int, hand: Sequence[Path],
 
 
 def _stop(pid: int) -> None:
+    import signal
+
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
