@@ -367,3 +367,19 @@ def test_default_user_catalogue_is_platformdirs_answer(monkeypatch: pytest.Monke
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert default_user_catalog() == Path(platformdirs.user_data_dir("profilegen")) / "catalog"
+
+
+@pytest.mark.parametrize("kind", ["com.apple." + "x" * 300, "org.example." + "y" * 300])
+def test_a_payload_type_longer_than_a_file_name_is_an_unknown_type(tmp_path: Path, kind: str) -> None:
+    """The schema of a type is looked up as a file named after it: a type no file system can name (found by
+    benchmarks/fuzz_readers: ENAMETOOLONG) has no schema, and every reading command says so without a
+    traceback."""
+    path = profile(tmp_path, payload(kind, "long"))
+    done = run_cli("validate", str(path))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    if kind.startswith("com.apple."):
+        assert "is not a payload type of Apple's schema" in done.stdout and "[unknown-payload-type]" in done.stdout
+    for args in (["show", str(path)], ["diff", str(path), str(path)],
+                 ["import", str(path), "--save", str(tmp_path / "long.toml")]):
+        ran = run_cli(*args)
+        assert ran.returncode == 0 and "Traceback" not in ran.stderr, (args, ran.stderr)

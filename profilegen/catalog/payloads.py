@@ -348,8 +348,11 @@ class PayloadCatalog:
         folders = self._folders if user else [(self._shipped, False)]
         for folder, mine in folders:
             path = folder / f"{payload_type}.json"
-            if path.is_file():
-                return path, mine
+            try:
+                if path.is_file():
+                    return path, mine
+            except OSError:  # a type no file can be named after (over 255 bytes: ENAMETOOLONG): none there
+                continue
         return None
 
     def ships(self, payload_type: str) -> bool:
