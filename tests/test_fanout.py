@@ -67,8 +67,10 @@ def test_any_number_of_processes_writes_the_bytes_of_one(many: list[Path], outpu
     for jobs in (None, "2", "3", "7"):
         shared = _validate(*(["--jobs", jobs] if jobs else []), "--format", output, *many)
         assert (shared.stdout, shared.stderr, shared.returncode) == (alone.stdout, alone.stderr, alone.returncode), jobs
-    strict = _validate("--jobs", "3", "--strict", "--macos-version", "13.0", *many)
-    strict_alone = _validate("--jobs", "1", "--strict", "--macos-version", "13.0", *many)
+    options = ["--strict", "--macos-version", "13.0", "--office-version", "16.28",
+               "--catalog", str(REPO / "tests" / "data" / "catalog")]
+    strict = _validate("--jobs", "3", *options, *many)
+    strict_alone = _validate("--jobs", "1", *options, *many)
     assert (strict.stdout, strict.stderr, strict.returncode) == (strict_alone.stdout, strict_alone.stderr, 1)
 
 
