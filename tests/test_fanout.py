@@ -80,11 +80,30 @@ def test_jobs_is_a_positive_number() -> None:
     assert _validate("--jobs", "two", "a.mobileconfig").returncode == 2
 
 
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu.max": "150000 100000\n"}, 2),  # one and a half CPUs: two processes, each gets its time
+    ({"cpu.max": "100000 100000\n"}, 1),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # cgroup v1, no quota
+    ({"cpu,cpuacct/cpu.cfs_quota_us": "300000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 3),
+    ({"cpu.max": "garbage"}, None),
+    ({}, None),
+])
+def test_a_containers_cpu_quota_is_read(tmp_path: Path, files: dict[str, str], expected: int | None) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert fanout.cpu_quota(tmp_path) == expected
+    cpus = fanout.usable_cpus(tmp_path)
+    assert cpus >= 1 and (expected is None or cpus <= expected)
+
+
 def test_how_many_processes() -> None:
     assert fanout.job_count(1000, None, 2) == 2
     assert fanout.job_count(1000, None, 64) == fanout.MAX_JOBS
     assert fanout.job_count(100, None, 8) == 100 // fanout.MIN_FILES_PER_JOB  # each gets enough files
     assert fanout.job_count(63, None, 8) == 1
+    assert fanout.job_count(127, None, 8) == 1  # under two processes' worth, the CPUs are not counted
     assert fanout.job_count(5, 16, 2) == 5  # as asked, but never more processes than files
     assert fanout.job_count(500, 1, 8) == 1
 

@@ -31,21 +31,45 @@ MIN_FILES_PER_JOB = 64  # below this a child's fork, copy-on-write faults and pi
 MAX_JOBS = 8
 
 
-def usable_cpus() -> int:
-    """The CPUs this process may run on (a container's or taskset's limit, not the machine's count)."""
+def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The CPUs this process may use: the ones it may run on (a taskset's or container's cpuset, not the
+    machine's count), fewer when a container's CPU quota allows less (a CI job's `--cpus 1` on a big host)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # macOS has no affinity call
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    quota = cpu_quota(cgroup)
+    return count if quota is None else max(1, min(count, quota))
 
 
-def job_count(files: int, requested: int | None, cpus: int) -> int:
+def cpu_quota(cgroup: Path) -> int | None:
+    """The CPUs a CFS quota allows, rounded up (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us`` over
+    ``cpu.cfs_period_us``); None without a quota, or off Linux."""
+    try:
+        quota, period = (cgroup / "cpu.max").read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else -(-int(quota) // max(1, int(period)))
+    except (OSError, ValueError):
+        pass
+    for folder in ("cpu", "cpu,cpuacct"):
+        try:
+            quota_us = int((cgroup / folder / "cpu.cfs_quota_us").read_text(encoding="ascii"))
+            period_us = int((cgroup / folder / "cpu.cfs_period_us").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        return -(-quota_us // period_us) if quota_us > 0 and period_us > 0 else None
+    return None
+
+
+def job_count(files: int, requested: int | None, cpus: int | None = None) -> int:
     """How many processes check ``files`` files: ``requested`` (--jobs) when given, else one per usable
     CPU while each gets MIN_FILES_PER_JOB files, at most MAX_JOBS; never more than there are files."""
     if not hasattr(os, "fork"):
         return 1
-    wanted = requested if requested is not None else min(cpus, files // MIN_FILES_PER_JOB, MAX_JOBS)
-    return max(1, min(wanted, files))
+    if requested is None:
+        if files < 2 * MIN_FILES_PER_JOB:
+            return 1  # (the CPUs are not even counted)
+        requested = min(usable_cpus() if cpus is None else cpus, files // MIN_FILES_PER_JOB, MAX_JOBS)
+    return max(1, min(requested, files))
 
 
 # What a file costs to check, in microseconds on a CI-class core (bench_validate_many): only the ratios

@@ -56,7 +56,7 @@ def validate(files: Sequence[Path], output_format: str, strict: bool, office_ver
              macos_version: str | None, catalog_dir: Path | None, jobs: int | None = None) -> int:
     """``output_format``: text or json. 1 when there are errors (or warnings, with ``strict``). ``jobs``:
     processes to check the files in (profilegen.inspect.fanout), None to choose by file count and CPUs."""
-    from profilegen.inspect.fanout import check_all, job_count, usable_cpus
+    from profilegen.inspect.fanout import check_all, job_count
     from profilegen.inspect.lint import lint_path
 
     catalog = open_catalog(catalog_dir)
@@ -68,7 +68,7 @@ def validate(files: Sequence[Path], output_format: str, strict: bool, office_ver
             return lint_preset(path, catalog, office_version, macos_version)
         return lint_path(path, catalog, office_version, macos_version)
 
-    findings = check_all(files, check, job_count(len(files), jobs, usable_cpus()))
+    findings = check_all(files, check, job_count(len(files), jobs))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if output_format == "json":
