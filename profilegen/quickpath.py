@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from profilegen.inspect.fanout import MAX_REQUESTED_JOBS
 from profilegen.record import Record
 
 CATALOG_ENV = "PROFILEGEN_CATALOG"  # --catalog's environment variable (click reads it for typer's route)
@@ -75,7 +76,7 @@ def parse(argv: Sequence[str]) -> tuple[str, list[str], dict[str, str | bool]] |
     if options.get("--format", spec.formats[0]) not in spec.formats:
         return None
     jobs = str(options.get("--jobs", "1"))
-    if not (jobs.isascii() and jobs.isdecimal() and int(jobs) >= 1):
+    if not (jobs.isascii() and jobs.isdecimal() and 1 <= int(jobs) <= MAX_REQUESTED_JOBS):
         return None  # click reads "+2", " 2" and full-width digits too, or refuses them: doubtful ones are its
     if "--catalog" not in options and os.environ.get(CATALOG_ENV):
         options["--catalog"] = os.environ[CATALOG_ENV]

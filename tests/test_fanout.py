@@ -78,6 +78,8 @@ def test_jobs_is_a_positive_number() -> None:
     refused = _validate("--jobs", "0", "a.mobileconfig")
     assert refused.returncode == 2 and b"--jobs" in refused.stderr and b"0" in refused.stderr
     assert _validate("--jobs", "two", "a.mobileconfig").returncode == 2
+    too_many = _validate("--jobs", "65", "a.mobileconfig")
+    assert too_many.returncode == 2 and b"64" in too_many.stderr  # a fork bomb asked for by a typo is refused
 
 
 @pytest.mark.parametrize(("files", "expected"), [

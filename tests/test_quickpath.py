@@ -98,6 +98,7 @@ def test_both_routes_write_the_same_bytes_and_exit_alike(work: Path, args: list[
     ["validate", ""], ["diff", "a"], ["diff", "a", "b", "c"], ["show", "--format", "table", "--format", "json", "a"],
     ["show", "--office-version", "16.28", "a"], ["import", "a", "--save", "b.toml"], ["build", "x"], [],
     ["--help"], ["validat", "a"], ["validate", "--jobs", "0", "a"], ["validate", "--jobs", "+2", "a"],
+    ["validate", "--jobs", "65", "a"],
     ["validate", "--jobs", "\u0662", "a"], ["validate", "--jobs=", "a"], ["show", "--jobs", "2", "a"],
 ])
 def test_every_other_command_line_is_left_to_typer(args: list[str]) -> None:

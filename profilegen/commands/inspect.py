@@ -11,6 +11,7 @@ import typer
 from profilegen.catalog.user import open_catalog
 from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, TextOrJson
+from profilegen.inspect.fanout import MAX_REQUESTED_JOBS
 
 
 class ShowFormat(StrEnum):
@@ -37,7 +38,7 @@ MACOS_VERSION: Any = typer.Option(
     help="The oldest macOS deployed, e.g. 13.0: Apple payloads and keys it lacks are reported.",
 )
 JOBS: Any = typer.Option(
-    None, "--jobs", min=1, metavar="N",
+    None, "--jobs", min=1, max=MAX_REQUESTED_JOBS, metavar="N",
     help="Processes to check the files in (default: one per CPU from 64 files each; 1: this one only).",
 )
 DIFF_A: Any = typer.Argument(..., metavar="A", help="A profile (any form) or a preset (name or .toml).")
