@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from profilegen.inspect.fanout import MAX_REQUESTED_JOBS
+from profilegen.limits import MAX_REQUESTED_JOBS
 from profilegen.record import Record
 
 CATALOG_ENV = "PROFILEGEN_CATALOG"  # --catalog's environment variable (click reads it for typer's route)

@@ -11,7 +11,7 @@ import typer
 from profilegen.catalog.user import open_catalog
 from profilegen.commands.help import epilog
 from profilegen.commands.options import CATALOG_OPTION, TextOrJson
-from profilegen.inspect.fanout import MAX_REQUESTED_JOBS
+from profilegen.limits import MAX_REQUESTED_JOBS
 
 
 class ShowFormat(StrEnum):

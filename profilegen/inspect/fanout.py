@@ -28,8 +28,7 @@ from pathlib import Path
 from profilegen.inspect.findings import Finding
 
 MIN_FILES_PER_JOB = 64  # below this a child's fork, copy-on-write faults and pipe cost more than it saves
-MAX_JOBS = 8  # chosen by CPU count
-MAX_REQUESTED_JOBS = 64  # asked for with --jobs (more is a typo, and would be a fork bomb)
+MAX_JOBS = 8  # chosen by CPU count (--jobs may ask for up to limits.MAX_REQUESTED_JOBS)
 
 
 def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
