@@ -216,8 +216,8 @@ def test_ctrl_c_stops_every_process(tmp_path: Path) -> None:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, start_new_session=True)
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     deadline = time.monotonic() + (30 if children.parent.parent.exists() else 0.5)
-    while time.monotonic() < deadline and not (children.exists() and children.read_text().split()):
-        time.sleep(0.01)
+    while time.monotonic() < deadline and not (children.exists() and len(children.read_text().split()) == 2):
+        time.sleep(0.01)  # (forked one after the other: wait for both)
     forked = children.read_text().split() if children.exists() else []
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=60)
