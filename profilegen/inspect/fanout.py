@@ -13,6 +13,11 @@ Whatever goes wrong in a child (an exception, a crash, the kernel's OOM killer) 
 is checked again here, in this process, where the same error then shows as it would without fan-out; when
 no process can be forked (a process limit), the hands left are checked here too. Where there is no fork
 (Windows) or one CPU, everything runs here.
+
+macOS discourages fork without exec in a process that has started threads or Apple frameworks (which may
+start them): multiprocessing spawns there for that reason. `validate` starts neither (no thread, no proxy or
+Keychain lookup; expat, lxml, OpenSSL and asn1crypto only), and is one thread when it forks; ``--jobs 1``
+keeps everything in one process all the same.
 """
 
 from __future__ import annotations
