@@ -192,6 +192,24 @@ def test_when_no_process_can_be_forked_the_work_is_done_here(many: list[Path],
     assert _open_descriptors() == before
 
 
+def test_no_fork_while_another_thread_runs(many: list[Path]) -> None:
+    """A fork copies other threads' locks as they are: called with a thread running, it all runs here."""
+    import threading
+
+    def where(path: Path) -> list[Finding]:
+        return [finding("key-type", str(os.getpid()), 1, "m", "")]
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert {f.file for f in fanout.check_all(many[:8], where, 3)} == {str(os.getpid())}
+    finally:
+        release.set()
+        other.join()
+    assert len({f.file for f in fanout.check_all(many[:8], where, 3)}) == 3  # alone again: three processes
+
+
 def test_findings_with_every_field_come_back_whole(many: list[Path]) -> None:
     """What a child sends is each finding's fields: a line of None, a message with newlines and quotes."""
     odd = [finding("unreadable", "x\n'y'", None, "two\nlines \u2603", ""), finding("key-type", "f", 7, "m", "fix")]

@@ -16,8 +16,9 @@ no process can be forked (a process limit), the hands left are checked here too.
 
 macOS discourages fork without exec in a process that has started threads or Apple frameworks (which may
 start them): multiprocessing spawns there for that reason. `validate` starts neither (no thread, no proxy or
-Keychain lookup; expat, lxml, OpenSSL and asn1crypto only), and is one thread when it forks; ``--jobs 1``
-keeps everything in one process all the same.
+Keychain lookup; expat, lxml, OpenSSL and asn1crypto only), and forks only while it is one Python thread
+(a program that calls it with threads running gets one process); ``--jobs 1`` keeps everything in one
+process all the same.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def deal(files: Sequence[tuple[int, bool]], jobs: int) -> list[list[int]]:
 
 def check_all(paths: Sequence[Path], check: Callable[[Path], list[Finding]], jobs: int) -> list[Finding]:
     """Every finding of ``check`` over ``paths``, in their order, from ``jobs`` processes."""
-    if jobs <= 1 or len(paths) <= 1:
+    if jobs <= 1 or len(paths) <= 1 or _threaded():
         return [item for path in paths for item in check(path)]
     hands = deal([sniff(path) for path in paths], jobs)
     sys.stdout.flush()  # nothing buffered here may be written twice
@@ -165,6 +166,12 @@ def check_all(paths: Sequence[Path], check: Callable[[Path], list[Finding]], job
                 os.close(pipe)
             _stop(pid)
     return [item for index in range(len(paths)) for item in found[index]]
+
+
+def _threaded() -> bool:
+    """Another Python thread runs (an embedding program's): a fork would copy its locks mid-use, so none."""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
 
 
 def _fork(hand: Sequence[Path], check: Callable[[Path], list[Finding]]) -> tuple[int, int]:
