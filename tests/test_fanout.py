@@ -74,6 +74,38 @@ def test_any_number_of_processes_writes_the_bytes_of_one(many: list[Path], outpu
     assert (strict.stdout, strict.stderr, strict.returncode) == (strict_alone.stdout, strict_alone.stderr, 1)
 
 
+# The entry point, with os.fork counted in the first process (children leave by os._exit: no atexit there).
+COUNTING = ("import atexit, os, sys\n"
+            "real, forks = os.fork, []\n"
+            "def counted():\n"
+            "    pid = real()\n"
+            "    if pid:\n"
+            "        forks.append(pid)\n"
+            "    return pid\n"
+            "os.fork = counted\n"
+            "atexit.register(lambda: open(os.environ['FORKS_OUT'], 'w').write(str(len(forks))))\n"
+            "sys.argv[0] = 'profilegen'\n"
+            "from profilegen.launch import main\n"
+            "main()\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fan-out forks")
+def test_the_command_forks_one_child_per_process_but_its_own(many: list[Path], tmp_path: Path) -> None:
+    counted = tmp_path / "forks.txt"
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "FORKS_OUT": str(counted)}
+    environment.pop("PROFILEGEN_CATALOG", None)
+
+    def forks(*args: str | Path) -> int:
+        subprocess.run([sys.executable, "-c", COUNTING, "validate", *map(str, args)], capture_output=True,
+                       env=environment, timeout=120, check=False)
+        return int(counted.read_text())
+
+    assert forks("--jobs", "3", *many) == 2
+    assert forks("--jobs", "1", *many) == 0
+    assert forks(*many[:2 * fanout.MIN_FILES_PER_JOB - 1]) == 0  # too few files to share
+    assert forks(*many) == min(fanout.usable_cpus(), len(many) // fanout.MIN_FILES_PER_JOB) - 1
+
+
 def test_jobs_is_a_positive_number() -> None:
     refused = _validate("--jobs", "0", "a.mobileconfig")
     assert refused.returncode == 2 and b"--jobs" in refused.stderr and b"0" in refused.stderr
