@@ -8,6 +8,9 @@ or format Python cannot judge exactly (profilegen.surely_text), a float where an
 caller asks the validator, which also writes every message. So a True never hides a finding.
 A ``Judge`` keeps one document's subschemas compiled into closures (what the schema alone decides is decided
 once), so that a run judging a thousand payloads of a type reads its schema's keywords once, not per payload.
+The closures fold their parts' judgements with the same short loop, written out in each (all of, items,
+properties, the node itself): a shared helper would be a call, or a generator, per value judged, on the path
+every key of a 100,000-key profile takes.
 """
 
 from __future__ import annotations
