@@ -132,6 +132,37 @@ def test_diff_is_blind_to_form_order_and_uuids(tmp_path: Path) -> None:
     assert runner.invoke(app, ["diff", str(reordered), str(binary)]).exit_code == 0
 
 
+def test_diff_lists_changes_by_domain_then_key_whatever_the_documents_order(tmp_path: Path) -> None:
+    import plistlib
+
+    def profile(zeta: dict[str, object], alpha: dict[str, object]) -> bytes:
+        payloads = [
+            {"PayloadType": "com.example.zeta", "PayloadIdentifier": "z", "PayloadUUID": "Z", "PayloadVersion": 1,
+             **zeta},
+            {"PayloadType": "com.apple.ManagedClient.preferences", "PayloadIdentifier": "a", "PayloadUUID": "A",
+             "PayloadVersion": 1,
+             "PayloadContent": {"com.example.alpha": {"Forced": [{"mcx_preference_settings": alpha}]}}},
+        ]
+        return plistlib.dumps({"PayloadContent": payloads, "PayloadIdentifier": "p", "PayloadType": "Configuration",
+                               "PayloadUUID": "P", "PayloadVersion": 1}, sort_keys=False)
+
+    old, new = tmp_path / "old.mobileconfig", tmp_path / "new.mobileconfig"
+    old.write_bytes(profile({"Same": 1, "Mid": "x", "Gone": True}, {"Tail": 1, "Kept": [1], "Head": 2}))
+    new.write_bytes(profile({"Zed": 0, "Mid": "y", "Same": 1, "Added": 3},
+                            {"Head": 2, "Kept": [1, 2], "Tail": 1.0, "Early": "e"}))
+    run = profilegen("diff", str(old), str(new))
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        '+ com.example.alpha: Early = "e"',
+        "+ com.example.alpha: Kept[1] = 2",
+        "~ com.example.alpha: Tail: 1 -> 1.0",
+        "+ com.example.zeta: Added = 3",
+        "- com.example.zeta: Gone = true",
+        '~ com.example.zeta: Mid: "x" -> "y"',
+        "+ com.example.zeta: Zed = 0",
+    ]
+
+
 def test_diff_a_preset_against_its_build(tmp_path: Path) -> None:
     preset = tmp_path / "p.toml"
     preset.write_text(
