@@ -6,15 +6,17 @@ plistlib's. Every contender is a cold process, as a user runs it; medians of int
 The settings are varied (booleans, ranged integers, enums, reals, patterned strings, arrays, dicts, dates,
 data), and `validate` runs twice: on a domain the catalogue does not know, and with a user catalogue that
 knows every key of that profile. Cost per key = (CPU time at N keys - CPU time at 10 keys) / N: start-up
-taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference;
-the 10-key runs are interleaved with the N-key ones (same batch, same load), never taken from another batch.
-Every figure is paired by round (a command's run i against its baseline's run i, which ran moments apart
-under the same load) and printed as the median with its interquartile range, wall and CPU ratios side by
-side; small sizes, whose runs are cheap and whose noise is start-up's, run more rounds (ROUNDS).
+taken out, and CPU rather than wall time, which a shared machine's load swings by more than the difference.
+Every size runs in one batch: each round runs every contender at 10 keys and at each size (small sizes,
+whose runs are cheap and whose noise is start-up's, more than once: REPEATS), so a 10k run, the 100k run
+and the 10-key runs they are taken against ran moments apart under the same load. Every figure is paired
+within its round (a command's run against its baseline's run of the same round) and printed as the median
+with its interquartile range, wall and CPU ratios side by side; the growth per key is taken round by round
+(this round's 100k cost per key over this round's 10k), so a load that drifts over the run cancels out.
 --before DIR also times an earlier source tree (e.g. `git archive main | tar -x -C /tmp/before`) in the same
 interleaved run, and prints its rows beside these.
 Run from the repository root: python -m benchmarks.bench_validate [--quick] [--rounds N] [--before DIR]
-(--rounds N: N rounds at 100k keys, 3N at 10k and 1k)
+(--rounds N: N rounds, each with one run at 100k keys and three at 10k and 1k)
 """
 
 from __future__ import annotations
@@ -80,9 +82,8 @@ def catalogue(root: Path, keys: int) -> Path:
     return root
 
 
-def commands(work: Path, keys: int, unknown: Path, before: Path | None, suffix: str = "") -> dict[str, list[str]]:
-    """Every contender at one size; each runs through `env PYTHONPATH=tree`, so all pay the same exec.
-    ``suffix`` names the 10-key runs that share a batch with a bigger size."""
+def commands(work: Path, keys: int, unknown: Path, before: Path | None) -> dict[str, list[str]]:
+    """Every contender at one size; each runs through `env PYTHONPATH=tree`, so all pay the same exec."""
     known = catalogue(work / f"known-{keys}", keys) if not (work / f"known-{keys}").exists() else work / f"known-{keys}"
     a, b = work / f"a-{keys}.mobileconfig", work / f"b-{keys}.mobileconfig"
     a.write_bytes(plistlib.dumps(profile(keys, 0)))
@@ -99,11 +100,11 @@ def commands(work: Path, keys: int, unknown: Path, before: Path | None, suffix: 
             f"{prefix}show": [*cli, "show", "--catalog", str(unknown), str(a)],
             f"{prefix}diff": [*cli, "diff", "--catalog", str(unknown), str(a), str(b)],
         })
-    return {f"{name}{suffix}": command for name, command in result.items()}
+    return result
 
 
-SMALL = " (10 keys)"  # the start-up runs of each batch
-ROUNDS = {1_000: 3, 10_000: 3, 100_000: 1}  # runs are cheap at small sizes, and their noise is start-up's
+SMALL = 10  # keys in the start-up runs, which every size's cost per key is taken against
+REPEATS = {1_000: 3, 10_000: 3, 100_000: 1}  # runs per round: cheap at small sizes, whose noise is start-up's
 BASE = {"validate": "loads", "validate known": "loads", "show": "loads", "diff": "loads a b"}
 
 
@@ -114,25 +115,47 @@ def _spread(values: list[float], scale: float = 1.0, form: str = "{:.2f}") -> st
 
 
 def _paired(runs: list[Sample], bases: list[Sample], field: int) -> list[float]:
-    """Per-round ratios: run ``i`` of a command over run ``i`` of its baseline, which shared its load."""
+    """Per-run ratios: run ``i`` of a command over run ``i`` of its baseline, which shared its load."""
     return [run[field] / base[field] for run, base in zip(runs, bases, strict=True)]
 
 
-def _growth_interval(small: list[float], big: list[float], draws: int = 2000) -> tuple[float, float]:
-    """A 90% bootstrap interval of median(big) / median(small) - 1: how far the growth figure can be trusted
-    (at 10k keys start-up's noise is a large share of the cost per key)."""
+def batch(work: Path, sizes: list[int], unknown: Path, before: Path | None) -> dict[str, list[str]]:
+    """Every run of one round, in order: for each repeat, every contender at 10 keys and at each size.
+    One batch for all sizes, so a round's 10k and 100k runs are minutes apart at most, not a batch apart:
+    a shared machine's load drifts over a run, and a growth taken across batches would measure the drift."""
+    each = {keys: commands(work, keys, unknown, before) for keys in (SMALL, *sizes)}
+    runs: dict[str, list[str]] = {}
+    for repeat in range(max(REPEATS[keys] for keys in sizes)):
+        for keys in (SMALL, *sizes):
+            if keys == SMALL or repeat < REPEATS[keys]:
+                runs.update({f"{name}@{keys}#{repeat}": command for name, command in each[keys].items()})
+    return runs
+
+
+def _samples(results: dict[str, list[Sample]], name: str, keys: int, sizes: list[int]) -> list[list[Sample]]:
+    """The runs of ``name`` at ``keys``, round by round (the repeats of a round together)."""
+    repeats = REPEATS[keys] if keys != SMALL else max(REPEATS[size] for size in sizes)
+    return [list(round_runs) for round_runs in zip(*(results[f"{name}@{keys}#{r}"] for r in range(repeats)),
+                                                   strict=True)]
+
+
+def _per_key(results: dict[str, list[Sample]], name: str, keys: int, sizes: list[int]) -> list[list[float]]:
+    """CPU seconds per key, round by round: each run less the 10-key run of the same round and repeat."""
+    small = _samples(results, name, SMALL, sizes)
+    return [[(run[2] - start[2]) / keys for run, start in zip(runs, starts, strict=False)]
+            for runs, starts in zip(_samples(results, name, keys, sizes), small, strict=True)]
+
+
+def _growth(name: str, per_key: dict[int, list[list[float]]], goal: str) -> float:
+    """Print and return the growth of the cost per key from 10k to 100k keys: per round (that round's
+    100k run over the median of its 10k runs), then the median of the rounds, with a 90% bootstrap interval."""
+    growths = [big[0] / statistics.median(small) - 1
+               for big, small in zip(per_key[100_000], per_key[10_000], strict=True)]
+    growth = statistics.median(growths)
     rng = random.Random(18)
-    growths = sorted(statistics.median(rng.choices(big, k=len(big)))
-                     / statistics.median(rng.choices(small, k=len(small))) - 1 for _ in range(draws))
-    return growths[int(draws * 0.05)], growths[int(draws * 0.95)]
-
-
-def _growth(name: str, per_key: dict[int, list[float]], goal: str) -> float:
-    """Print and return the growth of the median cost per key from 10k to 100k keys, with its interval."""
-    growth = statistics.median(per_key[100_000]) / statistics.median(per_key[10_000]) - 1
-    low, high = _growth_interval(per_key[10_000], per_key[100_000])
-    print(f"{name:23s} cost per key from 10k to 100k keys: {growth:+.0%} (90% interval {low:+.0%} to "
-          f"{high:+.0%}; {goal})")
+    draws = sorted(statistics.median(rng.choices(growths, k=len(growths))) for _ in range(2000))
+    print(f"{name:23s} cost per key from 10k to 100k keys: {growth:+.0%} (rounds {_spread(growths, 100, '{:+.0f}%')}"
+          f", 90% interval {draws[100]:+.0%} to {draws[1899]:+.0%}; {goal})")
     return growth
 
 
@@ -140,24 +163,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k keys only")
     parser.add_argument("--rounds", type=int, default=7,
-                        help=f"rounds at 100k keys; smaller sizes run more ({ROUNDS})")
+                        help=f"rounds; each runs every size, small ones more than once ({REPEATS})")
     parser.add_argument("--before", type=Path, help="an earlier source tree, timed in the same run")
     options = parser.parse_args()
     sizes = [1_000, 10_000] if options.quick else [1_000, 10_000, 100_000]
-    rounds = {keys: options.rounds * ROUNDS[keys] for keys in sizes}
     work = Path(tempfile.mkdtemp(prefix="profilegen-bench-"))
     try:
         unknown = work / "unknown"
         (unknown / "domains").mkdir(parents=True)
-        results = {keys: interleaved_samples({**commands(work, keys, unknown, options.before),
-                                              **commands(work, 10, unknown, options.before, SMALL)},
-                                             work, rounds[keys])
-                   for keys in sizes}
+        results = interleaved_samples(batch(work, sizes, unknown, options.before), work, options.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("cold runs, interleaved; each number is the median [interquartile range] over the rounds. Ratios and")
-    print("cost per key are taken per round against the run of the same round (same load), then summarised.")
-    print(f"rounds: {', '.join(f'{rounds[keys]} at {keys:,} keys' for keys in sizes)}")
+    print("cold runs, all sizes interleaved in one batch; each number is the median [interquartile range] over")
+    print("the runs. Ratios and cost per key are taken per run against the run of the same round (same load).")
+    print(f"rounds: {options.rounds}, each with {', '.join(f'{REPEATS[keys]} at {keys:,} keys' for keys in sizes)}")
     print(f"{'command':23s} {'keys':>7s} {'wall ms':>17s} {'wall ratio':>17s} {'CPU ratio':>17s} "
           f"{'CPU us/key':>20s} {'MiB':>5s} {'x mem':>6s}")
     verdicts = []
@@ -165,13 +184,13 @@ def main() -> None:
     if options.before:
         contenders.update({f"before: {name}": base for name, base in BASE.items()})
     for name, base in contenders.items():
-        per_key: dict[int, list[float]] = {}
+        per_key: dict[int, list[list[float]]] = {}
         for keys in sizes:
-            runs, bases, small = results[keys][name], results[keys][base], results[keys][name + SMALL]
-            walls = _paired(runs, bases, 0)
-            cpus = _paired(runs, bases, 2)
-            costs = [(run[2] - start[2]) / keys for run, start in zip(runs, small, strict=True)]
-            per_key[keys] = costs
+            runs = [run for round_runs in _samples(results, name, keys, sizes) for run in round_runs]
+            bases = [run for round_runs in _samples(results, base, keys, sizes) for run in round_runs]
+            walls, cpus = _paired(runs, bases, 0), _paired(runs, bases, 2)
+            per_key[keys] = _per_key(results, name, keys, sizes)
+            costs = [cost for round_costs in per_key[keys] for cost in round_costs]
             peak = quartiles([run[1] for run in runs])[1]
             memory = peak / quartiles([run[1] for run in bases])[1]
             ratio = quartiles(walls)[1]
@@ -185,9 +204,8 @@ def main() -> None:
                 verdicts.append(growth <= GOAL_FLAT)
     if 100_000 in sizes:  # the baselines' own growth: what this machine's caches do to any reader at 100k
         for base in dict.fromkeys(BASE.values()):
-            _growth(base, {keys: [(run[2] - start[2]) / keys for run, start in
-                                  zip(results[keys][base], results[keys][base + SMALL], strict=True)]
-                           for keys in (10_000, 100_000)}, "the baseline, for comparison")
+            _growth(base, {keys: _per_key(results, base, keys, sizes) for keys in (10_000, 100_000)},
+                    "the baseline, for comparison")
     print(f"goals for this tree (wall time {GOAL_TIME}x, memory {GOAL_MEMORY}x, flat per key): "
           f"{'ok' if all(verdicts) else 'OVER'}")
 

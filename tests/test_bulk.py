@@ -84,3 +84,54 @@ def test_extracting_a_profile_freezes_its_settings_and_leaves_no_cyclic_garbage(
     assert gc.get_freeze_count() > 3 * 300  # the settings (and the tree again) are out of the collector's walks
     gc.unfreeze()
     assert gc.collect() == 0
+
+
+class _Tree:
+    """A stand-in tree whose freeing a weak reference sees."""
+
+
+@pytest.fixture
+def holding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state profilegen.launch sets for a process that leaves by os._exit, undone after the test."""
+    from profilegen import bulk
+
+    monkeypatch.setattr(bulk._Held, "holding", False)
+    monkeypatch.setattr(bulk._Held, "trees", [])
+    monkeypatch.setattr(bulk._Held, "latest", [])
+
+
+def test_trees_are_held_to_the_end_only_once_the_process_has_said_so(holding: None) -> None:
+    import weakref
+
+    from profilegen.bulk import hold_to_the_end, outlive, outlive_latest
+
+    before = _Tree()
+    seen = weakref.ref(before)
+    outlive(before)
+    outlive_latest(_Tree())
+    del before
+    assert seen() is None  # an embedding program (or a test) holds nothing
+    hold_to_the_end()
+    kept = _Tree()
+    seen = weakref.ref(kept)
+    outlive(kept)
+    del kept
+    assert seen() is not None
+
+
+def test_the_latest_tree_is_let_go_before_the_next_is_read(holding: None) -> None:
+    import weakref
+
+    from profilegen.bulk import hold_to_the_end, outlive_latest
+
+    hold_to_the_end()
+    first, second = _Tree(), _Tree()
+    seen_first, seen_second = weakref.ref(first), weakref.ref(second)
+    outlive_latest(first)
+    del first
+    assert seen_first() is not None
+    outlive_latest(None)  # as lint_path does before it reads the next file: one tree held at a time
+    assert seen_first() is None
+    outlive_latest(second)
+    del second
+    assert seen_second() is not None

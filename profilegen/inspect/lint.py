@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from profilegen.bulk import outlive_latest
 from profilegen.errors import InputError
 from profilegen.inspect.findings import Finding, finding
 from profilegen.inspect.lint_context import Context
@@ -30,6 +31,7 @@ def lint_path(
     macos_version: str | None = None,
 ) -> list[Finding]:
     """Every finding for one profile file; a file that cannot be read is one `unreadable` finding."""
+    outlive_latest(None)  # the file before is let go before this one is read (profilegen.bulk)
     try:
         document = load(path)
     except InputError as error:
@@ -74,4 +76,5 @@ def lint_document(
 
             checked = check_payloads(context.add, profile, catalog.payloads, macos_version)
         check_values(context.add, profile, catalog, office_version, skip=checked)
+    outlive_latest((document, profile))  # (profilegen.bulk)
     return sorted(context.findings, key=lambda f: (f.line or 0, f.rule))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from profilegen.bulk import outlive
 from profilegen.catalog.user import open_catalog
 from profilegen.echo import echo, stop_output
 
@@ -26,6 +27,7 @@ def show(files: Sequence[Path], output_format: str, catalog_dir: Path | None) ->
     from profilegen.inspect.show import describe, plain_text, table_view
 
     profiles = [extract(load(path), strict=True) for path in files]
+    outlive(profiles)  # (profilegen.bulk)
     payload_catalog = open_catalog(catalog_dir).payloads
     titles = payload_catalog.title  # Apple's payload titles, read only when a payload asks
     for profile in profiles:
@@ -96,6 +98,7 @@ def diff(a: str, b: str, catalog_dir: Path | None, output_format: str) -> int:
     try:
         catalog = open_catalog(catalog_dir)
         left, right = load_side(a, catalog), load_side(b, catalog)
+        outlive(left, right)  # (profilegen.bulk)
         changes = compare(left, right)
     except ProfilegenError as error:  # like diff(1): trouble is 2, whatever its kind
         echo(f"profilegen: error: {error.render()}", err=True)
