@@ -8,7 +8,7 @@ tests/test_bulk.py checks the readers leave none.
 
 A read command's trees die with its process, and freeing a tree object by object touches every object once
 more (0.55 us a key at 100k keys, twice the rate at 10k: the freeing walks memory long out of the cache).
-So `show` and `diff` hand their profiles to ``outlive``, and `validate` each file's tree to
+So `show` and `diff` hand their profiles (and `show` its rows) to ``outlive``, and `validate` each file's tree to
 ``outlive_latest`` (which lets the one before go first: one tree held, however many files): where the
 process leaves by os._exit (profilegen.launch), they are never freed one by one; anywhere else (tests, an
 embedding program) nothing is held.
@@ -30,9 +30,10 @@ class _Held:
     latest: ClassVar[list[object]] = []
 
 
-def hold_to_the_end() -> None:
-    """From now on ``outlive`` holds what it is given: the caller ends the process by os._exit."""
-    _Held.holding = True
+def hold_to_the_end(holding: bool = True) -> None:
+    """From now on ``outlive`` holds what it is given (the caller ends the process by os._exit), or, with
+    False, no longer: what it holds is then freed at the interpreter's teardown as ever."""
+    _Held.holding = holding
 
 
 def outlive(*trees: object) -> None:

@@ -36,6 +36,7 @@ def main() -> None:
         code = run_quickly(sys.argv[1:])
         if code is not None:
             leave(code)
+        hold_to_the_end(False)  # typer's route ends by sys.exit, and a wizard session may be long
         with building():
             from profilegen.cli import main as run_command_line
         run_command_line()

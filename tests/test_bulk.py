@@ -72,7 +72,6 @@ def test_reading_a_catalogue_domain_freezes_it(tmp_path: Path, collector: None) 
     assert gc.collect() == 0
 
 
-
 def test_extracting_a_profile_freezes_its_settings_and_leaves_no_cyclic_garbage(collector: None) -> None:
     payload = {"PayloadType": "com.example.app", "PayloadIdentifier": "com.example.app",
                "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001", "PayloadVersion": 1, **SETTINGS}
@@ -82,6 +81,28 @@ def test_extracting_a_profile_freezes_its_settings_and_leaves_no_cyclic_garbage(
     profile = extract(document)
     assert len(profile.settings) == 300 and gc.isenabled()
     assert gc.get_freeze_count() > 3 * 300  # the settings (and the tree again) are out of the collector's walks
+    gc.unfreeze()
+    assert gc.collect() == 0
+
+
+def test_comparing_two_profiles_freezes_its_maps_and_leaves_no_cyclic_garbage(collector: None) -> None:
+    from profilegen.inspect.diff import diff
+
+    def profile(change: int) -> bytes:
+        settings = {key: (value if i % 50 else [value, {"changed": change}]) for i, (key, value)
+                    in enumerate(SETTINGS.items())}
+        payload = {"PayloadType": "com.example.app", "PayloadIdentifier": "com.example.app",
+                   "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000001", "PayloadVersion": 1, **settings}
+        return plistlib.dumps({**PROFILE, "PayloadContent": [payload]})
+
+    a, b = (extract(load_bytes(profile(n), f"{n}.mobileconfig"), strict=True) for n in (0, 1))
+    gc.unfreeze()
+    assert gc.collect() == 0
+    changes = diff(a, b)
+    assert [change.key for change in changes] == sorted(f"Key{i}" for i in range(0, 300, 50))
+    assert gc.isenabled()
+    walked = [o for o in gc.get_objects() if isinstance(o, dict) and "Key49" in o]  # generations 0-2
+    assert walked == []  # the two maps of every key are frozen: out of the collector's walks
     gc.unfreeze()
     assert gc.collect() == 0
 

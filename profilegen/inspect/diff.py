@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from profilegen.bulk import building, outlive
 from profilegen.inspect.canon import as_text, canonical
 from profilegen.inspect.model import Profile, extract
 from profilegen.inspect.read import load, load_bytes
@@ -115,12 +116,16 @@ def diff(a: Profile, b: Profile) -> list[Change]:
     """What changes from ``a`` to ``b``: metadata first, then settings by domain and key."""
     changes = _compare(_metadata(a), _metadata(b), "metadata", None)
     several = _several(a, b)
-    left, right = _settings(a, several), _settings(b, several)
-    for domain in sorted(left.keys() | right.keys()):  # a few domains; their keys are the many
-        old_settings, new_settings = left.get(domain, {}), right.get(domain, {})
-        for key in _changed(old_settings, new_settings):
-            old, new = old_settings.get(key), new_settings.get(key)
-            changes.append(Change("setting", domain, key, _shown(old), _shown(new)))
+    # Two maps of every key, and no cycle: the collector would walk them at each collection the changes'
+    # records set off, and freeing them would touch every key and value once more (profilegen.bulk).
+    with building():
+        left, right = _settings(a, several), _settings(b, several)
+        for domain in sorted(left.keys() | right.keys()):  # a few domains; their keys are the many
+            old_settings, new_settings = left.get(domain, {}), right.get(domain, {})
+            for key in _changed(old_settings, new_settings):
+                old, new = old_settings.get(key), new_settings.get(key)
+                changes.append(Change("setting", domain, key, _shown(old), _shown(new)))
+    outlive(left, right)
     return changes
 
 

@@ -45,6 +45,7 @@ def show(files: Sequence[Path], output_format: str, catalog_dir: Path | None) ->
     try:
         for number, profile in enumerate(profiles):  # written a thousand lines at a time: a 100,000-key
             lines = table_view(profile, titles)      # profile's table is never one string, nor encoded at once
+            outlive(lines)
             for start in range(0, len(lines), 1000):
                 echo("\n".join(lines[start:start + 1000]))
             if number < len(profiles) - 1:

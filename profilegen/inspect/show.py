@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from profilegen.bulk import outlive
 from profilegen.inspect.canon import as_text, type_name
 from profilegen.inspect.model import Profile
 from profilegen.plisttypes import display, to_json
@@ -103,6 +104,7 @@ def table_view(profile: Profile, titles: Titles | None = None) -> list[str]:
     lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows))
     lines.append("")
     setting_rows = [(s.domain, s.key, display(s.value), type_name(s.value), s.mode) for s in profile.settings]
+    outlive(setting_rows)  # (profilegen.bulk)
     if setting_rows:
         lines += table_lines(["domain", "key", "value", "type", "mode"], setting_rows)
     else:

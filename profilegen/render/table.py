@@ -48,10 +48,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int |
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None,
                 fit: bool = True) -> list[str]:
     """The lines of ``table``: a caller printing 100,000 rows writes them out without joining them all."""
-    body: list[Sequence[str]] = []
-    for row in rows:
+    escaped: list[Sequence[str]] | None = None  # a copy of the rows, made only when a cell needs escaping
+    for index, row in enumerate(rows):
         cells = [printable(c) for c in row]
-        body.append(row if all(map(is_, cells, row)) else cells)  # nothing escaped: no second copy of the row
+        if not all(map(is_, cells, row)):
+            if escaped is None:
+                escaped = list(rows)
+            escaped[index] = cells
+    body = rows if escaped is None else escaped
     natural = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
     if width is None and fit:
         from profilegen.terminal import columns
