@@ -7,7 +7,7 @@ catalogues) under `valgrind --tool=cachegrind --cache-sim=yes` at 10, 10k and 10
 (the 10-key run taken out, as start-up) the instructions executed and the last-level data-cache misses of a
 simulated 32 MiB cache: the first is the work per key, the second what a working set bigger than the cache
 costs, which is where a real machine's time per key grows. The baselines (plistlib.loads of the same file,
-or of both for diff) are counted alike, for comparison. Needs valgrind; about 5 minutes on 2 cores.
+or of both for diff) are counted alike, for comparison. Needs valgrind; about 3.5 minutes on 2 cores.
 Run from the repository root: python -m benchmarks.bench_per_key [--jobs N]
 """
 

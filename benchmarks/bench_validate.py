@@ -121,7 +121,7 @@ def _paired(runs: list[Sample], bases: list[Sample], field: int) -> list[float]:
 
 def batch(work: Path, sizes: list[int], unknown: Path, before: Path | None) -> dict[str, list[str]]:
     """Every run of one round, in order: for each repeat, every contender at 10 keys and at each size.
-    One batch for all sizes, so a round's 10k and 100k runs are minutes apart at most, not a batch apart:
+    One batch for all sizes, so a round's 10k and 100k runs are seconds apart, not a batch apart:
     a shared machine's load drifts over a run, and a growth taken across batches would measure the drift."""
     each = {keys: commands(work, keys, unknown, before) for keys in (SMALL, *sizes)}
     runs: dict[str, list[str]] = {}

@@ -8,11 +8,10 @@ tests/test_bulk.py checks the readers leave none.
 
 A read command's trees die with its process, and freeing a tree object by object touches every object once
 more (for diff's two files 0.55 us a key at 100k keys, 0.25 at 10k: the freeing walks memory long out of the
-cache).
-So `show` and `diff` hand their profiles (and `show` its rows) to ``outlive``, and `validate` each file's tree to
-``outlive_latest`` (which lets the one before go first: one tree held, however many files): where the
-process leaves by os._exit (profilegen.launch), they are never freed one by one; anywhere else (tests, an
-embedding program) nothing is held.
+cache). So `show` and `diff` hand their profiles (and `show` its rows) to ``outlive``, and `validate` each
+file's tree to ``outlive_latest`` (which lets the one before go first: one tree held, however many files):
+where the process leaves by os._exit (profilegen.launch), they are never freed one by one; anywhere else
+(tests, an embedding program) nothing is held.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ where the interpreter's final collection would only walk it. Objects are still r
 counting as ever; only the walk is skipped.
 
 The read commands' typer-free route (profilegen.quickpath) then leaves without the interpreter's teardown
-at all, and the profiles `show` and `diff` read are held to the end (profilegen.bulk.outlive): after a
+at all, and the trees `show`, `diff` and `validate` read are held to the end (profilegen.bulk): after a
 100,000-key profile, freeing its million objects one by one touches each of them once more, out of the
 cache, for nothing. Those commands hold nothing the teardown would finish: no temporary file, no output
 but stdout and stderr (written a line at a time and flushed: profilegen.echo). What the interpreter would

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_cli
 from tests.conftest import REPO
 from tests.samples import BASIC
 
 BROKEN = REPO / "tests" / "data" / "broken"
 
 
-def _run(args: list[str], stdout: int, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def _environment() -> dict[str, str]:
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     environment.pop("PROFILEGEN_CATALOG", None)
-    return subprocess.run([sys.executable, "-m", "profilegen", *args], stdout=stdout, stderr=subprocess.PIPE,
-                          cwd=cwd, env=environment, timeout=60, check=False)
+    return environment
 
 
 @pytest.mark.parametrize(("args", "code"), [
@@ -34,7 +34,8 @@ def test_a_reader_gone_before_the_last_flush_gets_the_commands_code_and_no_trace
     reader, writer = os.pipe()
     os.close(reader)  # gone before a byte is written: every write fails (echo flushes each line)
     try:
-        run = _run(args, writer, tmp_path)
+        run = subprocess.run([sys.executable, "-m", "profilegen", *args], stdout=writer, stderr=subprocess.PIPE,
+                             cwd=tmp_path, env=_environment(), timeout=60, check=False)
     finally:
         os.close(writer)
     assert run.returncode == code
@@ -48,14 +49,12 @@ def test_output_to_a_file_is_whole_and_atexit_handlers_run(tmp_path: Path) -> No
              "sys.argv = ['profilegen', *sys.argv[1:]]\n"
              "from profilegen.launch import main\n"
              "main()\n")
-    environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    environment.pop("PROFILEGEN_CATALOG", None)
     out = tmp_path / "out.txt"
     with out.open("wb") as stdout:
         run = subprocess.run([sys.executable, "-c", probe, "show", "--format", "text", str(BASIC)], stdout=stdout,
-                             stderr=subprocess.PIPE, env=environment, timeout=60, check=False)
+                             stderr=subprocess.PIPE, env=_environment(), timeout=60, check=False)
     assert (run.returncode, run.stderr) == (0, b"")
-    piped = _run(["show", "--format", "text", str(BASIC)], subprocess.PIPE, tmp_path)
-    assert out.read_bytes() == piped.stdout
-    assert piped.stdout.endswith(b"\n") and b"com.microsoft.office DiagnosticDataTypePreference" in piped.stdout
+    piped = run_cli("show", "--format", "text", str(BASIC))
+    assert out.read_text(encoding="utf-8") == piped.stdout
+    assert piped.stdout.endswith("\n") and "com.microsoft.office DiagnosticDataTypePreference" in piped.stdout
     assert marker.read_text() == "ran"
