@@ -7,11 +7,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profilegen.bulk import building, outlive
+from profilegen.bulk import building
 from profilegen.inspect.canon import as_text, canonical
-from profilegen.inspect.model import Profile, extract
+from profilegen.inspect.model import Origin, Profile, extract
 from profilegen.inspect.read import load, load_bytes
 from profilegen.inspect.show import flatten
+from profilegen.limits import PAYLOAD_KEYS
 from profilegen.printable import printable_lines
 from profilegen.record import Record
 
@@ -93,50 +94,106 @@ def _several(*profiles: Profile) -> set[str]:
     return found
 
 
-def _settings(profile: Profile, several: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
-    """payload type or domain -> key -> value; an Apple payload whose type is in ``several`` is named
+class _View:
+    """One domain's settings in one profile, as diff compares them: key -> value, and the keys of that
+    mapping that are not settings (a custom payload's own Payload* keys)."""
+
+    __slots__ = ("once", "settings", "skip")
+
+    def __init__(self, settings: dict[str, Any], skip: frozenset[str] = frozenset(), once: bool = False) -> None:
+        self.settings = settings
+        self.skip = skip
+        self.once = once  # every value is deployed Set-Once (and not wrapped in ``settings``)
+
+    def count(self) -> int:
+        """How many settings: the mapping's keys less the skipped ones it holds (a few, never counted by
+        walking the keys)."""
+        return len(self.settings) - sum(key in self.settings for key in self.skip)
+
+    def wrapped(self) -> _View:
+        """The same settings with a Set-Once value as ("Set-Once", value), to be compared with a view
+        whose values are not all of one mode."""
+        if not self.once:
+            return self
+        return _View({k: ("Set-Once", v) for k, v in self.settings.items() if k not in self.skip})
+
+    def shown(self, key: str) -> Any:
+        if key in self.skip or key not in self.settings:
+            return None
+        value = self.settings[key]
+        if self.once:
+            return {"Set-Once": value}
+        return {"Set-Once": value[1]} if isinstance(value, tuple) else value
+
+
+def _views(profile: Profile, several: set[str] | frozenset[str] = frozenset()) -> dict[str, _View]:
+    """payload type or domain -> its settings; an Apple payload whose type is in ``several`` is named
     ``type (identifier)``, so that two PPPC payloads are compared each with its counterpart, key by key.
-    Keyed by domain, then by the key's own string (whose hash is kept): a (domain, key) tuple per setting
-    would be hashed again at every lookup, 100,000 more objects for the caches to miss at 100k keys."""
-    found: dict[str, dict[str, Any]] = {}
+
+    A domain whose settings all come from one <dict> (one mcx item or one payload, the usual case) is
+    viewed through that dict's own plain value: at 100,000 keys, a copy of each side's settings would be
+    two more maps of every key to build and walk, each key and value touched again long out of the cache.
+    A domain set in several places (Forced and Set-Once, two payloads) is merged as the Mac does: the
+    later value wins, and a Set-Once value is a different deployment of it, so it shows as a change."""
     names = {p.index: f"{p.payload_type} ({p.identifier})" for p in profile.payloads
              if p.style == "apple" and p.payload_type in several and p.identifier}
-    for setting in profile.settings:
-        value = setting.value
-        domain = names.get(setting.payload, setting.domain)
-        settings = found.get(domain)
-        if settings is None:
-            settings = found[domain] = {}
-        # Set-Once is a different deployment of the same value: it shows as a change.
-        settings[setting.key] = ("Set-Once", value) if setting.mode == "Set-Once" else value
-    return found
+    by_domain: dict[str, list[Origin]] = {}
+    for origin in profile.origins:
+        by_domain.setdefault(names.get(origin.payload, origin.domain), []).append(origin)
+    views: dict[str, _View] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for domain, origins in by_domain.items():
+        origin = origins[0]
+        if len(origins) == 1 and origin.complete:
+            views[domain] = _View(origin.node.value, PAYLOAD_KEYS if origin.mode == "custom" else frozenset(),
+                                  origin.mode == "Set-Once")
+        else:
+            merged[domain] = {}
+    if merged:
+        for setting in profile.settings:
+            settings = merged.get(names.get(setting.payload, setting.domain))
+            if settings is not None:
+                settings[setting.key] = ("Set-Once", setting.value) if setting.mode == "Set-Once" else setting.value
+        views.update((domain, _View(settings)) for domain, settings in merged.items())
+    return views
 
 
 def diff(a: Profile, b: Profile) -> list[Change]:
     """What changes from ``a`` to ``b``: metadata first, then settings by domain and key."""
     changes = _compare(_metadata(a), _metadata(b), "metadata", None)
     several = _several(a, b)
-    # Two maps of every key, and no cycle: the collector would walk them at each collection the changes'
-    # records set off, and freeing them would touch every key and value once more (profilegen.bulk).
+    left, right = _views(a, several), _views(b, several)
+    empty = _View({})
+    # (no cycle: built with the collector paused, and the records of the changes do not set it off)
     with building():
-        left, right = _settings(a, several), _settings(b, several)
         for domain in sorted(left.keys() | right.keys()):  # a few domains; their keys are the many
-            old_settings, new_settings = left.get(domain, {}), right.get(domain, {})
-            for key in _changed(old_settings, new_settings):
-                old, new = old_settings.get(key), new_settings.get(key)
-                changes.append(Change("setting", domain, key, _shown(old), _shown(new)))
-    outlive(left, right)
+            old, new = left.get(domain, empty), right.get(domain, empty)
+            if old.once != new.once:
+                old, new = old.wrapped(), new.wrapped()
+            for key in _changed(old, new):
+                changes.append(Change("setting", domain, key, old.shown(key), new.shown(key)))
     return changes
 
 
-def _changed(old_settings: dict[str, Any], new_settings: dict[str, Any]) -> list[str]:
+def _changed(old: _View, new: _View) -> list[str]:
     """The keys added, removed or changed, sorted: one lookup per key, and only the changes are sorted."""
     changed = []
-    for key, old in old_settings.items():
-        new = new_settings.get(key)
-        if new is None or not _same(old, new):
+    found = 0  # keys of ``old`` that ``new`` has too
+    get, old_skip, new_skip = new.settings.get, old.skip, new.skip
+    for key, value in old.settings.items():
+        if old_skip and key in old_skip:
+            continue
+        other = get(key)
+        if other is None or (new_skip and key in new_skip):
             changed.append(key)
-    changed += [key for key in new_settings if key not in old_settings]
+            continue
+        found += 1
+        if not _same(value, other):
+            changed.append(key)
+    if found < new.count():  # some keys were added: only then are the new keys walked
+        old_settings = old.settings
+        changed += [key for key in new.settings
+                    if key not in new_skip and (key not in old_settings or key in old_skip)]
     changed.sort()
     return changed
 
@@ -149,12 +206,6 @@ def _same(old: Any, new: Any) -> bool:
     if type(old) is type(new) and isinstance(old, _SCALARS) and old == new:
         return True
     return bool(canonical(old) == canonical(new))
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return {"Set-Once": value[1]}
-    return value
 
 
 def _compare(left: dict[str, Any], right: dict[str, Any], area: str, domain: str | None) -> list[Change]:

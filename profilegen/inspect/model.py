@@ -25,14 +25,25 @@ if TYPE_CHECKING:  # a preset's payloads are checked with this model, without re
 
 # Plain classes, not dataclasses: defining a dataclass compiles code (~0.5 ms each at every cold start).
 class Origin:
-    """What the settings of one mcx item or one custom payload share: their domain, mode and payload."""
+    """What the settings of one mcx item or one custom payload share: their domain, mode and payload, and
+    the <dict> they are the keys of (diff compares two such dicts' plain values without copying them)."""
 
-    __slots__ = ("domain", "mode", "payload")
+    __slots__ = ("complete", "domain", "mode", "node", "payload")
 
-    def __init__(self, domain: str, mode: str, payload: int) -> None:
+    def __init__(self, domain: str, mode: str, payload: int, node: Node, complete: bool) -> None:
         self.domain = domain
         self.mode = mode  # "Forced" | "Set-Once" (mcx) | "custom" (custom style or another Apple payload)
         self.payload = payload  # index of the payload in PayloadContent
+        self.node = node  # mcx: the item's mcx_preference_settings; custom: the payload itself
+        # Whether every key of ``node`` (but a custom payload's own Payload* keys) is a setting: no value
+        # in it was unreadable (a grammar break)
+        self.complete = complete
+
+    def settings(self) -> list[Setting]:
+        entries = self.node.entries
+        if self.mode == "custom":
+            entries = [e for e in entries if e.key not in PAYLOAD_KEYS]
+        return [Setting(self, e, e.node.value) for e in entries if e.node.kind != INVALID]
 
 
 class Setting:
@@ -97,16 +108,30 @@ class Unread(Record):
 
 
 class Profile:
-    __slots__ = ("document", "metadata", "payloads", "root", "settings", "unread")
+    __slots__ = ("_settings", "document", "metadata", "origins", "payloads", "root", "unread")
 
     def __init__(self, document: Document, root: Node, metadata: dict[str, Any], payloads: list[Payload],
-                 settings: list[Setting], unread: list[Unread] | None = None) -> None:
+                 origins: list[Origin], unread: list[Unread] | None = None) -> None:
         self.document = document
         self.root = root  # the top-level dict
         self.metadata = metadata  # every top-level key but PayloadContent
         self.payloads = payloads
-        self.settings = settings
+        self.origins = origins  # in document order, as their settings are
         self.unread = [] if unread is None else unread
+        self._settings: list[Setting] | None = None
+
+    @property
+    def settings(self) -> list[Setting]:
+        """Every setting, in document order; made at first use (diff of two big profiles needs none: it
+        compares their origins' dicts), then the same objects each time (masking changes them in place)."""
+        found = self._settings
+        if found is None:
+            found = []
+            with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+                for origin in self.origins:
+                    found.extend(origin.settings())
+            self._settings = found
+        return found
 
     def unread_notes(self, effect: str) -> list[str]:
         """One line per misshapen mcx part, naming the payload and the path: ``effect`` says what the
@@ -146,7 +171,7 @@ def payload_style(payload_type: str | None) -> str:
 def extract(document: Document, *, strict: bool = False) -> Profile:
     """The profile in ``document``. Lenient by default (lint wants whatever is there); ``strict`` refuses
     a file whose plist grammar is broken or whose shape is not a profile, for show, diff and import."""
-    with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+    with building():  # (profilegen.bulk)
         return _extract(document, strict)
 
 
@@ -169,8 +194,10 @@ def _extract(document: Document, strict: bool) -> Profile:
             raise InputError("not a configuration profile: no PayloadContent array", path=document.path)
         return Profile(document, root, metadata, [], [])
     payloads: list[Payload] = []
-    settings: list[Setting] = []
     unread: list[Unread] = []
+    origins: list[Origin] = []
+    # A document read without a grammar break has no unreadable value: its dicts are not walked to see
+    whole = not document.issues
     for index, node in enumerate(content.items):
         if node.kind != "dict":
             if strict:
@@ -187,10 +214,12 @@ def _extract(document: Document, strict: bool) -> Profile:
         )
         payloads.append(payload)
         if payload.style == "mcx":
-            settings.extend(_mcx_settings(payload, unread))
+            _mcx_origins(payload, unread, origins, whole)
         else:
-            settings.extend(_custom_settings(payload))
-    return Profile(document, root, metadata, payloads, settings, unread)
+            domain = payload_type or ""
+            payload.domains.append(domain)
+            origins.append(Origin(domain, "custom", index, node, whole or _readable(node)))
+    return Profile(document, root, metadata, payloads, origins, unread)
 
 
 def _text(node: Node, key: str) -> str | None:
@@ -198,16 +227,19 @@ def _text(node: Node, key: str) -> str | None:
     return child.value if child is not None and child.kind == "string" else None
 
 
-def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
+def _readable(node: Node) -> bool:
+    return all(e.node.kind != INVALID for e in node.entries)
+
+
+def _mcx_origins(payload: Payload, unread: list[Unread], origins: list[Origin], whole: bool) -> None:
     content = payload.node.get("PayloadContent")
-    found: list[Setting] = []
 
     def skip(at: Node | Entry | None, path: str, problem: str) -> None:  # at validate's line for the same
         unread.append(Unread(payload.index, at.line if at is not None else payload.line, path, problem))
 
     if content is None or content.kind != "dict":
         skip(content, "PayloadContent", "is missing" if content is None else f"is a <{content.kind}>, not a <dict>")
-        return found
+        return
     for domain_entry in content.entries:
         payload.domains.append(domain_entry.key)
         where = f"PayloadContent.{domain_entry.key}"
@@ -232,17 +264,5 @@ def _mcx_settings(payload: Payload, unread: list[Unread]) -> list[Setting]:
                     else:
                         skip(prefs, f"{item_path}.mcx_preference_settings", f"is a <{prefs.kind}>, not a <dict>")
                     continue
-                origin = Origin(domain_entry.key, mode_entry.key, payload.index)
-                found.extend(Setting(origin, e, e.node.value) for e in prefs.entries if e.node.kind != INVALID)
-    return found
-
-
-def _custom_settings(payload: Payload) -> list[Setting]:
-    domain = payload.payload_type or ""
-    payload.domains.append(domain)
-    origin = Origin(domain, "custom", payload.index)
-    return [
-        Setting(origin, e, e.node.value)
-        for e in payload.node.entries
-        if e.key not in PAYLOAD_KEYS and e.node.kind != INVALID
-    ]
+                origins.append(Origin(domain_entry.key, mode_entry.key, payload.index, prefs,
+                                      whole or _readable(prefs)))
