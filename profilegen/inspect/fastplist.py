@@ -14,6 +14,7 @@ import base64
 import binascii
 import datetime
 import re
+from collections.abc import Sequence
 from typing import Any
 from xml.parsers import expat
 
@@ -184,16 +185,16 @@ class _Reader:
                 return
             node = Node("string", line, text) if tag == "string" else _scalar(tag, text, line)
         else:
-            frame = stack.pop()  # (children kept as a tuple: a list keeps room to grow, 32 bytes a container)
+            frame = stack.pop()
             kind = frame[0]
             if kind == "dict":
                 if frame[4] is not None:
                     raise _Unsure  # a key without a value
                 if len(frame[3]) != len(frame[2]):
                     self.repeats = True
-                node = DictNode(frame[1], frame[3], tuple(frame[2]))
+                node = DictNode(frame[1], frame[3], _kept(frame[2]))
             elif kind == "array":
-                node = ArrayNode(frame[1], frame[3], tuple(frame[2]))
+                node = ArrayNode(frame[1], frame[3], _kept(frame[2]))
             else:  # </plist>
                 if not self.seen_value:
                     raise _Unsure
@@ -210,6 +211,16 @@ class _Reader:
             parent[3].append(node.value)
         else:
             self.root = node
+
+
+_TUPLED = 256
+
+
+def _kept(children: list[Any]) -> Sequence[Any]:
+    """A container's children as kept: a small one's as a tuple (a list keeps room to grow, 32 bytes a
+    container, and most containers are small), a big one's in its own list: copying 100,000 children
+    into a tuple touches each once more (a reference count), long after it left the cache."""
+    return tuple(children) if len(children) < _TUPLED else children
 
 
 def fast_parse(data: bytes) -> tuple[Node, str, bool] | None:
