@@ -17,7 +17,8 @@ from profilegen.inspect.read import load_bytes
 from profilegen.limits import MCX_TYPE
 
 KEYS = ["A", "B", "C", "PayloadType", "PayloadDisplayName", "D"]
-VALUES = st.sampled_from([True, False, 1, 0, 1.0, "1", "x", [1], [True], {"k": 1}, {"k": True}, b"\x01"])
+VALUES = st.sampled_from([True, False, 1, 0, 1.0, "1", "x", [1], [True], {"k": 1}, {"k": True}, b"\x01",
+                          {"k": 1, "j": 2}, {"j": 2, "k": 1}])
 DOMAINS = ["com.example.one", "com.example.two", "com.apple.dock"]
 PAYLOAD_KEYS_OF_ONE = {"PayloadIdentifier": "p", "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000009",
                        "PayloadVersion": 1}
@@ -40,7 +41,8 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
 def profile(content: list[dict[str, Any]]) -> Profile:
     document = {"PayloadContent": content, "PayloadIdentifier": "com.example.profile", "PayloadType": "Configuration",
                 "PayloadUUID": "0A1B2C3D-0000-4000-8000-000000000000", "PayloadVersion": 1}
-    return extract(load_bytes(plistlib.dumps(document), "p.mobileconfig"), strict=True)
+    # (keys in the order given: two dicts of the same keys in another order are the same plist)
+    return extract(load_bytes(plistlib.dumps(document, sort_keys=False), "p.mobileconfig"), strict=True)
 
 
 def plain_rule(a: Profile, b: Profile) -> list[tuple[str | None, str, Any, Any]]:
@@ -99,3 +101,15 @@ def test_a_domain_in_one_dict_is_compared_through_that_dict_not_a_copy() -> None
     assert changes == [("A", 1, {"Set-Once": 1}), ("B", 2, None), ("C", None, {"Set-Once": 3})]
     (origin,) = a.origins
     assert origin.complete and origin.node.value == {"A": 1, "B": 2}
+
+
+def test_a_set_once_dict_in_a_merged_domain_is_compared_blind_to_key_order() -> None:
+    """A domain set Forced and Set-Once is merged; its Set-Once dict is the same plist in any key order."""
+    def side(value: dict[str, int]) -> Profile:
+        return profile([{**PAYLOAD_KEYS_OF_ONE, "PayloadType": MCX_TYPE, "PayloadContent": {"com.example.one": {
+            "Forced": [{"mcx_preference_settings": {"A": 1}}],
+            "Set-Once": [{"mcx_preference_settings": {"B": value}}]}}}])
+
+    assert [c for c in diff(side({"k": 1, "j": 2}), side({"j": 2, "k": 1})) if c.area == "setting"] == []
+    (change,) = [c for c in diff(side({"k": 1}), side({"k": 2})) if c.area == "setting"]
+    assert (change.key, change.old, change.new) == ("B", {"Set-Once": {"k": 1}}, {"Set-Once": {"k": 2}})

@@ -205,6 +205,8 @@ def _same(old: Any, new: Any) -> bool:
     """Whether two values are the same plist: == of one scalar type at once, canonical forms otherwise."""
     if type(old) is type(new) and isinstance(old, _SCALARS) and old == new:
         return True
+    if type(old) is tuple and type(new) is tuple:  # both ("Set-Once", value) of a merged domain
+        return _same(old[1], new[1])
     return bool(canonical(old) == canonical(new))
 
 
