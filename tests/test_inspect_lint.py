@@ -237,3 +237,33 @@ def test_a_key_set_in_forced_and_set_once_is_judged_by_its_last_value(
     assert [f.line for f in found] == expected
     if found:
         assert f"com.example.app:Interval = {last} is not allowed" in found[0].render()
+
+
+def test_an_unknown_domain_is_counted_and_placed_at_its_first_key(tmp_path: Path, catalog: Catalog) -> None:
+    """The unknown-domain finding counts the keys of every place the domain is set (never a custom payload's
+    own Payload* keys, nor an unreadable value) and stands at the first of them; an empty domain says nothing."""
+    def payload(body: str, kind: str = "com.apple.ManagedClient.preferences") -> str:
+        return (f"<dict><key>PayloadIdentifier</key><string>p.{len(body)}</string><key>PayloadType</key>"
+                f"<string>{kind}</string><key>PayloadUUID</key><string>0A1B2C3D-0000-4000-8000-{len(body):012d}"
+                f"</string><key>PayloadVersion</key><integer>1</integer>\n{body}</dict>\n")
+    mcx = ("<key>PayloadContent</key><dict><key>com.example.unknown</key><dict>\n"
+           "<key>Forced</key><array><dict><key>mcx_preference_settings</key><dict/></dict></array>\n"
+           "<key>Set-Once</key><array><dict><key>mcx_preference_settings</key><dict>\n"
+           "<key>A</key><true/>\n<key>B</key><integer>x</integer>\n<key>C</key><string>c</string>\n"
+           "</dict></dict></array></dict>\n"
+           "<key>com.example.empty</key><dict><key>Forced</key><array><dict><key>mcx_preference_settings</key>"
+           "<dict/></dict></array></dict></dict>\n")
+    custom = "<key>PayloadDisplayName</key><string>d</string>\n<key>Z</key><true/>\n<key>Y</key><false/>\n"
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n<key>PayloadContent</key>'
+            f"<array>\n{payload(mcx)}{payload(custom, 'com.example.custom')}</array>\n"
+            "<key>PayloadIdentifier</key><string>com.example.p</string><key>PayloadType</key>"
+            "<string>Configuration</string><key>PayloadUUID</key><string>0A1B2C3D-0000-4000-8000-000000000000"
+            "</string><key>PayloadVersion</key><integer>1</integer>\n</dict>\n</plist>\n")
+    path = tmp_path / "unknown.mobileconfig"
+    path.write_text(text)
+    lines = text.splitlines()
+    found = [(f.line, f.message) for f in lint_path(path, catalog) if f.rule == "unknown-domain"]
+    unchecked = "is not in the catalogue: its 2 key(s) are not checked"
+    assert found == [(lines.index("<key>A</key><true/>") + 1, f"com.example.unknown {unchecked}"),
+                     (lines.index("<key>Z</key><true/>") + 1, f"com.example.custom {unchecked}")]
+    assert "plist-grammar" in {f.rule for f in lint_path(path, catalog)}  # B's value is unreadable

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from profilegen.catalog import Catalog, KeySpec
-from profilegen.inspect.model import Profile, Setting
+from profilegen.inspect.model import Origin, Profile, Setting
 from profilegen.plisttypes import display, fits, plist_type_of
 
 Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=None)
@@ -19,21 +19,27 @@ Add = Callable[..., None]  # Context.add(rule, line, message, fix="", severity=N
 def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: str | None,
                  skip: set[str] | frozenset[str] = frozenset()) -> None:
     """Preference settings against their domains; ``skip``: custom payload types checked as Apple payloads."""
-    by_domain: dict[str, list[Setting]] = {}
+    by_domain: dict[str, list[Origin]] = {}
     styles = {p.index: p.style for p in profile.payloads}
-    for setting in profile.settings:
-        style = styles.get(setting.payload)
-        if style == "mcx" or (style == "custom" and setting.domain not in skip):
-            by_domain.setdefault(setting.domain, []).append(setting)
-    for domain, settings in by_domain.items():
+    for origin in profile.origins:
+        style = styles.get(origin.payload)
+        if style == "mcx" or (style == "custom" and origin.domain not in skip):
+            by_domain.setdefault(origin.domain, []).append(origin)
+    for domain, origins in by_domain.items():
         schema = catalog.domain(domain)  # (the validator is imported only for a domain the catalogue knows)
-        if schema is None:
-            add(
-                "unknown-domain",
-                settings[0].line,
-                f"{domain} is not in the catalogue: its {len(settings)} key(s) are not checked",
-                "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
-            )
+        if schema is None:  # counted and named without making a Setting of each key
+            count = sum(origin.count() for origin in origins)
+            if count:
+                line = next(o.first_line() for o in origins if o.count())
+                add(
+                    "unknown-domain",
+                    line,
+                    f"{domain} is not in the catalogue: its {count} key(s) are not checked",
+                    "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
+                )
+            continue
+        settings = [setting for origin in origins for setting in origin.settings()]
+        if not settings:
             continue
         from profilegen.validation import Screen
 

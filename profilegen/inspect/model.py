@@ -8,6 +8,7 @@ PayloadType, like a custom payload, so show and diff see them too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from profilegen.bulk import building
@@ -28,7 +29,7 @@ class Origin:
     """What the settings of one mcx item or one custom payload share: their domain, mode and payload, and
     the <dict> they are the keys of (diff compares two such dicts' plain values without copying them)."""
 
-    __slots__ = ("complete", "domain", "mode", "node", "payload")
+    __slots__ = ("_settings", "complete", "domain", "mode", "node", "payload")
 
     def __init__(self, domain: str, mode: str, payload: int, node: Node, complete: bool) -> None:
         self.domain = domain
@@ -38,12 +39,33 @@ class Origin:
         # Whether every key of ``node`` (but a custom payload's own Payload* keys) is a setting: no value
         # in it was unreadable (a grammar break)
         self.complete = complete
+        self._settings: list[Setting] | None = None
 
     def settings(self) -> list[Setting]:
-        entries = self.node.entries
+        """The settings of this origin, made at first use, then the same objects each time (masking
+        changes them in place)."""
+        found = self._settings
+        if found is None:
+            with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+                found = self._settings = [Setting(self, e, e.node.value) for e in self._entries()]
+        return found
+
+    def count(self) -> int:
+        """How many settings, without making them (validate of a domain the catalogue does not know)."""
+        if self._settings is not None or not self.complete:
+            return len(self.settings())
         if self.mode == "custom":
-            entries = [e for e in entries if e.key not in PAYLOAD_KEYS]
-        return [Setting(self, e, e.node.value) for e in entries if e.node.kind != INVALID]
+            return sum(e.key not in PAYLOAD_KEYS for e in self.node.entries)
+        return len(self.node.entries)
+
+    def first_line(self) -> int | None:
+        """The line of the first setting's key, without making the settings (None: no setting)."""
+        return next((e.line for e in self._entries()), None)
+
+    def _entries(self) -> Iterator[Entry]:
+        custom = self.mode == "custom"
+        return (e for e in self.node.entries
+                if not (custom and e.key in PAYLOAD_KEYS) and e.node.kind != INVALID)
 
 
 class Setting:
@@ -126,11 +148,7 @@ class Profile:
         compares their origins' dicts), then the same objects each time (masking changes them in place)."""
         found = self._settings
         if found is None:
-            found = []
-            with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
-                for origin in self.origins:
-                    found.extend(origin.settings())
-            self._settings = found
+            found = self._settings = [setting for origin in self.origins for setting in origin.settings()]
         return found
 
     def unread_notes(self, effect: str) -> list[str]:
