@@ -119,6 +119,9 @@ def test_import_replaces_secrets_with_references_and_show_masks_them(tmp_path: P
     shown = run_cli("show", str(source))
     assert shown.returncode == 0 and SECRET not in shown.stdout + shown.stderr
     assert "********" in shown.stdout and "$EMAIL" in shown.stdout
+    for form in ("json", "text"):  # every form of show masks them
+        other = run_cli("show", "--format", form, str(source))
+        assert other.returncode == 0 and SECRET not in other.stdout and "********" in other.stdout
     imported, _compared, preset = round_trip(tmp_path, source)
     text = preset.read_text()
     assert SECRET not in text + imported.stdout + imported.stderr

@@ -16,8 +16,8 @@ def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
     """Replace, in place, the values of the keys Apple's schema marks sensitive (x-sensitive); how many."""
     by_index = {p.index: p for p in profile.payloads}
     count = 0
-    for setting in profile.settings:
-        payload = by_index.get(setting.payload)
+    for origin in profile.origins:  # (a preference domain's settings are not made to be looked at)
+        payload = by_index.get(origin.payload)
         if payload is None or payload.style != "apple" or not payload.payload_type:
             continue
         schema = catalog.schema(payload.payload_type)
@@ -25,8 +25,9 @@ def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
             continue
         from profilegen.payload_resolve import masked
 
-        setting.value, found = masked(setting.value, schema.root.child(setting.key))
-        count += found
+        for setting in origin.settings():
+            setting.value, found = masked(setting.value, schema.root.child(setting.key))
+            count += found
     return count
 
 

@@ -58,6 +58,13 @@ class Origin:
             return sum(e.key not in PAYLOAD_KEYS for e in self.node.entries)
         return len(self.node.entries)
 
+    def pairs(self) -> Iterator[tuple[str, Any]]:
+        """Each setting's key and value: the settings' own once made (masking changes their values),
+        else read from the dict, without making a Setting of each (show's table of a big profile)."""
+        if self._settings is not None:
+            return ((s.key, s.value) for s in self._settings)
+        return ((e.key, e.node.value) for e in self._entries())
+
     def first_line(self) -> int | None:
         """The line of the first setting's key, without making the settings (None: no setting)."""
         return next((e.line for e in self._entries()), None)
