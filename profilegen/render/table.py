@@ -9,7 +9,7 @@ one line at its full length, for grep and scripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import is_
+from operator import is_, itemgetter
 
 from profilegen.printable import printable
 
@@ -50,13 +50,16 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width:
     """The lines of ``table``: a caller printing 100,000 rows writes them out without joining them all."""
     escaped: list[Sequence[str]] | None = None  # a copy of the rows, made only when a cell needs escaping
     for index, row in enumerate(rows):
+        whole = "".join(row)  # (its cells are all safe when the row is: one test a row, not one a cell)
+        if whole.isascii() and whole.isprintable():
+            continue
         cells = [printable(c) for c in row]
         if not all(map(is_, cells, row)):
             if escaped is None:
                 escaped = list(rows)
             escaped[index] = cells
     body = rows if escaped is None else escaped
-    natural = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
+    natural = [max(len(h), max(map(len, map(itemgetter(i), body)), default=0)) for i, h in enumerate(headers)]
     if width is None and fit:
         from profilegen.terminal import columns
 
