@@ -38,7 +38,7 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
                     "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
                 )
             continue
-        settings = [setting for origin in origins for setting in origin.settings()]
+        settings = [setting for origin in origins for setting in profile.settings_of(origin)]
         if not settings:
             continue
         from profilegen.validation import Screen

@@ -25,7 +25,7 @@ def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
             continue
         from profilegen.payload_resolve import masked
 
-        for setting in origin.settings():
+        for setting in profile.settings_of(origin):
             setting.value, found = masked(setting.value, schema.root.child(setting.key))
             count += found
     return count

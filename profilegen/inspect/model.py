@@ -29,7 +29,7 @@ class Origin:
     """What the settings of one mcx item or one custom payload share: their domain, mode and payload, and
     the <dict> they are the keys of (diff compares two such dicts' plain values without copying them)."""
 
-    __slots__ = ("_settings", "complete", "domain", "mode", "node", "payload")
+    __slots__ = ("complete", "domain", "mode", "node", "payload")
 
     def __init__(self, domain: str, mode: str, payload: int, node: Node, complete: bool) -> None:
         self.domain = domain
@@ -39,37 +39,21 @@ class Origin:
         # Whether every key of ``node`` (but a custom payload's own Payload* keys) is a setting: no value
         # in it was unreadable (a grammar break)
         self.complete = complete
-        self._settings: list[Setting] | None = None
-
-    def settings(self) -> list[Setting]:
-        """The settings of this origin, made at first use, then the same objects each time (masking
-        changes them in place)."""
-        found = self._settings
-        if found is None:
-            with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
-                found = self._settings = [Setting(self, e, e.node.value) for e in self._entries()]
-        return found
 
     def count(self) -> int:
         """How many settings, without making them (validate of a domain the catalogue does not know)."""
-        if self._settings is not None or not self.complete:
-            return len(self.settings())
+        if not self.complete:
+            return sum(1 for _ in self.entries())
         if self.mode == "custom":
             return sum(e.key not in PAYLOAD_KEYS for e in self.node.entries)
         return len(self.node.entries)
 
-    def pairs(self) -> Iterator[tuple[str, Any]]:
-        """Each setting's key and value: the settings' own once made (masking changes their values),
-        else read from the dict, without making a Setting of each (show's table of a big profile)."""
-        if self._settings is not None:
-            return ((s.key, s.value) for s in self._settings)
-        return ((e.key, e.node.value) for e in self._entries())
-
     def first_line(self) -> int | None:
         """The line of the first setting's key, without making the settings (None: no setting)."""
-        return next((e.line for e in self._entries()), None)
+        return next((e.line for e in self.entries()), None)
 
-    def _entries(self) -> Iterator[Entry]:
+    def entries(self) -> Iterator[Entry]:
+        """The entries of ``node`` that are settings."""
         custom = self.mode == "custom"
         return (e for e in self.node.entries
                 if not (custom and e.key in PAYLOAD_KEYS) and e.node.kind != INVALID)
@@ -137,7 +121,10 @@ class Unread(Record):
 
 
 class Profile:
-    __slots__ = ("_settings", "document", "metadata", "origins", "payloads", "root", "unread")
+    """A profile as read. Its settings are made at first use, one origin at a time, and kept here, not on
+    the origin, which a Setting points at (a cycle would outlive the profile, frozen: profilegen.bulk)."""
+
+    __slots__ = ("_made", "_settings", "document", "metadata", "origins", "payloads", "root", "unread")
 
     def __init__(self, document: Document, root: Node, metadata: dict[str, Any], payloads: list[Payload],
                  origins: list[Origin], unread: list[Unread] | None = None) -> None:
@@ -148,6 +135,7 @@ class Profile:
         self.origins = origins  # in document order, as their settings are
         self.unread = [] if unread is None else unread
         self._settings: list[Setting] | None = None
+        self._made: dict[int, list[Setting]] = {}  # id of an origin -> its settings
 
     @property
     def settings(self) -> list[Setting]:
@@ -155,8 +143,24 @@ class Profile:
         compares their origins' dicts), then the same objects each time (masking changes them in place)."""
         found = self._settings
         if found is None:
-            found = self._settings = [setting for origin in self.origins for setting in origin.settings()]
+            found = self._settings = [setting for origin in self.origins for setting in self.settings_of(origin)]
         return found
+
+    def settings_of(self, origin: Origin) -> list[Setting]:
+        """The settings of one of this profile's origins, made at first use, then the same objects."""
+        found = self._made.get(id(origin))
+        if found is None:
+            with building():  # a Setting per key, alive to the end of the command, no cycle (profilegen.bulk)
+                found = self._made[id(origin)] = [Setting(origin, e, e.node.value) for e in origin.entries()]
+        return found
+
+    def pairs_of(self, origin: Origin) -> Iterator[tuple[str, Any]]:
+        """Each setting's key and value: the settings' own once made (masking changes their values),
+        else read from the origin's dict, without making a Setting of each (show's table of a big profile)."""
+        made = self._made.get(id(origin))
+        if made is not None:
+            return ((s.key, s.value) for s in made)
+        return ((e.key, e.node.value) for e in origin.entries())
 
     def unread_notes(self, effect: str) -> list[str]:
         """One line per misshapen mcx part, naming the payload and the path: ``effect`` says what the

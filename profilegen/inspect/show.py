@@ -104,7 +104,7 @@ def table_view(profile: Profile, titles: Titles | None = None) -> list[str]:
     lines.append(table(["#", "type", "title", "style", "identifier", "uuid", "domains"], payload_rows))
     lines.append("")
     setting_rows = [(origin.domain, key, display(value), type_name(value), origin.mode)
-                    for origin in profile.origins for key, value in origin.pairs()]
+                    for origin in profile.origins for key, value in profile.pairs_of(origin)]
     outlive(setting_rows)  # (profilegen.bulk)
     if setting_rows:
         lines += table_lines(["domain", "key", "value", "type", "mode"], setting_rows)
