@@ -28,13 +28,12 @@ def check_values(add: Add, profile: Profile, catalog: Catalog, office_version: s
     for domain, origins in by_domain.items():
         schema = catalog.domain(domain)  # (the validator is imported only for a domain the catalogue knows)
         if schema is None:  # counted and named without making a Setting of each key
-            count = sum(origin.count() for origin in origins)
-            if count:
-                line = next(o.first_line() for o in origins if o.count())
+            counts = [origin.count() for origin in origins]
+            if any(counts):
                 add(
                     "unknown-domain",
-                    line,
-                    f"{domain} is not in the catalogue: its {count} key(s) are not checked",
+                    next(origin.first_line() for origin, count in zip(origins, counts, strict=True) if count),
+                    f"{domain} is not in the catalogue: its {sum(counts)} key(s) are not checked",
                     "add the domain to the catalogue (`profilegen catalog` lists the known ones)",
                 )
             continue

@@ -16,7 +16,7 @@ def mask_secrets(profile: Profile, catalog: PayloadCatalog) -> int:
     """Replace, in place, the values of the keys Apple's schema marks sensitive (x-sensitive); how many."""
     by_index = {p.index: p for p in profile.payloads}
     count = 0
-    for origin in profile.origins:  # (a preference domain's settings are not made to be looked at)
+    for origin in profile.origins:  # (a preference domain's settings are not made only to be skipped)
         payload = by_index.get(origin.payload)
         if payload is None or payload.style != "apple" or not payload.payload_type:
             continue
