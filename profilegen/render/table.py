@@ -9,9 +9,9 @@ one line at its full length, for grep and scripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import is_, itemgetter
+from operator import itemgetter
 
-from profilegen.printable import printable
+from profilegen.printable import is_safe, printable
 
 _GAP = 2
 _MIN_COLUMN = 8
@@ -50,14 +50,10 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width:
     """The lines of ``table``: a caller printing 100,000 rows writes them out without joining them all."""
     escaped: list[Sequence[str]] | None = None  # a copy of the rows, made only when a cell needs escaping
     for index, row in enumerate(rows):
-        whole = "".join(row)  # (its cells are all safe when the row is: one test a row, not one a cell)
-        if whole.isascii() and whole.isprintable():
-            continue
-        cells = [printable(c) for c in row]
-        if not all(map(is_, cells, row)):
+        if not is_safe("".join(row)):  # (a row is safe when all its cells are: one test a row, not one a cell)
             if escaped is None:
                 escaped = list(rows)
-            escaped[index] = cells
+            escaped[index] = [printable(c) for c in row]
     body = rows if escaped is None else escaped
     natural = [max(len(h), max(map(len, map(itemgetter(i), body)), default=0)) for i, h in enumerate(headers)]
     if width is None and fit:
