@@ -14,11 +14,10 @@ import base64
 import binascii
 import datetime
 import re
-from collections.abc import Sequence
 from typing import Any
 from xml.parsers import expat
 
-from profilegen.inspect.nodes import ArrayNode, DictNode, Entry, Node
+from profilegen.inspect.nodes import ArrayNode, DictNode, Entry, Node, kept
 
 MAX_FAST_DEPTH = 64  # deeper (rare) documents take lxml's path, which has its own limit
 MAX_FAST_BYTES = 10_000_000  # lxml refuses a text node over 10,000,000 bytes: bigger files take its path
@@ -192,9 +191,9 @@ class _Reader:
                     raise _Unsure  # a key without a value
                 if len(frame[3]) != len(frame[2]):
                     self.repeats = True
-                node = DictNode(frame[1], frame[3], _kept(frame[2]))
+                node = DictNode(frame[1], frame[3], kept(frame[2]))
             elif kind == "array":
-                node = ArrayNode(frame[1], frame[3], _kept(frame[2]))
+                node = ArrayNode(frame[1], frame[3], kept(frame[2]))
             else:  # </plist>
                 if not self.seen_value:
                     raise _Unsure
@@ -211,16 +210,6 @@ class _Reader:
             parent[3].append(node.value)
         else:
             self.root = node
-
-
-_TUPLED = 256
-
-
-def _kept(children: list[Any]) -> Sequence[Any]:
-    """A container's children as kept: a small one's as a tuple (a list keeps room to grow, 32 bytes a
-    container, and most containers are small), a big one's in its own list: copying 100,000 children
-    into a tuple touches each once more (a reference count), long after it left the cache."""
-    return tuple(children) if len(children) < _TUPLED else children
 
 
 def fast_parse(data: bytes) -> tuple[Node, str, bool] | None:

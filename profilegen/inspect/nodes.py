@@ -100,6 +100,16 @@ class ArrayNode(Node):
         self.items = items
 
 
+_TUPLED = 256
+
+
+def kept(children: list[Any]) -> Sequence[Any]:
+    """A container's children as a node keeps them: a small one's as a tuple (a list keeps room to grow, 32
+    bytes a container, and most containers are small), a big one's in its own list: copying 100,000
+    children into a tuple touches each once more (a reference count), long after it left the cache."""
+    return tuple(children) if len(children) < _TUPLED else children
+
+
 class _Budget:
     def __init__(self, path: str, limit: int) -> None:
         self.path = path
@@ -141,9 +151,9 @@ def _from_python(value: object, budget: _Budget, depth: int) -> Node:
             child = _from_python(item, budget, depth + 1)
             entries.append(Entry(str(key), None, child))
             same = same and type(key) is str and child.value is item
-        return DictNode(None, value if same else {e.key: e.node.value for e in entries}, tuple(entries))
+        return DictNode(None, value if same else {e.key: e.node.value for e in entries}, kept(entries))
     if isinstance(value, list):
-        items = tuple(_from_python(item, budget, depth + 1) for item in value)
+        items = kept([_from_python(item, budget, depth + 1) for item in value])
         same = type(value) is list and all(node.value is item for node, item in zip(items, value, strict=True))
         return ArrayNode(None, value if same else [node.value for node in items], items)
     if isinstance(value, bytearray):

@@ -15,7 +15,7 @@ from typing import Any
 from profilegen.bulk import building
 from profilegen.errors import InputError
 from profilegen.inspect.fastplist import date_value, fast_parse
-from profilegen.inspect.nodes import INVALID, ArrayNode, DictNode, Entry, Node
+from profilegen.inspect.nodes import INVALID, ArrayNode, DictNode, Entry, Node, kept
 from profilegen.record import Record
 
 _SCALARS = {"string", "integer", "real", "true", "false", "date", "data"}
@@ -155,7 +155,7 @@ def _convert(element: Any, issues: list[Issue]) -> Node:
         return _convert_dict(element, issues)
     if tag == "array":
         items = [_convert(child, issues) for child in element if isinstance(child.tag, str)]
-        return ArrayNode(line, [item.value for item in items], items)
+        return ArrayNode(line, [item.value for item in items], kept(items))
     if tag in _SCALARS:
         if len(element):
             issues.append(Issue(line, f"<{tag}> holds elements; it takes text only"))
@@ -186,7 +186,7 @@ def _convert_dict(element: Any, issues: list[Issue]) -> Node:
         key = None
     if key is not None:
         issues.append(Issue(key_line, f"<key>{key}</key> has no value"))
-    return DictNode(element.sourceline, plain, entries)
+    return DictNode(element.sourceline, plain, kept(entries))
 
 
 def _convert_scalar(tag: str, text: str, line: int | None, issues: list[Issue]) -> Node:
