@@ -271,7 +271,8 @@ def bad_version(harness: Harness) -> Path:
     return path
 
 
-DAMAGED = "damaged signed profile: a certificate in the signature cannot be parsed (7 is not a valid X509 version)"
+DAMAGED = ("damaged signed profile: a certificate in the signature cannot be parsed (its version is 7, which no "
+           "X.509 certificate has: v1 to v3 are 0 to 2)")
 
 
 def test_a_damaged_certificate_is_one_clear_error_everywhere(harness: Harness, bad_version: Path) -> None:

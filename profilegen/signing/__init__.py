@@ -4,8 +4,11 @@ The package is split by job, and this module stays free of heavy imports so that
 can sniff a file cheaply:
 
 - ``identity``: the signer's certificate, key and chain, from PEM files or a PKCS#12 (``load_identity``).
-- ``certs``: certificates parsed with every field checked (``parse_certificate``), ``display_name``.
+- ``certs``: certificate files parsed with every field checked (``load_certificates``), ``display_name``.
+- ``names``: certificate names as admins read them (``display``), for both libraries' names.
 - ``der``: the CMS structure of a signed file, parsed (``parse_signed_data``).
+- ``carried``: the certificates inside a signed file, every field verification reads checked once, and
+  signature checks with cryptography's rsa and ec keys (no cryptography.x509 on the read path).
 - ``sign``: ``sign(content, signer)`` -> DER bytes, ``unsign(data)`` -> the plist, ``require_profile``.
 - ``verify``: ``verify(data, ca)`` -> ``VerifyReport``; ``load_ca(path)``.
 
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cryptography import x509
+    from profilegen.signing.carried import Carried
 
 # DER of the OBJECT IDENTIFIER 1.2.840.113549.1.7.2 (pkcs7-signedData), tag and length included.
 _SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
@@ -59,7 +62,7 @@ def trailing_message(count: int) -> str:
     return f"{count:,} byte(s) after the end of the signature, which no signature covers"
 
 
-def signature_status(data: bytes, ca: Sequence[x509.Certificate] | None = None, *, info: Any = None) -> str:
+def signature_status(data: bytes, ca: Sequence[Carried] | None = None, *, info: Any = None) -> str:
     """One line for ``show`` and ``diff``: "not signed", "verified", or "signature invalid: why".
 
     A valid signature whose certificate has expired (or whose chain misses ``ca``) is reported as

@@ -1,6 +1,6 @@
-"""Certificates as reading a signed profile needs them: parsed with every field checked, named as admins read
-them. Apart from the signer's identity (profilegen.signing.identity: keys, PKCS#12, passwords), so that
-`validate` of a signed profile does not import cryptography's key serialisation.
+"""Certificate files (the signer's certificate and chain, a CA file for ``verify --ca``), read by cryptography
+with every field checked, and named as admins read them. The certificates inside a signed profile are read
+by profilegen.signing.carried, without cryptography.x509.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from profilegen.errors import InputError
 from profilegen.inputfile import read_input
 from profilegen.limits import CREDENTIAL_MAX_BYTES
+from profilegen.signing.names import display
 
 # What cryptography raises for a damaged certificate, from the load or lazily from any field: ValueError
 # for most damage, but its own classes (not ValueError) for a bad version, a repeated extension or an
@@ -55,4 +56,4 @@ def load_certificates(path: Path, what: str = "certificate file") -> list[x509.C
 
 def display_name(name: x509.Name) -> str:
     """Openssl's order (C=US, O=..., CN=...), which is how admins read certificate names."""
-    return ", ".join(rdn.rfc4514_string() for rdn in name.rdns) or "(empty name)"
+    return display([(attribute.oid.dotted_string, attribute.value) for attribute in rdn] for rdn in name.rdns)

@@ -9,11 +9,9 @@ from typing import Any
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
 
 from profilegen.errors import InputError, SigningError
 from profilegen.signing import is_signed, trailing_bytes, trailing_message
-from profilegen.signing.certs import CERTIFICATE_ERRORS, parse_certificate
 
 
 @dataclass(frozen=True)
@@ -76,16 +74,11 @@ def certificates_of(signed_data: Any) -> tuple[Any, ...]:
 
 
 # A repository's profiles are mostly signed by one identity and its chain: each certificate is then parsed
-# once per run, not once per file (its fields, once asn1crypto or cryptography has read them, are kept).
+# once per run, not once per file (its fields, once asn1crypto has read them, are kept).
 # Only successes are kept: a damaged certificate raises again, naming each file that carries it.
 @lru_cache(maxsize=64)
 def _shared(der: bytes) -> Any:
     return asn1_x509.Certificate.load(der)
-
-
-@lru_cache(maxsize=64)
-def _parsed(der: bytes) -> x509.Certificate:
-    return parse_certificate(der)
 
 
 def same_name(a: Any, b: Any) -> bool:
@@ -94,19 +87,7 @@ def same_name(a: Any, b: Any) -> bool:
     return bool(a.dump() == b.dump() or a == b)
 
 
-def to_cryptography(certificate: Any, source: Path | str | None = None) -> x509.Certificate:
-    """An asn1crypto certificate as a cryptography one (same DER), every field parsed: a damaged one
-    (a flipped version byte, a repeated extension...) is an InputError naming the file."""
-    try:
-        return _parsed(certificate.dump())
-    except CERTIFICATE_ERRORS as error:
-        raise InputError(
-            f"damaged signed profile: a certificate in the signature cannot be parsed ({_reason(error)})",
-            path=source,
-        ) from None
-
-
-def _reason(error: Exception) -> str:
-    """The library's words, bounded and single-line (it may quote bytes from the file)."""
-    text = " ".join(str(error).split())[:120]
-    return text if text.isprintable() and text else type(error).__name__
+def damaged_certificate(error: ValueError, source: Path | str | None = None) -> InputError:
+    """The one error for a certificate in a signature that cannot be read (profilegen.signing.carried)."""
+    return InputError(f"damaged signed profile: a certificate in the signature cannot be parsed ({error})",
+                      path=source)

@@ -1,9 +1,10 @@
 """Verify a signed profile: content digest, signature over the signed attributes, dates, chain to a CA.
 
 cryptography has no CMS verify API, so the steps of RFC 5652 section 5.4 are done here: asn1crypto
-parses the structure, the messageDigest attribute is compared with a digest of the content, and the
-signature is checked over the DER of the signed attributes re-tagged as a SET OF. ``openssl cms
--verify`` is the independent check in the tests. Revocation (CRL, OCSP) is not checked.
+parses the structure and its certificates (profilegen.signing.carried), the messageDigest attribute is
+compared with a digest of the content, and the signature is checked over the DER of the signed attributes
+re-tagged as a SET OF, with cryptography's rsa and ec keys. ``openssl cms -verify`` is the independent
+check in the tests. Revocation (CRL, OCSP) is not checked.
 """
 
 from __future__ import annotations
@@ -15,31 +16,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
 from profilegen.errors import InputError
 from profilegen.plisttypes import utc_text
-from profilegen.signing.certs import CERTIFICATE_ERRORS, display_name, load_certificates
-from profilegen.signing.der import SignedProfile, parse_signed_data, same_name, to_cryptography
+from profilegen.signing.carried import (
+    HASHES,
+    Carried,
+    DamagedCertificate,
+    Unsupported,
+    UnsupportedParameters,
+    carried,
+    certificate_digest,
+    check_signature,
+    from_der,
+)
+from profilegen.signing.der import SignedProfile, damaged_certificate, parse_signed_data, same_name
 
 REACHES_CA = "reaches CA"
 DOES_NOT_REACH_CA = "does not reach CA"
 NOT_CHECKED = "not checked"
 
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1,
-    "sha224": hashes.SHA224,
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
 _MAX_CHAIN = 8
 _DATA_OID = "1.2.840.113549.1.7.1"
-# What a damaged structure raises once parsed lazily: asn1crypto's fields, cryptography's certificates.
-_DAMAGE: tuple[type[Exception], ...] = (*CERTIFICATE_ERRORS, KeyError, IndexError, OverflowError)
+# What a damaged structure raises once parsed lazily (asn1crypto's fields).
+_DAMAGE: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 @dataclass
@@ -111,17 +110,25 @@ def _when(moment: datetime.datetime | None) -> str:
     return "-" if moment is None else utc_text(moment)
 
 
-def load_ca(path: Path) -> list[x509.Certificate]:
-    """Trust anchors for ``verify --ca``: every certificate in a PEM file (or one DER certificate)."""
+def load_ca(path: Path) -> list[Carried]:
+    """Trust anchors for ``verify --ca``: every certificate in a PEM file (or one DER certificate), read
+    by cryptography (which refuses a damaged one), then as the certificates of a signature are."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from profilegen.signing.certs import load_certificates
+
     certificates = load_certificates(path, "CA file")
     if not certificates:
         raise InputError("no certificate in the CA file", path=path)
-    return certificates
+    try:
+        return [from_der(certificate.public_bytes(Encoding.DER)) for certificate in certificates]
+    except DamagedCertificate as error:
+        raise InputError(f"a damaged certificate in the CA file ({error})", path=path) from None
 
 
 def verify(
     data: bytes,
-    ca: Sequence[x509.Certificate] | None = None,
+    ca: Sequence[Carried] | None = None,
     *,
     source: Path | str | None = None,
     now: datetime.datetime | None = None,
@@ -146,7 +153,7 @@ def verify(
 def _verify_parsed(
     parsed: SignedProfile,
     report: VerifyReport,
-    ca: Sequence[x509.Certificate] | None,
+    ca: Sequence[Carried] | None,
     now: datetime.datetime,
     source: Path | str | None,
 ) -> None:
@@ -161,8 +168,7 @@ def _verify_parsed(
     signer_info = signer_infos[0]
     report.digest_algorithm = signer_info["digest_algorithm"]["algorithm"].native
     report.signature_algorithm = signer_info["signature_algorithm"].signature_algo
-    hash_class = _HASHES.get(report.digest_algorithm)
-    if hash_class is None:
+    if report.digest_algorithm not in HASHES:
         report.problems.append(f"unsupported digest algorithm {report.digest_algorithm}")
         return
     if report.digest_algorithm == "sha1":
@@ -171,7 +177,10 @@ def _verify_parsed(
         )
 
     signed_bytes = _check_signed_attributes(signer_info, parsed.content, report)
-    pool = [to_cryptography(c, source) for c in parsed.certificates]  # all parsed: damage is refused
+    try:  # all read: damage is refused
+        pool = [carried(c) for c in parsed.certificates]
+    except DamagedCertificate as error:
+        raise damaged_certificate(error, source) from None
     signer = _find_signer(signer_info, parsed.certificates)
     if signer is None:
         report.problems.append(
@@ -179,11 +188,11 @@ def _verify_parsed(
         )
         return
     certificate = pool[parsed.certificates.index(signer)]
-    report.signer_subject = display_name(certificate.subject)
-    report.signer_issuer = display_name(certificate.issuer)
-    report.not_before = certificate.not_valid_before_utc
-    report.not_after = certificate.not_valid_after_utc
-    signature_ok = _check_signature(certificate, signer_info, signed_bytes, hash_class(), report)
+    report.signer_subject = certificate.subject
+    report.signer_issuer = certificate.issuer
+    report.not_before = certificate.not_before
+    report.not_after = certificate.not_after
+    signature_ok = _check_signature(certificate, signer_info, signed_bytes, report)
     report.signature_valid = report.content_intact and signature_ok
     _check_dates(certificate, "the signer's certificate", now, report)
     _check_key_usage(certificate, report)
@@ -237,102 +246,56 @@ def _find_signer(signer_info: Any, certificates: Sequence[Any]) -> Any | None:
 
 
 def _check_signature(
-    certificate: x509.Certificate,
-    signer_info: Any,
-    signed_bytes: bytes,
-    hash_algorithm: hashes.HashAlgorithm,
-    report: VerifyReport,
+    certificate: Carried, signer_info: Any, signed_bytes: bytes, report: VerifyReport
 ) -> bool:
     signature: bytes = signer_info["signature"].native
     algorithm = report.signature_algorithm
-    public_key = certificate.public_key()
     try:
-        if algorithm == "rsassa_pkcs1v15" and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, signed_bytes, padding.PKCS1v15(), hash_algorithm)
-        elif algorithm == "rsassa_pss" and isinstance(public_key, rsa.RSAPublicKey):
-            params = signer_info["signature_algorithm"]["parameters"]
-            pss_hash = _HASHES[params["hash_algorithm"]["algorithm"].native]()
-            mgf_hash = _HASHES[params["mask_gen_algorithm"]["parameters"]["algorithm"].native]()
-            pad = padding.PSS(mgf=padding.MGF1(mgf_hash), salt_length=params["salt_length"].native)
-            public_key.verify(signature, signed_bytes, pad, pss_hash)
-        elif algorithm == "ecdsa" and isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(signature, signed_bytes, ec.ECDSA(hash_algorithm))
-        else:
-            report.problems.append(
-                f"unsupported signature algorithm {algorithm} for a {type(public_key).__name__} key"
-            )
-            return False
-    except InvalidSignature:
-        report.problems.append(
-            "the signature does not verify with the signer's certificate: the signed attributes or the "
-            "signature were altered"
-        )
-        return False
-    except (UnsupportedAlgorithm, KeyError, ValueError):
+        if check_signature(certificate.public_key, signer_info["signature_algorithm"],
+                           report.digest_algorithm, signature, signed_bytes):
+            return True
+    except UnsupportedParameters:
         report.problems.append(f"the {algorithm} signature cannot be checked (unsupported parameters)")
         return False
-    return True
+    except Unsupported:
+        report.problems.append(f"unsupported signature algorithm {algorithm} for a {certificate.key_algorithm} key")
+        return False
+    report.problems.append(
+        "the signature does not verify with the signer's certificate: the signed attributes or the "
+        "signature were altered"
+    )
+    return False
 
 
-def _check_dates(
-    certificate: x509.Certificate, role: str, now: datetime.datetime, report: VerifyReport
-) -> None:
-    if now > certificate.not_valid_after_utc:  # (the name is read for a problem only)
-        name = display_name(certificate.subject)
-        report.problems.append(f"{role} ({name}) expired on {_when(certificate.not_valid_after_utc)}")
-    elif now < certificate.not_valid_before_utc:
-        name = display_name(certificate.subject)
-        since = _when(certificate.not_valid_before_utc)
-        report.problems.append(f"{role} ({name}) is not valid until {since}")
+def _check_dates(certificate: Carried, role: str, now: datetime.datetime, report: VerifyReport) -> None:
+    if now > certificate.not_after:
+        report.problems.append(f"{role} ({certificate.subject}) expired on {_when(certificate.not_after)}")
+    elif now < certificate.not_before:
+        since = _when(certificate.not_before)
+        report.problems.append(f"{role} ({certificate.subject}) is not valid until {since}")
 
 
-def _check_key_usage(certificate: x509.Certificate, report: VerifyReport) -> None:
-    try:
-        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return
-    if not usage.digital_signature:
+def _check_key_usage(certificate: Carried, report: VerifyReport) -> None:
+    if not certificate.signs:
         report.problems.append("the signer's certificate does not allow digital signatures (key usage)")
 
 
-def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
-    """Names chain and ``parent``'s key verifies ``child``'s signature.
-
-    Done by hand because ``Certificate.verify_directly_issued_by`` refuses SHA-1 signatures, which
-    older Apple intermediates (and the certificates they issued) still carry.
-    """
-    if child.issuer != parent.subject:
+def _issued_by(child: Carried, parent: Carried) -> bool:
+    """Names chain and ``parent``'s key verifies ``child``'s signature (SHA-1 included, which older
+    Apple intermediates, and the certificates they issued, still carry)."""
+    if not same_name(child.issuer_name, parent.subject_name):
         return False
-    public_key = parent.public_key()
-    hash_algorithm = child.signature_hash_algorithm
-    parameters = child.signature_algorithm_parameters
     try:
-        if isinstance(public_key, rsa.RSAPublicKey) and isinstance(
-            parameters, padding.PKCS1v15 | padding.PSS
-        ):
-            if hash_algorithm is None:
-                return False
-            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters, hash_algorithm)
-        elif isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(parameters, ec.ECDSA):
-            public_key.verify(child.signature, child.tbs_certificate_bytes, parameters)
-        else:
-            return False
-    except (InvalidSignature, UnsupportedAlgorithm, ValueError):
-        return False
-    return True
-
-
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
+        return check_signature(parent.public_key, child.signature_algorithm, certificate_digest(child),
+                               child.signature, child.tbs)
+    except Unsupported:
         return False
 
 
 def _check_chain(
-    leaf: x509.Certificate,
-    pool: list[x509.Certificate],
-    anchors: list[x509.Certificate],
+    leaf: Carried,
+    pool: list[Carried],
+    anchors: list[Carried],
     now: datetime.datetime,
     report: VerifyReport,
 ) -> None:
@@ -340,24 +303,25 @@ def _check_chain(
     path = [leaf]
     current = leaf
     for _ in range(_MAX_CHAIN):
-        if current in anchors:
-            report.chain, report.chain_subjects = REACHES_CA, [display_name(c.subject) for c in path]
+        if any(anchor.der == current.der for anchor in anchors):
+            report.chain, report.chain_subjects = REACHES_CA, [c.subject for c in path]
             return
-        anchor = next((a for a in anchors if _is_ca(a) and _issued_by(current, a)), None)
+        anchor = next((a for a in anchors if a.is_ca and _issued_by(current, a)), None)
         if anchor is not None:
             path.append(anchor)
             _check_dates(anchor, "the CA certificate", now, report)
-            report.chain, report.chain_subjects = REACHES_CA, [display_name(c.subject) for c in path]
+            report.chain, report.chain_subjects = REACHES_CA, [c.subject for c in path]
             return
-        issuer = next((c for c in pool if c not in path and _is_ca(c) and _issued_by(current, c)), None)
+        walked = {c.der for c in path}
+        issuer = next((c for c in pool if c.der not in walked and c.is_ca and _issued_by(current, c)), None)
         if issuer is None:
             break
         _check_dates(issuer, "the intermediate certificate", now, report)
         path.append(issuer)
         current = issuer
     report.chain = DOES_NOT_REACH_CA
-    report.chain_subjects = [display_name(c.subject) for c in path]
+    report.chain_subjects = [c.subject for c in path]
     report.problems.append(
         f"the certificate chain does not reach the CA given with --ca (it stops at "
-        f"{display_name(current.subject)}, issued by {display_name(current.issuer)})"
+        f"{current.subject}, issued by {current.issuer})"
     )
