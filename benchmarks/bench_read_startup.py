@@ -2,7 +2,8 @@
 
 Goal (issue 18): each within 1.3x of importing typer, as `build` is (bench_startup); `validate` of a profile
 with 20 Apple payloads within 1.5x (issue 14). Small profiles of the usual kinds, built by profilegen:
-an Office preference profile, one with one Apple payload, one with twenty. Medians of interleaved runs.
+an Office preference profile (also signed, as a repository of downloaded profiles holds them: RSA-2048,
+an intermediate carried), one with one Apple payload, one with twenty. Medians of interleaved runs.
 Run from the repository root: python -m benchmarks.bench_read_startup [--rounds N]
 """
 
@@ -15,9 +16,16 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.bench_payloads import _payload, _profile, apple_payloads
+from benchmarks.bench_validate_many import identity
 from benchmarks.common import PYTHON, environment, interleaved_rss
 
 GOAL, GOAL_APPLE = 1.3, 1.5
+
+
+def _signed(content: bytes) -> bytes:
+    from profilegen.signing.sign import sign
+
+    return sign(content, identity())  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -33,12 +41,15 @@ def main() -> None:
                        env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         office = next((work / "a").glob("*.mobileconfig"))
         other = next((work / "b").glob("*.mobileconfig"))
+        signed = work / "signed.mobileconfig"
+        signed.write_bytes(_signed(office.read_bytes()))
         one = _profile(work / "one-apple.mobileconfig", [_payload("com.apple.dock", 1, tilesize=48)])
         twenty = _profile(work / "twenty-apple.mobileconfig", apple_payloads())
         commands = {
             "import typer": [PYTHON, "-c", "import typer"],
             "validate office": [*cli, "validate", str(office)],
             "validate 1 apple": [*cli, "validate", str(one)],
+            "validate signed": [*cli, "validate", str(signed)],
             "show office": [*cli, "show", str(office)],
             "diff office": [*cli, "diff", str(office), str(other)],
             "validate 20 apple": [*cli, "validate", str(twenty)],

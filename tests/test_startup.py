@@ -131,3 +131,23 @@ def test_the_entry_point_freezes_start_up_objects_and_collects_during_the_comman
     assert seen["code"] == 3
     assert seen["frozen"] > 10_000  # typer, click and our modules
     assert seen["frozen_after"] >= seen["frozen"]
+
+
+# Reading a signed profile needs asn1crypto (its CMS) and cryptography's rsa and ec keys, not cryptography's
+# X.509 or key serialisation modules (profilegen/signing/carried.py), nor the signer's identity.
+NOT_FOR_SIGNED_READS = ("cryptography.x509", "cryptography.hazmat.primitives.serialization",
+                        "profilegen.signing.identity", "profilegen.signing.certs", "profilegen.signing.sign")
+
+
+@pytest.mark.parametrize("command", ["validate", "show", "diff"])
+def test_reading_a_signed_profile_imports_no_x509_module(tmp_path: Path, command: str) -> None:
+    from tests.fuzz_readers import sign
+    from tests.signing_pki import SAMPLE_PROFILE
+
+    (tmp_path / "a.mobileconfig").write_bytes(sign(SAMPLE_PROFILE))
+    (tmp_path / "b.mobileconfig").write_bytes(sign(SAMPLE_PROFILE.replace(b"Office", b"Word")))
+    files = ["a.mobileconfig", "b.mobileconfig"] if command == "diff" else ["a.mobileconfig"]
+    code, modules = imported([command, *files], tmp_path, full=True)
+    assert code == (1 if command == "diff" else 0)  # diff: the display names differ
+    assert "asn1crypto.cms" in modules and "cryptography.hazmat.primitives.asymmetric.rsa" in modules  # it verified
+    assert sorted(m for m in modules if m.startswith(NOT_FOR_SIGNED_READS)) == []

@@ -63,7 +63,7 @@ class Carried:
     issuer: str
     not_before: datetime.datetime
     not_after: datetime.datetime
-    key_algorithm: str  # "rsa", "ec", "dsa", "ed25519"...
+    key_kind: str  # "rsa", "ec secp256r1", "dsa", "ed25519"...: as messages name it
     public_key: PublicKey | None  # None: a key kind profilegen does not check signatures with
     is_ca: bool
     signs: bool  # its key usage allows digital signatures (true without a key usage extension)
@@ -110,8 +110,6 @@ def _read(certificate: Any, der: bytes) -> Carried:
         raise DamagedCertificate("its validity dates are not dates")
     usage = certificate.key_usage_value
     constraints = certificate.basic_constraints_value
-    key_algorithm = certificate.public_key.algorithm
-    signature_algorithm = certificate["signature_algorithm"]
     return Carried(
         der=der,
         subject_name=certificate.subject,
@@ -120,13 +118,13 @@ def _read(certificate: Any, der: bytes) -> Carried:
         issuer=display(_attributes(certificate.issuer)),
         not_before=not_before.astimezone(datetime.UTC),
         not_after=not_after.astimezone(datetime.UTC),
-        key_algorithm=key_algorithm,
+        key_kind=_key_kind(certificate.public_key),
         public_key=_public_key(certificate.public_key),
         is_ca=bool(constraints is not None and constraints["ca"].native),
         signs=usage is None or "digital_signature" in usage.native,
         tbs=tbs.dump(),
         signature=certificate["signature_value"].native,
-        signature_algorithm=signature_algorithm,
+        signature_algorithm=certificate["signature_algorithm"],
     )
 
 
@@ -141,6 +139,13 @@ def _attributes(name: Any) -> list[list[Attribute]]:
                                value if isinstance(value, str) else attribute["value"].contents))
         rdns.append(attributes)
     return rdns
+
+
+def _key_kind(info: Any) -> str:
+    if info.algorithm != "ec":
+        return str(info.algorithm)
+    kind, curve = info.curve
+    return f"ec {curve}" if kind == "named" else "ec (a curve given by its parameters)"
 
 
 def _public_key(info: Any) -> PublicKey | None:

@@ -258,7 +258,8 @@ def _check_signature(
         report.problems.append(f"the {algorithm} signature cannot be checked (unsupported parameters)")
         return False
     except Unsupported:
-        report.problems.append(f"unsupported signature algorithm {algorithm} for a {certificate.key_algorithm} key")
+        kind = certificate.key_kind
+        report.problems.append(f"unsupported signature algorithm {algorithm} for the signer's {kind} key")
         return False
     report.problems.append(
         "the signature does not verify with the signer's certificate: the signed attributes or the "
