@@ -8,7 +8,8 @@ class, so defining one compiles nothing.
 ``class Point(Record): x: int; y: int = 0`` has positional-or-keyword fields with defaults, ``==`` and
 ``hash`` by value, a readable repr, and ``replace(point, y=1)`` for a changed copy. Assigning to a field
 raises, as on a NamedTuple. The build path's model (catalog, preset, resolve, profile, pipeline) uses
-Record; modules a build never loads (inspect, upload, signing) may use plain frozen dataclasses.
+Record, and so do the read commands' (inspect, and the signing modules that read a signed profile: carried,
+der); modules neither path loads (upload, the signer's identity) may use plain frozen dataclasses.
 """
 
 from __future__ import annotations

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.record import Record
 
 INVALID_PREFIX = "signature invalid"
 
 
-@dataclass(frozen=True)
-class Signer:
+class Signer(Record):
     """The signer, as its embedded certificate describes it; ``status`` says whether the signature held."""
 
     subject: str

@@ -10,7 +10,6 @@ one ``DamagedCertificate`` (a ValueError) with a reason, never a traceback later
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +18,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from profilegen.record import Record
 from profilegen.signing.names import Attribute, display
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
@@ -52,8 +52,7 @@ class UnsupportedParameters(Unsupported):
     """A signature algorithm profilegen checks, with parameters (a hash, PSS settings) it does not."""
 
 
-@dataclass(frozen=True, eq=False)
-class Carried:
+class Carried(Record):
     """One certificate, with what verification reads of it. Two are the same certificate when their DER is."""
 
     der: bytes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,11 @@ from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 
 from profilegen.errors import InputError, SigningError
+from profilegen.record import Record
 from profilegen.signing import is_signed, trailing_bytes, trailing_message
 
 
-@dataclass(frozen=True)
-class SignedProfile:
+class SignedProfile(Record):
     """A parsed CMS SignedData. ``signed_data`` is the asn1crypto object (untyped library)."""
 
     content: bytes

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,25 +40,27 @@ _DATA_OID = "1.2.840.113549.1.7.1"
 _DAMAGE: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
-@dataclass
 class VerifyReport:
-    """What ``verify`` found. ``problems`` are failures (exit non-zero); ``notes`` are not."""
+    """What ``verify`` found. ``problems`` are failures (exit non-zero); ``notes`` are not. Filled in as
+    the checks run (a plain class, not a dataclass: defining one compiles code, at every read of a signed
+    profile)."""
 
-    content: bytes
-    signer_subject: str = "(signer certificate not found)"
-    signer_issuer: str = ""
-    not_before: datetime.datetime | None = None
-    not_after: datetime.datetime | None = None
-    digest_algorithm: str = ""
-    signature_algorithm: str = ""
-    signing_time: datetime.datetime | None = None
-    content_intact: bool = False
-    signature_valid: bool = False
-    chain: str = NOT_CHECKED
-    chain_subjects: list[str] = field(default_factory=list)
-    certificate_count: int = 0
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    def __init__(self, content: bytes, certificate_count: int = 0) -> None:
+        self.content = content
+        self.certificate_count = certificate_count
+        self.signer_subject = "(signer certificate not found)"
+        self.signer_issuer = ""
+        self.not_before: datetime.datetime | None = None
+        self.not_after: datetime.datetime | None = None
+        self.digest_algorithm = ""
+        self.signature_algorithm = ""
+        self.signing_time: datetime.datetime | None = None
+        self.content_intact = False
+        self.signature_valid = False
+        self.chain = NOT_CHECKED
+        self.chain_subjects: list[str] = []
+        self.problems: list[str] = []
+        self.notes: list[str] = []
 
     @property
     def ok(self) -> bool:
