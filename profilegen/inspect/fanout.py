@@ -84,8 +84,8 @@ def job_count(files: int, requested: int | None, cpus: int | None = None) -> int
 # kept together, in as few processes as their share of the work fills, rather than dealt to every one.
 FILE_COST = 40.0
 BYTE_COST = 0.065
-SIGNED_COST = 280.0
-SIGNING_IMPORT_COST = 55_000.0
+SIGNED_COST = 200.0
+SIGNING_IMPORT_COST = 35_000.0
 
 
 def sniff(path: Path) -> tuple[int, bool]:
