@@ -178,3 +178,23 @@ def test_a_key_profilegen_does_not_check_is_named(odd_chain: dict[str, Path], tm
     assert said in refused.stderr
     shown = run_profilegen("show", signed)
     assert shown.returncode == 0 and f"signature invalid: {said}" in shown.stdout
+
+
+def test_a_ca_certificate_cryptography_reads_but_verification_cannot_is_named(pki: Pki, tmp_path: Path) -> None:
+    """An EC key in X9.62's hybrid point form (04 made 06 or 07, by the parity of y): cryptography loads the
+    certificate, but from_encoded_point makes no key of it, so the CA file is refused in one line."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    certificate = der(make_cert("Hybrid CA", key, None, ca=True))
+    point = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    assert certificate.count(point) == 1
+    hybrid = certificate.replace(point, bytes([0x06 | point[-1] & 1]) + point[1:])
+    x509.load_der_x509_certificate(hybrid).public_key()  # cryptography takes it
+    ca = tmp_path / "hybrid-ca.der"
+    ca.write_bytes(hybrid)
+    signed = tmp_path / "signed.mobileconfig"
+    profile = tmp_path / "in.mobileconfig"
+    profile.write_bytes(SAMPLE_PROFILE)
+    assert run_profilegen("sign", profile, "-o", signed, *pki.pem_args()).returncode == 0
+    refused = run_profilegen("verify", signed, "--ca", ca)
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr
+    assert f"{ca}: a damaged certificate in the CA file (Unsupported elliptic curve point type)" in refused.stderr
