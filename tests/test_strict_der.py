@@ -119,3 +119,19 @@ def test_a_certificate_asn1crypto_would_read_is_refused_in_a_signed_profile(old:
         from_der(certificate.replace(old, new, 1))
     with pytest.raises(InputError, match=f"a certificate in the signature cannot be parsed \\(.*{words}"):
         verify(damaged)
+
+
+@pytest.mark.parametrize("tag", [0xA8, 0xA9], ids=["instance-of", "real"])
+def test_a_value_of_a_type_asn1crypto_cannot_show_is_damage_not_a_traceback(tag: int) -> None:
+    """Found by the byte-flipping test of tests/test_signing_interop.py: the extensions' [3] made [9] (or
+    [8]), which asn1crypto builds as a REAL (an INSTANCE OF), whose object has no ``.native``: an
+    AttributeError escaped as a traceback."""
+    signed = sign(SAMPLE_PROFILE)
+    certificate = identity().certificate.public_bytes(serialization.Encoding.DER)
+    extensions = certificate.index(bytes.fromhex("300c0603551d13")) - 4  # [3] { SEQUENCE { basicConstraints
+    assert certificate[extensions] == 0xA3
+    damaged = certificate[:extensions] + bytes([tag]) + certificate[extensions + 1:]
+    with pytest.raises(DamagedCertificate, match="an element has a type no certificate holds"):
+        from_der(damaged)
+    with pytest.raises(InputError, match="a certificate in the signature cannot be parsed"):
+        verify(signed.replace(certificate, damaged))

@@ -36,7 +36,7 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
     """The attached content of a CMS SignedData structure, and its signer."""
     from asn1crypto import cms
 
-    from profilegen.signing import trailing_bytes, trailing_message
+    from profilegen.signing import ASN1_DAMAGE, trailing_bytes, trailing_message
 
     try:
         extra = trailing_bytes(data)
@@ -56,7 +56,7 @@ def unwrap(data: bytes, path: str) -> tuple[bytes, Signer | None]:
         signed = info["content"]
         content = signed["encap_content_info"]["content"].native
         signer = _signer(signed, signature_status(data, info))
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
+    except ASN1_DAMAGE as error:
         raise InputError(
             f"starts like a signed profile (DER) but cannot be decoded: {type(error).__name__}",
             path=path,

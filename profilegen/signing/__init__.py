@@ -23,6 +23,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from profilegen.signing.carried import Carried
 
+# What asn1crypto raises for a damaged structure, on loading or lazily from any field: ValueError and its
+# kin, and AttributeError from ``.native`` of the universal types it has no Python value for
+# (ObjectDescriptor, INSTANCE OF, REAL: tags 7 to 9), which a flipped tag byte can put anywhere.
+ASN1_DAMAGE: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, OverflowError,
+                                            AttributeError)
+
 # DER of the OBJECT IDENTIFIER 1.2.840.113549.1.7.2 (pkcs7-signedData), tag and length included.
 _SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from profilegen.record import Record
+from profilegen.signing import ASN1_DAMAGE
 from profilegen.signing.names import Attribute, display
 from profilegen.signing.strict_der import check_der
 
@@ -38,8 +39,7 @@ _CURVES: dict[str, type[ec.EllipticCurve]] = {
     "secp521r1": ec.SECP521R1,
 }
 _VERSIONS = ("v1", "v2", "v3")
-# What asn1crypto raises for damage it meets while parsing a field on first use.
-_PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+_READ_ERRORS: tuple[type[Exception], ...] = (*ASN1_DAMAGE, UnsupportedAlgorithm)  # (a key cryptography refuses)
 
 
 class DamagedCertificate(ValueError):
@@ -87,7 +87,9 @@ def from_der(der: bytes) -> Carried:
         return _read(asn1_x509.Certificate.load(der), der)
     except DamagedCertificate:
         raise
-    except (*_PARSE_ERRORS, UnsupportedAlgorithm) as error:
+    except AttributeError:  # (ASN1_DAMAGE: a REAL or INSTANCE OF, which asn1crypto cannot give a value of)
+        raise DamagedCertificate("an element has a type no certificate holds (a damaged tag)") from None
+    except _READ_ERRORS as error:
         raise DamagedCertificate(_reason(error)) from None
 
 

@@ -11,7 +11,7 @@ from asn1crypto import x509 as asn1_x509
 
 from profilegen.errors import InputError, SigningError
 from profilegen.record import Record
-from profilegen.signing import is_signed, trailing_bytes, trailing_message
+from profilegen.signing import ASN1_DAMAGE, is_signed, trailing_bytes, trailing_message
 
 
 class SignedProfile(Record):
@@ -51,7 +51,7 @@ def parse_signed_data(data: bytes, source: Path | str | None = None, *, info: An
         content = raw if isinstance(raw, bytes) else None
         certificates = certificates_of(signed_data)
         _ = len(signed_data["signer_infos"])
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+    except ASN1_DAMAGE:
         raise InputError("damaged signed profile: its CMS structure cannot be parsed", path=source) from None
     if extra:
         raise InputError(f"damaged signed profile: {trailing_message(extra)}", path=source,

@@ -17,6 +17,7 @@ from typing import Any
 
 from profilegen.errors import InputError
 from profilegen.plisttypes import utc_text
+from profilegen.signing import ASN1_DAMAGE
 from profilegen.signing.carried import (
     HASHES,
     Carried,
@@ -36,8 +37,6 @@ NOT_CHECKED = "not checked"
 
 _MAX_CHAIN = 8
 _DATA_OID = "1.2.840.113549.1.7.1"
-# What a damaged structure raises once parsed lazily (asn1crypto's fields).
-_DAMAGE: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 class VerifyReport:
@@ -143,7 +142,7 @@ def verify(
     report = VerifyReport(content=parsed.content, certificate_count=len(parsed.certificates))
     try:
         _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC), source)
-    except _DAMAGE:
+    except ASN1_DAMAGE:
         # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
         raise InputError(
             "damaged signed profile: a certificate or signer field cannot be parsed", path=source
