@@ -80,6 +80,8 @@ def carried(certificate: Any) -> Carried:
 
 # A repository's profiles are mostly signed by one identity and its chain: each certificate is read once
 # per run. Only successes are kept: a damaged certificate raises again, naming each file that carries it.
+# Read from an asn1crypto object of its own, not the run's shared one (der._shared): a decode
+# that fails part way can leave asn1crypto's object half read, and a second look would then find no fault.
 @lru_cache(maxsize=64)
 def from_der(der: bytes) -> Carried:
     """One DER certificate's fields, each parsed now. Raises DamagedCertificate."""
@@ -127,8 +129,8 @@ def _read(certificate: Any, der: bytes) -> Carried:
         issuer=display(_attributes(certificate.issuer)),
         not_before=not_before.astimezone(datetime.UTC),
         not_after=not_after.astimezone(datetime.UTC),
-        key_kind=_key_kind(certificate.public_key),
-        public_key=_public_key(certificate.public_key),
+        key_kind=_key_kind(public_key),
+        public_key=_public_key(public_key),
         is_ca=bool(constraints is not None and constraints["ca"].native),
         signs=usage is None or "digital_signature" in usage.native,
         tbs=tbs.dump(),

@@ -143,7 +143,7 @@ def verify(
     try:
         _verify_parsed(parsed, report, ca, now or datetime.datetime.now(datetime.UTC), source)
     except ASN1_DAMAGE:
-        # asn1crypto and cryptography parse fields lazily: a damaged certificate or attribute shows here.
+        # asn1crypto parses fields lazily: a damaged signer field or attribute shows here.
         raise InputError(
             "damaged signed profile: a certificate or signer field cannot be parsed", path=source
         ) from None
